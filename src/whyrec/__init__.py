@@ -1,0 +1,3 @@
+"""whyrec: recommendations that explain themselves."""
+
+__version__ = "0.1.0"

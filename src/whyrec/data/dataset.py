@@ -1,0 +1,206 @@
+"""The in-memory ``Dataset``: validated interactions, catalog and people, plus index maps.
+
+Readers (``whyrec.data.load``) turn files into the canonical frames described here; every model and
+evidence builder works on a ``Dataset`` and never on raw files.
+
+Canonical frames
+----------------
+interactions: ``user_id`` (str), ``item_id`` (str), ``event`` (str), ``rating`` (float, NaN when
+    absent), ``weight`` (float > 0), ``timestamp`` (float seconds since epoch, NaN when absent).
+items: ``item_id`` (str), ``title`` (str), ``category`` (str), ``tags`` (tuple of str), ``brand``
+    (str), ``price`` (float, NaN when absent), ``description`` (str), ``language`` (str).
+users: ``user_id`` (str), ``language`` (str, "" when unknown).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+
+from whyrec.errors import UnknownItemError, UnknownUserError
+
+INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
+ITEM_COLUMNS = (
+    "item_id", "title", "category", "tags", "brand", "price", "description", "language",
+)
+USER_COLUMNS = ("user_id", "language")
+DOMAINS = ("ecommerce", "movies", "news")
+
+
+@dataclass
+class ValidationReport:
+    """What validation found and repaired without failing: counts plus a few examples."""
+
+    n_interactions_read: int = 0
+    unknown_item_rows: int = 0
+    unknown_item_examples: list[str] = field(default_factory=list)
+    duplicate_rows: int = 0
+    users_without_history: list[str] = field(default_factory=list)
+    dropped_rows: int = 0
+    warnings: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "n_interactions_read": self.n_interactions_read,
+            "unknown_item_rows": self.unknown_item_rows,
+            "unknown_item_examples": self.unknown_item_examples,
+            "duplicate_rows": self.duplicate_rows,
+            "users_without_history": len(self.users_without_history),
+            "users_without_history_examples": self.users_without_history[:5],
+            "dropped_rows": self.dropped_rows,
+            "warnings": self.warnings,
+        }
+
+
+class Dataset:
+    """Validated interactions + catalog with dense integer indices for models.
+
+    Item indices follow catalog order; user indices follow sorted user ids of people with history.
+    """
+
+    def __init__(
+        self,
+        interactions: pd.DataFrame,
+        items: pd.DataFrame,
+        users: pd.DataFrame | None = None,
+        *,
+        name: str = "dataset",
+        domain: str = "ecommerce",
+        rating_scale: float | None = None,
+        report: ValidationReport | None = None,
+    ) -> None:
+        self.interactions = interactions.reset_index(drop=True)
+        self.items = items.reset_index(drop=True)
+        if users is None:
+            users = pd.DataFrame({"user_id": pd.Series(dtype=str), "language": ""})
+        self.users = users.reset_index(drop=True)
+        self.name = name
+        self.domain = domain
+        self.rating_scale = rating_scale
+        self.report = report or ValidationReport()
+
+    # --- index maps -------------------------------------------------------------------------
+    @cached_property
+    def item_ids(self) -> np.ndarray:
+        return self.items["item_id"].to_numpy(dtype=object)
+
+    @cached_property
+    def user_ids(self) -> np.ndarray:
+        return np.array(sorted(self.interactions["user_id"].unique()), dtype=object)
+
+    @cached_property
+    def item_index(self) -> dict[str, int]:
+        return {item: i for i, item in enumerate(self.item_ids)}
+
+    @cached_property
+    def user_index(self) -> dict[str, int]:
+        return {user: u for u, user in enumerate(self.user_ids)}
+
+    @property
+    def n_users(self) -> int:
+        return len(self.user_ids)
+
+    @property
+    def n_items(self) -> int:
+        return len(self.item_ids)
+
+    def user_row(self, user_id: str) -> int:
+        try:
+            return self.user_index[str(user_id)]
+        except KeyError:
+            raise UnknownUserError(str(user_id)) from None
+
+    def item_row(self, item_id: str) -> int:
+        try:
+            return self.item_index[str(item_id)]
+        except KeyError:
+            raise UnknownItemError(str(item_id)) from None
+
+    # --- matrices ---------------------------------------------------------------------------
+    def _codes(self) -> tuple[np.ndarray, np.ndarray]:
+        users = self.interactions["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
+        items = self.interactions["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
+        return users, items
+
+    @cached_property
+    def user_items(self) -> sparse.csr_matrix:
+        """users x items confidence matrix: the sum of event weights per (user, item)."""
+        rows, cols = self._codes()
+        weights = self.interactions["weight"].to_numpy(dtype=np.float32)
+        matrix = sparse.csr_matrix(
+            (weights, (rows, cols)), shape=(self.n_users, self.n_items), dtype=np.float32
+        )
+        matrix.sum_duplicates()
+        matrix.sort_indices()
+        return matrix
+
+    @cached_property
+    def ratings(self) -> sparse.csr_matrix:
+        """users x items explicit ratings (latest rating per pair); empty when there are none."""
+        frame = self.interactions.dropna(subset=["rating"])
+        if "timestamp" in frame:
+            frame = frame.sort_values("timestamp", kind="stable")
+        frame = frame.drop_duplicates(["user_id", "item_id"], keep="last")
+        rows = frame["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
+        cols = frame["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
+        values = frame["rating"].to_numpy(dtype=np.float32)
+        return sparse.csr_matrix(
+            (values, (rows, cols)), shape=(self.n_users, self.n_items), dtype=np.float32
+        )
+
+    @cached_property
+    def last_events(self) -> dict[tuple[int, int], str]:
+        """(user row, item row) -> strongest event type, for wording ("you bought" vs "viewed")."""
+        frame = self.interactions.sort_values("weight", kind="stable")
+        frame = frame.drop_duplicates(["user_id", "item_id"], keep="last")
+        rows, cols = (
+            frame["user_id"].map(self.user_index).to_numpy(),
+            frame["item_id"].map(self.item_index).to_numpy(),
+        )
+        return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True),
+                        frame["event"].tolist(), strict=True))
+
+    # --- convenience ------------------------------------------------------------------------
+    def title(self, item_row: int) -> str:
+        return str(self.items.at[item_row, "title"])
+
+    def user_language(self, user_id: str, default: str = "en") -> str:
+        match = self.users.loc[self.users["user_id"] == str(user_id), "language"]
+        if len(match) and isinstance(match.iloc[0], str) and match.iloc[0]:
+            return str(match.iloc[0])
+        return default
+
+    def subset(self, interactions: pd.DataFrame, name: str | None = None) -> Dataset:
+        """Same catalog and people, other interactions (used for train/test splits)."""
+        return Dataset(
+            interactions,
+            self.items,
+            self.users,
+            name=name or self.name,
+            domain=self.domain,
+            rating_scale=self.rating_scale,
+            report=self.report,
+        )
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "domain": self.domain,
+            "n_users": self.n_users,
+            "n_items": self.n_items,
+            "n_interactions": len(self.interactions),
+            "events": {str(k): int(v) for k, v in
+                       self.interactions["event"].value_counts().sort_index().items()},
+            "validation": self.report.to_dict(),
+        }
+
+    def __repr__(self) -> str:
+        return (
+            f"Dataset(name={self.name!r}, domain={self.domain!r}, users={self.n_users}, "
+            f"items={self.n_items}, interactions={len(self.interactions)})"
+        )

@@ -1,0 +1,50 @@
+"""One error hierarchy. Every error a user can cause is a ``WhyrecError`` with a one-line message."""
+
+from __future__ import annotations
+
+
+class WhyrecError(Exception):
+    """Base class for every error whyrec raises on purpose (user mistakes, bad data)."""
+
+
+class DataError(WhyrecError):
+    """Input data cannot be read or fails validation."""
+
+
+class ValidationError(DataError):
+    """One or more validation problems; ``problems`` holds one message per problem."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = list(problems)
+        if len(self.problems) == 1:
+            message = self.problems[0]
+        else:
+            message = f"{len(self.problems)} problems: " + "; ".join(self.problems)
+        super().__init__(message)
+
+
+class UnknownUserError(WhyrecError):
+    """The user id is not in the data the model was trained on."""
+
+    def __init__(self, user_id: str) -> None:
+        self.user_id = user_id
+        super().__init__(
+            f"unknown user {user_id!r}: not in the training data "
+            "(pass the user's recent items as history to recommend for a new user)"
+        )
+
+
+class UnknownItemError(WhyrecError):
+    """The item id is not in the catalog."""
+
+    def __init__(self, item_id: str) -> None:
+        self.item_id = item_id
+        super().__init__(f"unknown item {item_id!r}: not in the catalog")
+
+
+class ModelError(WhyrecError):
+    """A model cannot be trained, saved or loaded (not fitted, wrong file, wrong version)."""
+
+
+class ConfigError(WhyrecError):
+    """An option or setting has an invalid value."""

@@ -1,0 +1,186 @@
+"""Core value types: evidence facts, recommendations and explanations.
+
+Evidence is the contract between the recommender and every explanation: each fact is typed, has a
+stable id, and is JSON-serialisable with ``to_dict`` / ``evidence_from_dict``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any, ClassVar, Literal
+
+EvidenceKind = Literal[
+    "history_item", "shared_feature", "cohort", "item_quality", "trend", "preference"
+]
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Base class of every fact. ``id`` is stable: the same fact gets the same id on every run.
+
+    ``contribution`` is this fact's additive share of the recommendation score; facts that do not
+    enter the score (catalog features, statistics) have ``contribution == 0``.
+    """
+
+    kind: ClassVar[EvidenceKind]
+    id: str
+
+    @property
+    def contribution(self) -> float:
+        return 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["kind"] = self.kind
+        return data
+
+
+@dataclass(frozen=True)
+class HistoryItem(Evidence):
+    """An item in the person's history that drove the score (exact additive share)."""
+
+    kind: ClassVar[EvidenceKind] = "history_item"
+    item_id: str
+    title: str
+    score_share: float
+    event: str | None = None
+    rating: float | None = None
+    similarity: float | None = None
+
+    @property
+    def contribution(self) -> float:
+        return self.score_share
+
+
+@dataclass(frozen=True)
+class SharedFeature(Evidence):
+    """A catalog feature (category, tag, brand, genre) the item shares with the person's history."""
+
+    kind: ClassVar[EvidenceKind] = "shared_feature"
+    feature: str  # "category" | "tag" | "brand" | "genre"
+    value: str
+    history_count: int  # how many of the person's history items carry it
+    history_item_ids: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Cohort(Evidence):
+    """Co-occurrence: share of people who interacted with ``anchor`` and also with the item.
+
+    Only emitted when at least k distinct people back it (k-anonymity).
+    """
+
+    kind: ClassVar[EvidenceKind] = "cohort"
+    anchor_item_id: str
+    anchor_title: str
+    co_count: int  # people with both the anchor and the recommended item
+    anchor_count: int  # people with the anchor
+    share: float  # co_count / anchor_count
+
+
+@dataclass(frozen=True)
+class ItemQuality(Evidence):
+    """Aggregate quality of the recommended item: mean rating and how many people."""
+
+    kind: ClassVar[EvidenceKind] = "item_quality"
+    item_id: str
+    n_people: int
+    mean_rating: float | None = None
+    rating_scale: float | None = None  # 5.0 for 1..5 stars
+
+
+@dataclass(frozen=True)
+class Trend(Evidence):
+    """Recent popularity of the item within its category."""
+
+    kind: ClassVar[EvidenceKind] = "trend"
+    item_id: str
+    category: str
+    window_days: int
+    recent_count: int
+    rank_in_category: int
+
+
+@dataclass(frozen=True)
+class Preference(Evidence):
+    """Something the person said they care about (from the feedback store)."""
+
+    kind: ClassVar[EvidenceKind] = "preference"
+    aspect: str
+    statement: str
+
+
+EVIDENCE_TYPES: dict[str, type[Evidence]] = {
+    cls.kind: cls for cls in (HistoryItem, SharedFeature, Cohort, ItemQuality, Trend, Preference)
+}
+
+
+def evidence_from_dict(data: dict[str, Any]) -> Evidence:
+    """Rebuild an evidence fact from ``Evidence.to_dict`` output."""
+    payload = dict(data)
+    cls = EVIDENCE_TYPES[payload.pop("kind")]
+    names = {f.name for f in fields(cls)}
+    kwargs = {k: v for k, v in payload.items() if k in names}
+    if "history_item_ids" in kwargs:
+        kwargs["history_item_ids"] = tuple(kwargs["history_item_ids"])
+    return cls(**kwargs)
+
+
+@dataclass
+class Recommendation:
+    """One recommended item for one person, with the facts that explain it."""
+
+    user_id: str
+    item_id: str
+    title: str
+    score: float
+    rank: int
+    algorithm: str
+    evidence: list[Evidence] = field(default_factory=list)
+    cold_start: bool = False
+
+    def evidence_total(self) -> float:
+        """Sum of the score shares of all facts; equals ``score`` for additive models."""
+        return float(sum(e.contribution for e in self.evidence))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "user_id": self.user_id,
+            "item_id": self.item_id,
+            "title": self.title,
+            "score": self.score,
+            "rank": self.rank,
+            "algorithm": self.algorithm,
+            "cold_start": self.cold_start,
+            "evidence": [e.to_dict() for e in self.evidence],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Recommendation:
+        return cls(
+            user_id=data["user_id"],
+            item_id=data["item_id"],
+            title=data["title"],
+            score=float(data["score"]),
+            rank=int(data["rank"]),
+            algorithm=data["algorithm"],
+            cold_start=bool(data.get("cold_start", False)),
+            evidence=[evidence_from_dict(e) for e in data.get("evidence", [])],
+        )
+
+
+@dataclass
+class Explanation:
+    """The words shown to the person and how they were produced."""
+
+    user_id: str
+    item_id: str
+    text: str
+    language: str
+    cited_ids: list[str]
+    backend: str
+    fallback: bool = False
+    latency_ms: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
