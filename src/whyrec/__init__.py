@@ -1,3 +1,21 @@
-"""whyrec: recommendations that explain themselves."""
+"""whyrec: recommendations that explain themselves, grounded in the recommender's real reasons.
+
+The public API is imported lazily so that ``import whyrec`` stays fast.
+"""
+
+from __future__ import annotations
+
+from typing import Any
 
 __version__ = "0.1.0"
+
+_API = ("load_dataset", "train", "recommend", "explain", "evaluate")
+__all__ = [*_API, "__version__"]
+
+
+def __getattr__(name: str) -> Any:
+    if name in _API:
+        from whyrec import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'whyrec' has no attribute {name!r}")

@@ -14,7 +14,7 @@ EvidenceKind = Literal[
 ]
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Evidence:
     """Base class of every fact. ``id`` is stable: the same fact gets the same id on every run.
 
@@ -35,24 +35,30 @@ class Evidence:
         return data
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class HistoryItem(Evidence):
-    """An item in the person's history that drove the score (exact additive share)."""
+    """An item in the person's history that drove the score (exact additive share).
+
+    ``n_items > 1`` marks the remainder fact: the summed share of the history items not listed
+    one by one (``item_id`` and ``title`` are then empty).
+    """
 
     kind: ClassVar[EvidenceKind] = "history_item"
     item_id: str
     title: str
     score_share: float
+    similarity: float | None = None
+    weight: float | None = None
     event: str | None = None
     rating: float | None = None
-    similarity: float | None = None
+    n_items: int = 1
 
     @property
     def contribution(self) -> float:
         return self.score_share
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class SharedFeature(Evidence):
     """A catalog feature (category, tag, brand, genre) the item shares with the person's history."""
 
@@ -63,7 +69,7 @@ class SharedFeature(Evidence):
     history_item_ids: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Cohort(Evidence):
     """Co-occurrence: share of people who interacted with ``anchor`` and also with the item.
 
@@ -78,7 +84,7 @@ class Cohort(Evidence):
     share: float  # co_count / anchor_count
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class ItemQuality(Evidence):
     """Aggregate quality of the recommended item: mean rating and how many people."""
 
@@ -86,10 +92,16 @@ class ItemQuality(Evidence):
     item_id: str
     n_people: int
     mean_rating: float | None = None
+    n_ratings: int = 0
     rating_scale: float | None = None  # 5.0 for 1..5 stars
+    score_share: float = 0.0  # popularity models: the score *is* how many people
+
+    @property
+    def contribution(self) -> float:
+        return self.score_share
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Trend(Evidence):
     """Recent popularity of the item within its category."""
 
@@ -101,7 +113,7 @@ class Trend(Evidence):
     rank_in_category: int
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Preference(Evidence):
     """Something the person said they care about (from the feedback store)."""
 

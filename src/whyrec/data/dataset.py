@@ -73,6 +73,7 @@ class Dataset:
         domain: str = "ecommerce",
         rating_scale: float | None = None,
         report: ValidationReport | None = None,
+        translations: dict[str, dict[str, str]] | None = None,
     ) -> None:
         self.interactions = interactions.reset_index(drop=True)
         self.items = items.reset_index(drop=True)
@@ -83,6 +84,8 @@ class Dataset:
         self.domain = domain
         self.rating_scale = rating_scale
         self.report = report or ValidationReport()
+        #: catalog words (categories, tags) per language: {"zh": {"headphones": "耳机"}}
+        self.translations: dict[str, dict[str, str]] = translations or {}
 
     # --- index maps -------------------------------------------------------------------------
     @cached_property
@@ -154,16 +157,24 @@ class Dataset:
         )
 
     @cached_property
-    def last_events(self) -> dict[tuple[int, int], str]:
-        """(user row, item row) -> strongest event type, for wording ("you bought" vs "viewed")."""
+    def event_names(self) -> list[str]:
+        return sorted(str(e) for e in self.interactions["event"].unique())
+
+    @cached_property
+    def strongest_events(self) -> sparse.csr_matrix:
+        """users x items: 1 + index into ``event_names`` of the strongest (highest-weight) event,
+        for wording ("you bought" rather than "you viewed")."""
         frame = self.interactions.sort_values("weight", kind="stable")
         frame = frame.drop_duplicates(["user_id", "item_id"], keep="last")
-        rows, cols = (
-            frame["user_id"].map(self.user_index).to_numpy(),
-            frame["item_id"].map(self.item_index).to_numpy(),
+        rows = frame["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
+        cols = frame["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
+        codes = {name: k + 1 for k, name in enumerate(self.event_names)}
+        values = frame["event"].map(codes).to_numpy(dtype=np.int32)
+        matrix = sparse.csr_matrix(
+            (values, (rows, cols)), shape=(self.n_users, self.n_items), dtype=np.int32
         )
-        return dict(zip(zip(rows.tolist(), cols.tolist(), strict=True),
-                        frame["event"].tolist(), strict=True))
+        matrix.sort_indices()
+        return matrix
 
     # --- convenience ------------------------------------------------------------------------
     def title(self, item_row: int) -> str:
@@ -185,6 +196,7 @@ class Dataset:
             domain=self.domain,
             rating_scale=self.rating_scale,
             report=self.report,
+            translations=self.translations,
         )
 
     def summary(self) -> dict[str, Any]:

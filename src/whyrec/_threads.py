@@ -1,0 +1,30 @@
+"""Quiet, fast calls into native libraries. BLAS thread control: per-person linear algebra is tiny, and a BLAS thread pool fighting for
+two cores makes it 10x slower. Also required by ``implicit`` while it trains."""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from functools import cache
+from typing import Any
+
+
+@cache
+def _controller() -> Any:
+    from threadpoolctl import ThreadpoolController
+
+    return ThreadpoolController()  # inspecting loaded libraries is slow: do it once
+
+
+def single_threaded_blas() -> AbstractContextManager[Any]:
+    """Context manager limiting BLAS to one thread (about 30 µs to enter)."""
+    return _controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+
+
+@contextmanager
+def quiet_implicit() -> Iterator[None]:
+    """Silence ``implicit``'s warning about the COO matrices its own weighting functions return."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Method expects CSR input")
+        yield

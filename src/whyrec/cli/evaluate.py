@@ -1,0 +1,46 @@
+"""``whyrec eval``: offline ranking quality of an algorithm on a held-out split."""
+
+from __future__ import annotations
+
+import click
+
+from whyrec.cli.common import (
+    data_option,
+    emit_json,
+    json_option,
+    load_data,
+    parse_params,
+    progress_option,
+    want_progress,
+)
+from whyrec.eval.split import SPLITS
+
+
+@click.command("eval")
+@data_option
+@click.option("--algo", default="hybrid", show_default=True,
+              help="als, itemknn, content, popular or hybrid.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Algorithm parameter (JSON value), repeatable.")
+@click.option("--k", "k", default=10, show_default=True, type=click.IntRange(min=1))
+@click.option("--split", type=click.Choice(SPLITS), default="leave-last", show_default=True)
+@click.option("--holdout", "n", default=1, show_default=True, type=click.IntRange(min=1),
+              help="Items held out per person (leave-last).")
+@click.option("--test-fraction", default=0.2, show_default=True, type=float,
+              help="Share held out (temporal, random).")
+@progress_option
+@json_option
+def eval_command(data: str, algo: str, params: tuple[str, ...], k: int, split: str, n: int,
+                 test_fraction: float, progress: bool | None, as_json: bool) -> None:
+    """Measure Recall@K, NDCG@K and coverage on a held-out split."""
+    from whyrec.eval.offline import evaluate
+
+    result = evaluate(load_data(data), algo, k=k, split=split, n=n,
+                      test_fraction=test_fraction, params=parse_params(params),
+                      progress=want_progress(progress))
+    if as_json:
+        emit_json(result)
+        return
+    click.echo(f"{algo} on {result['dataset']} ({split}, {result['n_users']} people): "
+               f"NDCG@{k} {result[f'ndcg@{k}']:.4f}  Recall@{k} {result[f'recall@{k}']:.4f}  "
+               f"coverage {result['coverage']:.3f}")

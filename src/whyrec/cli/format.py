@@ -1,0 +1,60 @@
+"""Plain-text rendering of recommendations and facts for the terminal."""
+
+from __future__ import annotations
+
+import click
+
+from whyrec.types import (
+    Cohort,
+    Evidence,
+    Explanation,
+    HistoryItem,
+    ItemQuality,
+    Preference,
+    Recommendation,
+    SharedFeature,
+    Trend,
+)
+
+
+def describe_fact(fact: Evidence) -> str:
+    """One line per fact, with its id, for people checking why a model ranked an item."""
+    if isinstance(fact, HistoryItem):
+        if fact.n_items > 1:
+            return f"{fact.n_items} other history items: share {fact.score_share:+.4f}"
+        did = fact.event or "history"
+        if fact.rating is not None:
+            did += f" {fact.rating:g}"
+        return f"{did} {fact.title!r}: share {fact.score_share:+.4f}"
+    if isinstance(fact, SharedFeature):
+        return f"shares {fact.feature} {fact.value!r} with {fact.history_count} history items"
+    if isinstance(fact, Cohort):
+        return (f"{fact.co_count} of {fact.anchor_count} people with {fact.anchor_title!r} "
+                f"also had it ({fact.share:.0%})")
+    if isinstance(fact, ItemQuality):
+        text = f"{fact.n_people} people"
+        if fact.mean_rating is not None:
+            text += f", mean rating {fact.mean_rating:g} from {fact.n_ratings}"
+        if fact.score_share:
+            text += f": share {fact.score_share:+.4f}"
+        return text
+    if isinstance(fact, Trend):
+        return (f"#{fact.rank_in_category} in {fact.category!r} over {fact.window_days} days "
+                f"({fact.recent_count} interactions)")
+    if isinstance(fact, Preference):
+        return f"said: {fact.statement}"
+    return fact.id
+
+
+def print_recommendations(
+    recs: list[Recommendation], explanations: list[Explanation] | None = None,
+    *, facts: bool = True,
+) -> None:
+    for k, rec in enumerate(recs):
+        tag = "  (cold start)" if rec.cold_start else ""
+        click.echo(f"{rec.rank:>2}. {rec.title}  [{rec.item_id}]  score {rec.score:.4f}{tag}")
+        if explanations is not None:
+            click.echo(f"    {explanations[k].text}")
+        if facts:
+            for fact in rec.evidence:
+                click.echo(f"      - {describe_fact(fact)}")

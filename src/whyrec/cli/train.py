@@ -1,0 +1,48 @@
+"""``whyrec train``: fit a model and save it as .npz + JSON."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import click
+
+from whyrec.cli.common import (
+    data_option,
+    emit_json,
+    json_option,
+    load_data,
+    parse_params,
+    progress_option,
+    want_progress,
+)
+
+
+@click.command()
+@data_option
+@click.option("--algo", default="hybrid", show_default=True,
+              help="als, itemknn, content, popular or hybrid.")
+@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="Algorithm parameter (JSON value), repeatable.")
+@click.option("--out", "out", type=click.Path(path_type=Path), required=True,
+              help="Directory to write the model to.")
+@progress_option
+@json_option
+def train(data: str, algo: str, params: tuple[str, ...], out: Path, progress: bool | None,
+          as_json: bool) -> None:
+    """Train a recommender and save it."""
+    from whyrec.recommend.registry import create
+
+    dataset = load_data(data)
+    started = time.perf_counter()
+    model = create(algo, **parse_params(params)).fit(dataset, progress=want_progress(progress))
+    seconds = time.perf_counter() - started
+    model.save(out)
+    result = {"algorithm": algo, "params": model.params, "out": str(out),
+              "n_users": dataset.n_users, "n_items": dataset.n_items,
+              "fit_seconds": round(seconds, 3)}
+    if as_json:
+        emit_json(result)
+    else:
+        click.echo(f"trained {algo} on {dataset.n_users} people x {dataset.n_items} items "
+                   f"in {seconds:.2f}s; saved to {out}")

@@ -1,0 +1,363 @@
+"""The recommender interface: fit / recommend / save / load, shared by every algorithm.
+
+Every model scores items *additively* from the person's history (or from popularity), so each
+recommendation's evidence shares sum to its score. Subclasses implement three small hooks:
+``_fit``, ``_user_state`` + ``_scores`` (ranking) and ``_shares`` (the exact decomposition).
+"""
+
+from __future__ import annotations
+
+import json
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any, ClassVar, NamedTuple, Self
+
+import numpy as np
+from scipy import sparse
+
+from whyrec import __version__
+from whyrec._threads import single_threaded_blas
+from whyrec.data.dataset import Dataset
+from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
+from whyrec.types import Evidence, HistoryItem, ItemQuality, Recommendation
+
+FORMAT_VERSION = 1
+META_FILE = "model.json"
+ARRAYS_FILE = "arrays.npz"
+
+
+
+class Shares(NamedTuple):
+    """History items' additive parts of one item's score (parallel arrays)."""
+
+    rows: np.ndarray  # history item rows
+    values: np.ndarray  # score share of each
+    similarities: np.ndarray | None = None  # item-item similarity, for similarity models
+
+
+class Recommender(ABC):
+    """Base class of every whyrec recommender.
+
+    Parameters are plain JSON values passed as keyword arguments and saved with the model.
+    After ``fit`` the model is self-contained: it keeps item ids, titles, the training history
+    and item popularity, so ``recommend`` needs no dataset and ``save``/``load`` round-trip.
+
+    Examples
+    --------
+    >>> from whyrec.recommend import create
+    >>> model = create("itemknn").fit(dataset)                      # doctest: +SKIP
+    >>> [r.item_id for r in model.recommend("u0001", n=3)]          # doctest: +SKIP
+    """
+
+    algorithm: ClassVar[str]
+    #: a person with fewer history items than this gets popularity results (cold start)
+    default_min_history: ClassVar[int] = 1
+    #: whether popularity answers only mark a cold start (False for the popularity model itself)
+    popularity_is_fallback: ClassVar[bool] = True
+    #: only items with a positive score are recommended: no reason, no recommendation
+    #: (similarity models score unrelated items 0; they return fewer than n rather than guess)
+    positive_scores_only: ClassVar[bool] = False
+
+    def __init__(self, **params: Any) -> None:
+        min_history = params.pop("min_history", self.default_min_history)
+        self.params: dict[str, Any] = {**self.default_params(), **params}
+        unknown = set(params) - set(self.default_params())
+        if unknown:
+            raise ModelError(
+                f"{self.algorithm}: unknown parameter(s) {', '.join(sorted(unknown))}; "
+                f"known: {', '.join(sorted(self.default_params()))}"
+            )
+        self.min_history = int(min_history)
+        self.fitted = False
+
+    @classmethod
+    def default_params(cls) -> dict[str, Any]:
+        return {}
+
+    # --- training ---------------------------------------------------------------------------
+    def fit(self, dataset: Dataset, *, progress: bool = False) -> Self:
+        """Train on ``dataset`` and remember what recommending and explaining need."""
+        if dataset.n_users == 0 or len(dataset.interactions) == 0:
+            raise ModelError("cannot fit on a dataset with no interactions")
+        self.item_ids = np.asarray(dataset.item_ids, dtype=str)
+        self.user_ids = np.asarray(dataset.user_ids, dtype=str)
+        self.titles = np.asarray(dataset.items["title"].astype(str).to_numpy(), dtype=str)
+        self.user_items = dataset.user_items.astype(np.float32).tocsr()
+        self.popularity = np.asarray(
+            (self.user_items > 0).sum(axis=0), dtype=np.float64
+        ).ravel()
+        self._build_indices()
+        self._fit(dataset, progress=progress)
+        self.fitted = True
+        return self
+
+    def _build_indices(self) -> None:
+        self.user_index = {u: i for i, u in enumerate(self.user_ids.tolist())}
+        self.item_index = {it: i for i, it in enumerate(self.item_ids.tolist())}
+        # plain lists: indexing them is far cheaper than numpy string scalars in hot loops
+        self._item_list: list[str] = self.item_ids.tolist()
+        self._title_list: list[str] = self.titles.tolist()
+
+    @abstractmethod
+    def _fit(self, dataset: Dataset, *, progress: bool) -> None: ...
+
+    # --- scoring hooks ----------------------------------------------------------------------
+    def _user_state(self, history: sparse.csr_matrix) -> Any:
+        """Per-person state reused by ``_scores`` and ``_shares`` (ALS: the solved user vector)."""
+        return None
+
+    @abstractmethod
+    def _scores(self, history: sparse.csr_matrix, state: Any) -> np.ndarray:
+        """Score of every item for a person with this 1 x n_items history row."""
+
+    @abstractmethod
+    def _shares(
+        self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
+    ) -> list[Shares]:
+        """For each item row, every history item's additive share of that item's score."""
+
+    # --- public API -------------------------------------------------------------------------
+    def history_row(self, user_id: str) -> sparse.csr_matrix:
+        """The person's training history as a 1 x n_items row; unknown people raise."""
+        self._check_fitted()
+        row = self.user_index.get(str(user_id))
+        if row is None:
+            raise UnknownUserError(str(user_id))
+        return self.user_items[row]
+
+    def history_from_items(
+        self, item_ids: Iterable[str], weights: Sequence[float] | None = None
+    ) -> sparse.csr_matrix:
+        """Build a history row for a new person from item ids (unknown items raise)."""
+        self._check_fitted()
+        ids = [str(i) for i in item_ids]
+        cols = []
+        for item in ids:
+            if item not in self.item_index:
+                raise UnknownItemError(item)
+            cols.append(self.item_index[item])
+        values = np.ones(len(cols), np.float32) if weights is None else np.asarray(weights)
+        row = sparse.csr_matrix(
+            (values.astype(np.float32), (np.zeros(len(cols), int), cols)),
+            shape=(1, len(self.item_ids)),
+        )
+        row.sum_duplicates()
+        return row
+
+    def recommend(
+        self,
+        user_id: str,
+        n: int = 10,
+        *,
+        history: sparse.csr_matrix | None = None,
+        exclude: Iterable[str] = (),
+        max_shares: int = 5,
+    ) -> list[Recommendation]:
+        """Top-``n`` unseen items for ``user_id`` with history-item evidence.
+
+        ``history`` overrides the stored history (a new person, or one with fresh events).
+        Evidence keeps the ``max_shares`` largest history shares and folds the rest into one
+        remainder fact, so that shares always sum to the score.
+        """
+        if n < 1:
+            raise ModelError(f"n must be at least 1, got {n}")
+        row = self.history_row(user_id) if history is None else history
+        if row.nnz < self.min_history:
+            return self._popular(str(user_id), row, n, exclude)
+        with single_threaded_blas():
+            state = self._user_state(row)
+            scores = self._scores(row, state).astype(np.float64, copy=True)
+            item_rows = self._top_n(scores, row, n, exclude)
+            shares = self._shares(row, state, item_rows)
+        return [
+            self._recommendation(str(user_id), rank, item, float(scores[item]), item_shares,
+                                 row, max_shares)
+            for rank, (item, item_shares) in enumerate(zip(item_rows, shares, strict=True), 1)
+        ]
+
+    def recommend_ids(
+        self, user_id: str, n: int = 10, *, history: sparse.csr_matrix | None = None
+    ) -> list[str]:
+        """Top-``n`` unseen item ids without evidence: the fast path for evaluation."""
+        row = self.history_row(user_id) if history is None else history
+        if row.nnz < self.min_history:
+            scores = self.popularity.astype(np.float64, copy=True)
+            return [self._item_list[i] for i in self._top_n(scores, row, n, ())]
+        with single_threaded_blas():
+            scores = self._scores(row, self._user_state(row)).astype(np.float64, copy=True)
+            return [self._item_list[i] for i in self._top_n(scores, row, n, ())]
+
+    def recommend_many(
+        self, user_ids: Iterable[str], n: int = 10
+    ) -> Iterator[tuple[str, list[Recommendation]]]:
+        """Recommendations for several people, one at a time (keeps memory flat)."""
+        for user in user_ids:
+            yield str(user), self.recommend(str(user), n)
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _top_n(
+        self, scores: np.ndarray, row: sparse.csr_matrix, n: int, exclude: Iterable[str]
+    ) -> np.ndarray:
+        scores[row.indices] = -np.inf  # never recommend what the person already has
+        for item in exclude:
+            if item in self.item_index:
+                scores[self.item_index[item]] = -np.inf
+        if self.positive_scores_only:
+            scores[scores <= 0] = -np.inf
+        candidates = np.flatnonzero(np.isfinite(scores))
+        n = min(n, len(candidates))
+        if n == 0:
+            return np.empty(0, dtype=np.int64)
+        part = candidates[np.argpartition(-scores[candidates], n - 1)[:n]]
+        # ties broken by item row so results are deterministic
+        return part[np.lexsort((part, -scores[part]))]
+
+    def _recommendation(
+        self,
+        user_id: str,
+        rank: int,
+        item: int,
+        score: float,
+        shares: Shares,
+        row: sparse.csr_matrix,
+        max_shares: int,
+    ) -> Recommendation:
+        values = shares.values
+        top = np.arange(len(values))
+        if len(values) > max_shares:  # only the largest shares need sorting
+            top = np.argpartition(-values, max_shares - 1)[:max_shares]
+        # largest shares first, ties by item row, so evidence order is deterministic
+        top = top[np.lexsort((shares.rows[top], -values[top]))]
+        hist_rows = shares.rows[top].tolist()
+        weights = row.data[np.searchsorted(row.indices, shares.rows[top])].tolist()
+        sims = None if shares.similarities is None else shares.similarities[top].tolist()
+        evidence: list[Evidence] = []
+        for k, (hist, share, weight) in enumerate(
+            zip(hist_rows, values[top].tolist(), weights, strict=True)
+        ):
+            item_id = self._item_list[hist]
+            evidence.append(HistoryItem(
+                id=f"hist:{item_id}", item_id=item_id, title=self._title_list[hist],
+                score_share=share, similarity=None if sims is None else sims[k], weight=weight,
+            ))
+        if len(values) > len(top):
+            evidence.append(HistoryItem(
+                id="hist:others", item_id="", title="",
+                score_share=float(values.sum() - values[top].sum()),
+                n_items=len(values) - len(top),
+            ))
+        return Recommendation(
+            user_id=user_id,
+            item_id=self._item_list[item],
+            title=self._title_list[item],
+            score=score,
+            rank=rank,
+            algorithm=self.algorithm,
+            evidence=evidence,
+        )
+
+    def _popular(
+        self, user_id: str, row: sparse.csr_matrix, n: int, exclude: Iterable[str]
+    ) -> list[Recommendation]:
+        """Cold start: the most popular unseen items; the score *is* the popularity fact."""
+        scores = self.popularity.astype(np.float64, copy=True)
+        recs = []
+        for rank, item in enumerate(self._top_n(scores, row, n, exclude), 1):
+            quality = ItemQuality(
+                id=f"quality:{self.item_ids[item]}",
+                item_id=str(self.item_ids[item]),
+                n_people=int(self.popularity[item]),
+                score_share=float(self.popularity[item]),
+            )
+            recs.append(Recommendation(
+                user_id=user_id, item_id=str(self.item_ids[item]),
+                title=str(self.titles[item]), score=float(self.popularity[item]), rank=rank,
+                algorithm=self.algorithm, evidence=[quality],
+                cold_start=self.popularity_is_fallback,
+            ))
+        return recs
+
+    def _check_fitted(self) -> None:
+        if not self.fitted:
+            raise ModelError(f"{self.algorithm} model is not fitted: call fit() or load() first")
+
+    # --- persistence ------------------------------------------------------------------------
+    def _arrays(self) -> dict[str, np.ndarray]:
+        """Model-specific arrays to save (subclasses extend)."""
+        return {}
+
+    def _restore(self, arrays: dict[str, np.ndarray]) -> None:
+        """Rebuild model-specific state from saved arrays (subclasses extend)."""
+
+    def _save_extra(self, directory: Path) -> None:
+        """Write anything beyond arrays (hybrid: its component models)."""
+
+    def _load_extra(self, directory: Path) -> None:
+        """Read what ``_save_extra`` wrote."""
+
+    def save(self, path: str | Path) -> Path:
+        """Write the model to directory ``path`` as ``arrays.npz`` + ``model.json`` (no pickle)."""
+        self._check_fitted()
+        directory = Path(path)
+        directory.mkdir(parents=True, exist_ok=True)
+        (directory / META_FILE).unlink(missing_ok=True)
+        arrays = {
+            "item_ids": self.item_ids, "user_ids": self.user_ids, "titles": self.titles,
+            "popularity": self.popularity, **_csr_arrays("user_items", self.user_items),
+            **self._arrays(),
+        }
+        np.savez_compressed(directory / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
+        meta = {
+            "format_version": FORMAT_VERSION, "whyrec_version": __version__,
+            "algorithm": self.algorithm, "params": self.params, "min_history": self.min_history,
+        }
+        self._save_extra(directory)
+        # model.json last: a directory without it is an interrupted save, never a loadable model
+        (directory / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        return directory
+
+    @classmethod
+    def load(cls, path: str | Path) -> Recommender:
+        """Load any saved model; the algorithm is read from ``model.json``."""
+        from whyrec.recommend.registry import get_algorithm
+
+        directory = Path(path)
+        meta_path = directory / META_FILE
+        if not meta_path.is_file() or not (directory / ARRAYS_FILE).is_file():
+            raise ModelError(f"{directory} is not a saved whyrec model (no {META_FILE})")
+        try:
+            meta = json.loads(meta_path.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as exc:
+            raise ModelError(f"{meta_path}: not valid JSON ({exc.msg})") from None
+        if meta.get("format_version") != FORMAT_VERSION:
+            raise ModelError(f"{meta_path}: unsupported format {meta.get('format_version')}")
+        model_cls = get_algorithm(meta["algorithm"])
+        if cls is not Recommender and not issubclass(model_cls, cls):
+            raise ModelError(f"{directory} holds a {meta['algorithm']} model, not {cls.__name__}")
+        model = model_cls(**meta["params"], min_history=meta["min_history"])
+        with np.load(directory / ARRAYS_FILE, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+        model.item_ids, model.user_ids = arrays["item_ids"], arrays["user_ids"]
+        model.titles, model.popularity = arrays["titles"], arrays["popularity"]
+        model.user_items = _csr_from_arrays("user_items", arrays)
+        model._build_indices()
+        model._restore(arrays)
+        model._load_extra(directory)
+        model.fitted = True
+        return model
+
+
+def _csr_arrays(prefix: str, matrix: sparse.csr_matrix) -> dict[str, np.ndarray]:
+    return {
+        f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
+        f"{prefix}_indptr": matrix.indptr, f"{prefix}_shape": np.asarray(matrix.shape),
+    }
+
+
+def _csr_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> sparse.csr_matrix:
+    shape = tuple(int(x) for x in arrays[f"{prefix}_shape"])
+    return sparse.csr_matrix(
+        (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
+        shape=shape,
+    )

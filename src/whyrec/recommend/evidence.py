@@ -1,0 +1,308 @@
+"""Catalog and cohort evidence: what a recommendation shares with the person and with others.
+
+The model supplies the score decomposition (``HistoryItem`` facts). ``EvidenceBuilder`` adds facts
+that do not enter the score but are true and checkable: shared catalog features, how many people
+who had a history item also had this one (only when at least ``k`` people back it), the item's
+ratings, and its recent popularity in its category.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy import sparse
+
+from whyrec.data.dataset import Dataset
+from whyrec.errors import ConfigError
+from whyrec.types import (
+    Cohort,
+    Evidence,
+    HistoryItem,
+    ItemQuality,
+    Recommendation,
+    SharedFeature,
+    Trend,
+)
+
+DAY = 86_400.0
+
+
+class EvidenceBuilder:
+    """Adds shared-feature, cohort, quality and trend facts to recommendations.
+
+    Parameters
+    ----------
+    dataset : the data the facts are computed from.
+    k_anonymity : a statistic about other people is stated only when at least this many
+        distinct people back it.
+    noise_scale : Laplace noise scale added to cohort counts (0 = exact counts).
+    max_features, max_cohorts : at most this many facts of each kind per recommendation.
+    trend_days : window of the trend fact, ending at the newest interaction.
+
+    Examples
+    --------
+    >>> builder = EvidenceBuilder(dataset)                             # doctest: +SKIP
+    >>> builder.enrich(model.recommend("u0001", 5))                    # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        dataset: Dataset,
+        *,
+        k_anonymity: int = 10,
+        noise_scale: float = 0.0,
+        max_features: int = 3,
+        max_cohorts: int = 2,
+        trend_days: int = 30,
+        seed: int = 0,
+    ) -> None:
+        if k_anonymity < 1:
+            raise ConfigError(f"k_anonymity must be at least 1, got {k_anonymity}")
+        self.dataset = dataset
+        self.k = int(k_anonymity)
+        self.noise_scale = float(noise_scale)
+        self.max_features = max_features
+        self.max_cohorts = max_cohorts
+        self.trend_days = trend_days
+        self._rng = np.random.default_rng(seed)
+        items = dataset.items
+        self._item_ids: list[str] = [str(i) for i in dataset.item_ids.tolist()]
+        self._categories: list[str] = items["category"].astype(str).tolist()
+        self._feature_names, self._item_feature = _feature_matrix(
+            _item_features(category, tags, brand)
+            for category, tags, brand in zip(
+                items["category"].tolist(), items["tags"].tolist(), items["brand"].tolist(),
+                strict=True,
+            )
+        )
+        self._feature_items = self._item_feature.tocsc()  # column f: the items carrying f
+        binary = (dataset.user_items > 0).astype(np.float32)
+        self._item_users = sparse.csc_matrix(binary)  # column i: the people who had item i
+        self._item_people = np.diff(self._item_users.indptr)
+        ratings = dataset.ratings
+        self._rating_count = np.diff(ratings.tocsc().indptr)
+        self._rating_sum = np.asarray(ratings.sum(axis=0)).ravel()
+        self._trend_counts, self._trend_rank = self._trends()
+
+    # --- public -----------------------------------------------------------------------------
+    def enrich(
+        self, recommendations: Sequence[Recommendation], history: Iterable[str] | None = None
+    ) -> list[Recommendation]:
+        """Add facts in place and return the recommendations.
+
+        ``history`` is the person's item ids; by default their history in the dataset.
+        """
+        if not recommendations:
+            return list(recommendations)
+        user_id = recommendations[0].user_id
+        history_rows = self._history_rows(user_id, history)
+        feature_counts = self._feature_counts(history_rows)
+        self._add_events(user_id, [fact for rec in recommendations for fact in rec.evidence])
+        for rec in recommendations:
+            item = self.dataset.item_row(rec.item_id)
+            facts: list[Evidence] = list(rec.evidence)
+            facts.extend(self._shared_features(item, history_rows, feature_counts))
+            facts.extend(self._cohorts(item, rec.evidence))
+            if not any(isinstance(f, ItemQuality) for f in facts):
+                quality = self._quality(item)
+                if quality is not None:
+                    facts.append(quality)
+            else:
+                facts = [self._complete_quality(f, item) for f in facts]
+            trend = self._trend(item)
+            if trend is not None:
+                facts.append(trend)
+            rec.evidence = facts
+        return list(recommendations)
+
+    # --- facts ------------------------------------------------------------------------------
+    def _history_rows(self, user_id: str, history: Iterable[str] | None) -> np.ndarray:
+        if history is not None:
+            return np.asarray([self.dataset.item_row(i) for i in history], dtype=np.int64)
+        row = self.dataset.user_index.get(user_id)
+        if row is None:
+            return np.empty(0, dtype=np.int64)
+        matrix = self.dataset.user_items
+        return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+
+    def _add_events(self, user_id: str, facts: Sequence[Evidence]) -> None:
+        """Fill in what the person did with each history item (strongest event, rating)."""
+        row = self.dataset.user_index.get(user_id)
+        if row is None:
+            return
+        lookups = [
+            (fact, self.dataset.item_index[fact.item_id]) for fact in facts
+            if isinstance(fact, HistoryItem) and fact.item_id in self.dataset.item_index
+        ]
+        if not lookups:
+            return
+        cols = np.asarray([col for _, col in lookups])
+        events = _row_values(self.dataset.strongest_events, row, cols)
+        ratings = _row_values(self.dataset.ratings, row, cols)
+        names = self.dataset.event_names
+        for (fact, _), code, rating in zip(lookups, events.tolist(), ratings.tolist(),
+                                           strict=True):
+            fact.event = names[int(code) - 1] if code else None
+            fact.rating = float(rating) if rating else None
+
+    def _feature_counts(self, history_rows: np.ndarray) -> np.ndarray:
+        """How many of the person's history items carry each feature."""
+        n_features = self._item_feature.shape[1]
+        if len(history_rows) == 0:
+            return np.zeros(n_features, dtype=np.int64)
+        return np.bincount(self._item_feature[history_rows].indices, minlength=n_features)
+
+    def _shared_features(
+        self, item: int, history_rows: np.ndarray, counts: np.ndarray
+    ) -> list[Evidence]:
+        matrix = self._item_feature
+        features = matrix.indices[matrix.indptr[item] : matrix.indptr[item + 1]]
+        shared = [(int(f), int(counts[f])) for f in features if counts[f] > 0]
+        # most widely shared first; brand before tag before category on ties (more specific)
+        order = {"brand": 0, "tag": 1, "category": 2}
+        shared.sort(key=lambda fc: (-fc[1], order[self._feature_names[fc[0]][0]], fc[0]))
+        facts: list[Evidence] = []
+        for column, count in shared[: self.max_features]:
+            feature, value = self._feature_names[column]
+            carriers = self._feature_items.indices[
+                self._feature_items.indptr[column] : self._feature_items.indptr[column + 1]
+            ]
+            examples = [self._item_ids[r] for r in _sorted_common(history_rows, carriers)[:3]]
+            facts.append(SharedFeature(
+                id=f"feature:{feature}:{value.lower()}", feature=feature, value=value,
+                history_count=count, history_item_ids=tuple(examples),
+            ))
+        return facts
+
+    def _cohorts(self, item: int, evidence: Sequence[Evidence]) -> list[Evidence]:
+        anchors = [e for e in evidence if isinstance(e, HistoryItem) and e.item_id]
+        facts: list[Evidence] = []
+        item_people = self._people(item)
+        for anchor in anchors[: self.max_cohorts]:
+            anchor_row = self.dataset.item_index.get(anchor.item_id)
+            if anchor_row is None:
+                continue
+            anchor_people = self._people(anchor_row)
+            co_count = len(np.intersect1d(anchor_people, item_people, assume_unique=True))
+            anchor_count = len(anchor_people)
+            if self.noise_scale > 0:
+                co_count = max(0, round(co_count + self._rng.laplace(0, self.noise_scale)))
+            if co_count < self.k or anchor_count < self.k:
+                continue  # k-anonymity: too few people to state anything about them
+            facts.append(Cohort(
+                id=f"cohort:{anchor.item_id}:{self._item_ids[item]}",
+                anchor_item_id=anchor.item_id, anchor_title=anchor.title,
+                co_count=int(co_count), anchor_count=int(anchor_count),
+                share=round(co_count / anchor_count, 4),
+            ))
+        return facts
+
+    def _people(self, item: int) -> np.ndarray:
+        matrix = self._item_users
+        return matrix.indices[matrix.indptr[item] : matrix.indptr[item + 1]]
+
+    def _quality(self, item: int) -> ItemQuality | None:
+        people = int(self._item_people[item])
+        if people < self.k:
+            return None
+        n_ratings = int(self._rating_count[item])
+        mean = (
+            round(float(self._rating_sum[item] / n_ratings), 2) if n_ratings >= self.k else None
+        )
+        return ItemQuality(
+            id=f"quality:{self._item_ids[item]}", item_id=self._item_ids[item],
+            n_people=people, mean_rating=mean, n_ratings=n_ratings if mean is not None else 0,
+            rating_scale=self.dataset.rating_scale if mean is not None else None,
+        )
+
+    def _complete_quality(self, fact: Evidence, item: int) -> Evidence:
+        """Add rating aggregates to a popularity fact the model made (keeping its share)."""
+        if not isinstance(fact, ItemQuality):
+            return fact
+        quality = self._quality(item)
+        if quality is None:
+            return fact
+        return dataclasses.replace(
+            fact, mean_rating=quality.mean_rating, n_ratings=quality.n_ratings,
+            rating_scale=quality.rating_scale,
+        )
+
+    def _trends(self) -> tuple[np.ndarray, np.ndarray]:
+        """Recent interaction count per item and its rank within its category (1 = top)."""
+        frame = self.dataset.interactions
+        n_items = self.dataset.n_items
+        stamps = frame["timestamp"].to_numpy(dtype=np.float64)
+        if not np.isfinite(stamps).any():
+            return np.zeros(n_items), np.zeros(n_items, dtype=np.int64)
+        recent = stamps >= np.nanmax(stamps) - self.trend_days * DAY
+        rows = frame.loc[recent, "item_id"].map(self.dataset.item_index).to_numpy(dtype=np.int64)
+        counts = np.bincount(rows, minlength=n_items).astype(np.float64)
+        categories = self.dataset.items["category"].astype(str).to_numpy()
+        ranks = np.zeros(n_items, dtype=np.int64)
+        for category in np.unique(categories):
+            members = np.flatnonzero(categories == category)
+            order = members[np.lexsort((members, -counts[members]))]
+            ranks[order] = np.arange(1, len(order) + 1)
+        return counts, ranks
+
+    def _trend(self, item: int) -> Trend | None:
+        count, rank = int(self._trend_counts[item]), int(self._trend_rank[item])
+        category = self._categories[item]
+        if count < self.k or rank == 0 or rank > 3 or not category:
+            return None
+        return Trend(
+            id=f"trend:{self._item_ids[item]}", item_id=self._item_ids[item],
+            category=category, window_days=self.trend_days, recent_count=count,
+            rank_in_category=rank,
+        )
+
+
+def _item_features(category: object, tags: object, brand: object) -> list[tuple[str, str]]:
+    features: list[tuple[str, str]] = []
+    if isinstance(category, str) and category:
+        features.append(("category", category))
+    if isinstance(tags, Iterable) and not isinstance(tags, str):
+        features.extend(("tag", str(t)) for t in tags if str(t) and str(t) != category)
+    if isinstance(brand, str) and brand:
+        features.append(("brand", brand))
+    return features
+
+
+def _feature_matrix(
+    per_item: Iterable[list[tuple[str, str]]],
+) -> tuple[list[tuple[str, str]], sparse.csr_matrix]:
+    """Binary items x features matrix and the (kind, value) name of each feature column."""
+    vocabulary: dict[tuple[str, str], int] = {}
+    indptr, indices = [0], []
+    for features in per_item:
+        columns = sorted({vocabulary.setdefault(f, len(vocabulary)) for f in features})
+        indices.extend(columns)
+        indptr.append(len(indices))
+    data = np.ones(len(indices), dtype=np.int8)
+    matrix = sparse.csr_matrix(
+        (data, np.asarray(indices, dtype=np.int64), np.asarray(indptr, dtype=np.int64)),
+        shape=(len(indptr) - 1, len(vocabulary)),
+    )
+    return sorted(vocabulary, key=vocabulary.__getitem__), matrix
+
+
+def _row_values(matrix: sparse.csr_matrix, row: int, cols: np.ndarray) -> np.ndarray:
+    """matrix[row, cols] for a CSR matrix with sorted indices, 0 where absent (fast path)."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    indices = matrix.indices[start:end]
+    positions = np.searchsorted(indices, cols)
+    positions = np.minimum(positions, max(len(indices) - 1, 0))
+    if len(indices) == 0:
+        return np.zeros(len(cols), dtype=matrix.dtype)
+    found = indices[positions] == cols
+    return np.where(found, matrix.data[start:end][positions], 0)
+
+
+def _sorted_common(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
+    """Elements of sorted ``needles`` present in sorted ``haystack`` (no re-sorting)."""
+    if len(haystack) == 0:
+        return needles[:0]
+    positions = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
+    return needles[haystack[positions] == needles]

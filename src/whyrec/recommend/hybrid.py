@@ -1,0 +1,140 @@
+"""Hybrid: a weighted sum of collaborative, content and popularity scores.
+
+Each component's scores are divided by a scale measured at fit time (the median top score over
+people), so weights mean the same whatever the components' units. Because the blend is linear,
+the components' evidence shares, multiplied by the same coefficients, still sum to the score.
+People with fewer than ``cf_min_history`` items get the content + popularity part only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from whyrec.data.dataset import Dataset
+from whyrec.errors import ModelError
+from whyrec.recommend.base import Recommender, Shares
+from whyrec.types import ItemQuality, Recommendation
+
+COLLABORATIVE = ("als", "itemknn")
+
+
+class HybridRecommender(Recommender):
+    """Blend of a collaborative model (``cf``), the content model and popularity.
+
+    Parameters
+    ----------
+    cf : ``als`` or ``itemknn``.
+    cf_weight, content_weight, popularity_weight : blend weights (popularity may be 0).
+    cf_min_history : people with fewer history items skip the collaborative part.
+    cf_params, content_params : parameters passed to the component models.
+    """
+
+    algorithm = "hybrid"
+
+    @classmethod
+    def default_params(cls) -> dict[str, Any]:
+        return {
+            "cf": "als", "cf_weight": 1.0, "content_weight": 0.3, "popularity_weight": 0.05,
+            "cf_min_history": 3, "cf_params": {}, "content_params": {},
+        }
+
+    def _components(self) -> list[tuple[str, Recommender]]:
+        return [("cf", self.cf_model), ("content", self.content_model)]
+
+    def _fit(self, dataset: Dataset, *, progress: bool) -> None:
+        from whyrec.recommend.registry import create
+
+        if self.params["cf"] not in COLLABORATIVE:
+            raise ModelError(f"hybrid: cf must be one of {', '.join(COLLABORATIVE)}")
+        self.cf_model = create(self.params["cf"], **self.params["cf_params"])
+        self.content_model = create("content", **self.params["content_params"])
+        for _, model in self._components():
+            model.fit(dataset, progress=progress)
+        self._measure_scales()
+
+    def _measure_scales(self) -> None:
+        """Median best score per component over up to 200 people (deterministic sample)."""
+        rng = np.random.default_rng(0)
+        rows = rng.choice(self.user_items.shape[0], min(200, self.user_items.shape[0]),
+                          replace=False)
+        scales = []
+        for _, model in self._components():
+            best = []
+            for row in rows:
+                history = self.user_items[int(row)]
+                scores = model._scores(history, model._user_state(history))
+                best.append(float(np.max(scores)))
+            scales.append(max(float(np.median(best)), 1e-9))
+        scales.append(max(float(np.max(self.popularity)), 1.0))
+        self.scales = np.asarray(scales, dtype=np.float64)
+
+    def _coefficients(self, history: sparse.csr_matrix) -> np.ndarray:
+        weights = np.array([self.params["cf_weight"], self.params["content_weight"],
+                            self.params["popularity_weight"]], dtype=np.float64)
+        if history.nnz < int(self.params["cf_min_history"]):
+            weights[0] = 0.0
+        return weights / self.scales
+
+    def _user_state(self, history: sparse.csr_matrix) -> Any:
+        return [model._user_state(history) for _, model in self._components()]
+
+    def _scores(self, history: sparse.csr_matrix, state: Any) -> np.ndarray:
+        coef = self._coefficients(history)
+        total = coef[2] * self.popularity
+        for c, ((_, model), model_state) in enumerate(zip(self._components(), state, strict=True)):
+            if coef[c] > 0:
+                total = total + coef[c] * model._scores(history, model_state)
+        return np.asarray(total, dtype=np.float64)
+
+    def _shares(
+        self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
+    ) -> list[Shares]:
+        coef = self._coefficients(history)
+        parts: list[list[Shares]] = [
+            [Shares(s.rows, coef[c] * s.values) for s in model._shares(history, st, item_rows)]
+            for c, ((_, model), st) in enumerate(zip(self._components(), state, strict=True))
+            if coef[c] > 0
+        ]
+        merged = []
+        for per_item in zip(*parts, strict=True):
+            rows = np.concatenate([s.rows for s in per_item])
+            values = np.concatenate([s.values for s in per_item])
+            unique, inverse = np.unique(rows, return_inverse=True)
+            merged.append(Shares(unique, np.bincount(inverse, weights=values)))
+        return merged
+
+    def recommend(self, user_id: str, n: int = 10, **kwargs: Any) -> list[Recommendation]:
+        recs = super().recommend(user_id, n, **kwargs)
+        history = kwargs.get("history")
+        row = self.history_row(user_id) if history is None else history
+        coef = self._coefficients(row)
+        for rec in recs:
+            if rec.cold_start:
+                continue
+            rec.cold_start = coef[0] == 0.0
+            item = self.item_index[rec.item_id]
+            if coef[2] > 0:  # popularity's part of the score, carried by its own fact
+                rec.evidence.append(ItemQuality(
+                    id=f"quality:{rec.item_id}", item_id=rec.item_id,
+                    n_people=int(self.popularity[item]),
+                    score_share=float(coef[2] * self.popularity[item]),
+                ))
+        return recs
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return {"scales": self.scales}
+
+    def _restore(self, arrays: dict[str, np.ndarray]) -> None:
+        self.scales = arrays["scales"]
+
+    def _save_extra(self, directory: Path) -> None:
+        self.cf_model.save(directory / "cf")
+        self.content_model.save(directory / "content")
+
+    def _load_extra(self, directory: Path) -> None:
+        self.cf_model = Recommender.load(directory / "cf")
+        self.content_model = Recommender.load(directory / "content")

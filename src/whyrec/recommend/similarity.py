@@ -1,0 +1,54 @@
+"""Models that score an item as a weighted sum of its similarity to the person's history.
+
+``score(i) = sum_j weight_j * similarity[j, i]`` — so each history item's share is exact.
+item-kNN (co-occurrence similarity from ``implicit``) and content-based (catalog features) differ
+only in how they build ``similarity``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from scipy import sparse
+
+from whyrec.recommend.base import Recommender, Shares, _csr_arrays, _csr_from_arrays
+
+
+class ItemSimilarityRecommender(Recommender):
+    """Base for models defined by an items x items similarity matrix (row j contributes to i)."""
+
+    similarity: sparse.csr_matrix
+    positive_scores_only = True
+
+    def _set_similarity(self, similarity: sparse.spmatrix) -> None:
+        matrix = sparse.csr_matrix(similarity, dtype=np.float64)
+        matrix.eliminate_zeros()
+        matrix.sort_indices()
+        self.similarity = matrix
+        self._similarity_csc = matrix.tocsc()
+
+    def _scores(self, history: sparse.csr_matrix, state: Any) -> np.ndarray:
+        return np.asarray((history @ self.similarity).todense(), dtype=np.float64).ravel()
+
+    def _shares(
+        self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
+    ) -> list[Shares]:
+        hist = history.indices
+        weights = history.data.astype(np.float64)
+        csc = self._similarity_csc
+        result: list[Shares] = []
+        for item in item_rows:
+            start, end = csc.indptr[int(item)], csc.indptr[int(item) + 1]
+            _, in_hist, in_col = np.intersect1d(
+                hist, csc.indices[start:end], assume_unique=True, return_indices=True
+            )
+            sims = csc.data[start:end][in_col]
+            result.append(Shares(hist[in_hist], weights[in_hist] * sims, sims))
+        return result
+
+    def _arrays(self) -> dict[str, np.ndarray]:
+        return _csr_arrays("similarity", self.similarity)
+
+    def _restore(self, arrays: dict[str, np.ndarray]) -> None:
+        self._set_similarity(_csr_from_arrays("similarity", arrays))

@@ -1,0 +1,72 @@
+"""Shared fixtures: a tiny checkerboard shop with exact expected answers, and the demo data."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from whyrec.data.dataset import Dataset
+
+SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+MOVIELENS = SHARED_DATA / "ml-latest-small"
+
+
+def checkerboard(n_users: int = 20, seed: int = 0) -> Dataset:
+    """Two taste groups: even users like items a0..a5 (shoes), odd users b0..b5 (coffee).
+
+    Each user misses one item of their group (user k misses item k % 6), so every model with
+    signal must rank that missing item first. Two "x" items nobody touches test coverage.
+    """
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(n_users):
+        group = "a" if u % 2 == 0 else "b"
+        for i in range(6):
+            if i == (u // 2) % 6:
+                continue
+            rows.append({
+                "user_id": f"u{u:02d}", "item_id": f"{group}{i}", "event": "purchase",
+                "rating": np.nan, "weight": float(rng.integers(1, 4)),
+                "timestamp": 1_700_000_000.0 + u * 1000 + i,
+            })
+    interactions = pd.DataFrame(rows)
+    items = pd.DataFrame({
+        "item_id": [f"a{i}" for i in range(6)] + [f"b{i}" for i in range(6)] + ["x0", "x1"],
+        "title": [f"Trail Shoe {i}" for i in range(6)] + [f"咖啡豆 {i}" for i in range(6)]
+        + ["Lamp", "Desk"],
+        "category": ["shoes"] * 6 + ["coffee"] * 6 + ["home", "home"],
+        "tags": [("trail", "waterproof")] * 6 + [("espresso",)] * 6 + [(), ()],
+        "brand": ["Northpace"] * 6 + ["Hearthly"] * 6 + ["", ""],
+        "price": [90.0] * 6 + [12.5] * 6 + [30.0, 200.0],
+        "description": [""] * 14,
+        "language": ["en"] * 6 + ["zh"] * 6 + ["en", "en"],
+    })
+    users = pd.DataFrame({
+        "user_id": [f"u{u:02d}" for u in range(n_users)],
+        "language": ["en" if u % 4 < 2 else "zh" for u in range(n_users)],
+    })
+    return Dataset(interactions, items, users, name="checkerboard", domain="ecommerce")
+
+
+@pytest.fixture
+def board() -> Dataset:
+    return checkerboard()
+
+
+@pytest.fixture(scope="session")
+def demo_dataset() -> Dataset:
+    from whyrec.data.load import load_dataset
+
+    return load_dataset("demo")
+
+
+@pytest.fixture(scope="session")
+def movielens() -> Dataset:
+    if not (MOVIELENS / "ratings.csv").is_file():
+        pytest.skip("../shared/data/ml-latest-small is not here")
+    from whyrec.data.load import load_dataset
+
+    return load_dataset(MOVIELENS)

@@ -1,0 +1,137 @@
+"""One contract every recommender passes (after implicit's RecommenderBaseTestMixin)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from whyrec.data.dataset import Dataset
+from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
+from whyrec.recommend import Recommender, algorithms, create
+
+ALGORITHMS = sorted(algorithms())
+#: models that learn from co-occurrence or features, so must find the missing item of a group
+PERSONALISED = ["als", "itemknn", "content", "hybrid"]
+
+
+def fitted(name: str, dataset: Dataset) -> Recommender:
+    params = {"factors": 4, "iterations": 10} if name == "als" else {}
+    if name == "hybrid":
+        params = {"cf_params": {"factors": 4, "iterations": 10}}
+    return create(name, **params).fit(dataset)
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_recommend_returns_n_ranked_unseen_items(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    recs = model.recommend("u00", n=4)
+    # similarity models recommend only items related to the history: here just the one shoe
+    expected = 1 if model.positive_scores_only else 4
+    assert [r.rank for r in recs] == list(range(1, expected + 1))
+    assert all(r.score > 0 for r in recs) or not model.positive_scores_only
+    scores = [r.score for r in recs]
+    assert scores == sorted(scores, reverse=True)
+    seen = {"a1", "a2", "a3", "a4", "a5"}  # u00 has every shoe but a0
+    assert not seen & {r.item_id for r in recs}
+    assert all(r.algorithm == name and r.user_id == "u00" for r in recs)
+    assert all(r.title for r in recs)
+
+
+@pytest.mark.parametrize("name", PERSONALISED)
+def test_missing_item_of_the_taste_group_comes_first(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    for user, missing in [("u00", "a0"), ("u01", "b0"), ("u02", "a1"), ("u05", "b2")]:
+        assert model.recommend(user, n=1)[0].item_id == missing, user
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_save_load_round_trip(name: str, board: Dataset, tmp_path: Path) -> None:
+    model = fitted(name, board)
+    model.save(tmp_path / "model")
+    assert not list(tmp_path.rglob("*.pkl"))
+    loaded = Recommender.load(tmp_path / "model")
+    assert type(loaded) is type(model)
+    assert loaded.params == model.params
+    for user in ("u00", "u03", "u10"):
+        before, after = model.recommend(user, n=5), loaded.recommend(user, n=5)
+        assert [r.item_id for r in before] == [r.item_id for r in after]
+        np.testing.assert_allclose([r.score for r in before], [r.score for r in after])
+        assert [e.id for r in before for e in r.evidence] == [
+            e.id for r in after for e in r.evidence]
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_unknown_user_is_a_clear_error(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    with pytest.raises(UnknownUserError, match="unknown user 'nobody'"):
+        model.recommend("nobody")
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_evidence_sums_to_the_score(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    for user in board.user_ids:
+        for rec in model.recommend(str(user), n=5):
+            assert rec.evidence, rec
+            assert rec.evidence_total() == pytest.approx(rec.score, rel=1e-9, abs=1e-12)
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_new_person_from_history_items(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    history = model.history_from_items(["b1", "b2", "b3"])
+    recs = model.recommend("visitor", n=3, history=history)
+    assert not {"b1", "b2", "b3"} & {r.item_id for r in recs}
+    if name in PERSONALISED:
+        assert recs[0].item_id in {"b0", "b4", "b5"}
+    with pytest.raises(UnknownItemError):
+        model.history_from_items(["nope"])
+
+
+@pytest.mark.parametrize("name", ["als", "itemknn"])
+def test_a_person_with_too_little_history_gets_popular_items(name: str, board: Dataset) -> None:
+    model = create(name, min_history=3).fit(board)
+    recs = model.recommend("visitor", n=3, history=model.history_from_items(["a0"]))
+    assert all(r.cold_start for r in recs)
+    assert [r.item_id for r in recs] == model.recommend_ids(
+        "visitor", 3, history=model.history_from_items(["a0"]))
+    assert recs[0].evidence[0].kind == "item_quality"
+
+
+def test_hybrid_cold_start_uses_content_not_collaborative(board: Dataset) -> None:
+    model = create("hybrid", cf_min_history=3).fit(board)
+    recs = model.recommend("visitor", n=2, history=model.history_from_items(["b0"]))
+    assert all(r.cold_start for r in recs)
+    assert {r.item_id for r in recs} <= {f"b{i}" for i in range(1, 6)}  # same category
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_recommend_ids_agrees_with_recommend(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    assert model.recommend_ids("u04", 5) == [r.item_id for r in model.recommend("u04", 5)]
+
+
+def test_n_larger_than_the_catalog_returns_every_unseen_item(board: Dataset) -> None:
+    model = create("popular").fit(board)
+    recs = model.recommend("u00", n=100)
+    assert len(recs) == board.n_items - 5
+
+
+def test_exclude_removes_items(board: Dataset) -> None:
+    model = create("itemknn").fit(board)
+    assert "a0" not in [r.item_id for r in model.recommend("u00", n=3, exclude=["a0"])]
+
+
+def test_bad_parameters_and_unfitted_models_are_clear_errors(
+    board: Dataset, tmp_path: Path
+) -> None:
+    with pytest.raises(ModelError, match="unknown parameter"):
+        create("als", factor=3)
+    with pytest.raises(ModelError, match="not fitted"):
+        create("als").recommend("u00")
+    with pytest.raises(ModelError, match="n must be at least 1"):
+        create("popular").fit(board).recommend("u00", n=0)
+    with pytest.raises(ModelError, match="not a saved whyrec model"):
+        Recommender.load(tmp_path)
