@@ -64,6 +64,13 @@ def demo_dataset() -> Dataset:
 
 
 @pytest.fixture(scope="session")
+def movielens_dir() -> Path:
+    if not (MOVIELENS / "ratings.csv").is_file():
+        pytest.skip("../shared/data/ml-latest-small is not here")
+    return MOVIELENS
+
+
+@pytest.fixture(scope="session")
 def movielens() -> Dataset:
     if not (MOVIELENS / "ratings.csv").is_file():
         pytest.skip("../shared/data/ml-latest-small is not here")

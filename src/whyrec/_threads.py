@@ -1,5 +1,8 @@
-"""Quiet, fast calls into native libraries. BLAS thread control: per-person linear algebra is tiny, and a BLAS thread pool fighting for
-two cores makes it 10x slower. Also required by ``implicit`` while it trains."""
+"""Quiet, fast calls into native libraries.
+
+Per-person linear algebra is tiny, and a BLAS thread pool fighting for two cores makes it ten
+times slower; ``implicit`` also asks for single-threaded BLAS while it trains.
+"""
 
 from __future__ import annotations
 
@@ -19,7 +22,7 @@ def _controller() -> Any:
 
 def single_threaded_blas() -> AbstractContextManager[Any]:
     """Context manager limiting BLAS to one thread (about 30 µs to enter)."""
-    return _controller().limit(limits=1, user_api="blas")  # type: ignore[no-any-return]
+    return _controller().limit(limits=1, user_api="blas")
 
 
 @contextmanager

@@ -22,9 +22,9 @@ from typing import Any
 from whyrec.data.dataset import Dataset
 from whyrec.data.load import load_dataset
 from whyrec.eval.offline import evaluate
+from whyrec.models.base import Recommender
+from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline, explain_with_templates
-from whyrec.recommend.base import Recommender
-from whyrec.recommend.registry import create
 from whyrec.types import Explanation, Recommendation
 
 __all__ = ["evaluate", "explain", "load_dataset", "recommend", "train"]

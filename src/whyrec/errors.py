@@ -1,4 +1,4 @@
-"""One error hierarchy. Every error a user can cause is a ``WhyrecError`` with a one-line message."""
+"""Errors: every error a user can cause is a ``WhyrecError`` with a one-line message."""
 
 from __future__ import annotations
 

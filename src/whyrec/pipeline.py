@@ -6,9 +6,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from whyrec.data.dataset import Dataset
-from whyrec.explain.templates import TemplateExplainer
-from whyrec.recommend.base import Recommender
-from whyrec.recommend.evidence import EvidenceBuilder
+from whyrec.explanation.templates import TemplateExplainer
+from whyrec.models.base import Recommender
+from whyrec.models.evidence import EvidenceBuilder
 from whyrec.types import Explanation, Recommendation
 
 
@@ -59,7 +59,9 @@ class Pipeline:
                                       length=length)
 
 
-def template_explainer(dataset: Dataset, language: str, length: str = "medium") -> TemplateExplainer:
+def template_explainer(
+    dataset: Dataset, language: str, length: str = "medium"
+) -> TemplateExplainer:
     """A template explainer worded for ``dataset``'s domain, rating scale and vocabulary."""
     return TemplateExplainer(
         language=language, domain=dataset.domain, length=length,

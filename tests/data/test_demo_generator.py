@@ -60,8 +60,12 @@ def test_shipped_files_equal_a_fresh_generation(tmp_path: Path) -> None:
 
 def test_shipped_files_format() -> None:
     meta = json.loads((DEMO_DIR / "dataset.json").read_text(encoding="utf-8"))
+    translations = meta.pop("translations")
     assert meta == {"name": "whyrec-demo", "domain": "ecommerce", "rating_scale": 5, "seed": 7,
                     "generator": "whyrec.data.demo_generator"}
+    items = pd.read_csv(DEMO_DIR / "items.csv", dtype=str, keep_default_na=False, encoding="utf-8")
+    vocabulary = set(items["category"]) | {t for tags in items["tags"] for t in tags.split("|")}
+    assert set(translations) == {"zh"} and vocabulary <= set(translations["zh"])
     raw = pd.read_csv(DEMO_DIR / "interactions.csv", dtype=str, keep_default_na=False)
     assert list(raw.columns) == ["user_id", "item_id", "event", "rating", "timestamp"]
     assert raw["timestamp"].str.fullmatch(r"\d{10}").all()

@@ -58,7 +58,8 @@ def test_column_map_and_dataset_json(tmp_path: Path, write: Writer,
           folder / "items.csv")
     meta = {"name": "tea shop", "domain": "ecommerce", "rating_scale": 5,
             "column_map": {"user_id": "buyer", "items": {"title": "label"}},
-            "event_weights": {"purchase": 10}, "seed": 7}
+            "event_weights": {"purchase": 10}, "seed": 7,
+            "translations": {"zh": {"teaware": "茶具"}}}
     (folder / "dataset.json").write_text(json.dumps(meta), encoding="utf-8")
     with pytest.raises(ValidationError, match=r"interactions\.csv: column_map maps 'event' to "
                                               r"'whatever', but there is no such column"):
@@ -67,6 +68,7 @@ def test_column_map_and_dataset_json(tmp_path: Path, write: Writer,
     data = load_dataset(folder, column_map={"interactions": {"event": "what"}},
                         event_weights={"view": 0.5})
     assert (data.name, data.rating_scale) == ("tea shop", 5.0)
+    assert data.translations == {"zh": {"teaware": "茶具"}}
     assert data.items["title"].tolist()[0] == "绿茶 Green Tea"
     weight = dict(zip(data.interactions["event"], data.interactions["weight"], strict=True))
     assert weight["purchase"] == 10.0 and weight["view"] == 0.5 and weight["click"] == 2.0
@@ -126,6 +128,9 @@ def test_bad_column_map_in_dataset_json(shop_dir: ShopDir) -> None:
     with pytest.raises(ValidationError, match=r"dataset\.json: column_map has unknown column "
                                               r"'userid'"):
         load_dataset(folder)
+    (folder / "dataset.json").write_text('{"translations": {"zh": ["茶"]}}', encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"'translations' must be an object like"):
+        load_dataset(folder)
     (folder / "dataset.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match=r"dataset\.json is not valid JSON"):
         load_dataset(folder)
@@ -147,6 +152,7 @@ def test_bundled_demo() -> None:
     assert data.n_users > 0 and data.n_items > 0
     assert data.report.unknown_item_rows == 0
     assert data.user_items.nnz > 0
+    assert data.translations.get("zh")  # catalog words for Chinese explanations
 
 
 @pytest.mark.realdata

@@ -240,6 +240,8 @@ def test_dataset_from_frames_works_end_to_end(shop: dict[str, pd.DataFrame]) -> 
     assert data.user_language("u1") == "zh" and data.user_language("u3") == "en"
     assert data.report.users_without_history == ["u9"]
     assert data.summary()["events"]["purchase"] == 1
+    strongest = data.strongest_events[row, data.item_row("i2")]
+    assert data.event_names[strongest - 1] == "purchase"
 
 
 def test_every_problem_is_collected_before_raising(shop: dict[str, pd.DataFrame]) -> None:

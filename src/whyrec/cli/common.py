@@ -12,7 +12,7 @@ import click
 
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ConfigError
-from whyrec.recommend.base import Recommender
+from whyrec.models.base import Recommender
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -56,7 +56,10 @@ def want_progress(flag: bool | None) -> bool:
 
 
 def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """``("factors=32", "cf=\\"als\\"")`` -> ``{"factors": 32, "cf": "als"}``; bare words are str."""
+    """``("factors=32", "cf=als")`` -> ``{"factors": 32, "cf": "als"}``.
+
+    Values are JSON when they parse as JSON, plain strings otherwise.
+    """
     params: dict[str, Any] = {}
     for pair in pairs:
         key, sep, raw = pair.partition("=")
@@ -79,8 +82,8 @@ def get_model(
     dataset: Dataset, algo: str, model_dir: Path | None, params: tuple[str, ...], progress: bool
 ) -> Recommender:
     """Load ``model_dir`` when given (it must match the data), else train ``algo`` now."""
-    from whyrec.recommend.base import Recommender
-    from whyrec.recommend.registry import create
+    from whyrec.models.base import Recommender
+    from whyrec.models.registry import create
 
     if model_dir is not None:
         model = Recommender.load(model_dir)

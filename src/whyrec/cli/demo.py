@@ -28,8 +28,8 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool,
     """Train on the demo shop, recommend, and explain in each person's language."""
     from whyrec.data.load import load_dataset
     from whyrec.eval.offline import evaluate
+    from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
-    from whyrec.recommend.registry import create
 
     show_progress = want_progress(progress)
     dataset = load_dataset(data)

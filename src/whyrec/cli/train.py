@@ -31,7 +31,7 @@ from whyrec.cli.common import (
 def train(data: str, algo: str, params: tuple[str, ...], out: Path, progress: bool | None,
           as_json: bool) -> None:
     """Train a recommender and save it."""
-    from whyrec.recommend.registry import create
+    from whyrec.models.registry import create
 
     dataset = load_data(data)
     started = time.perf_counter()

@@ -125,10 +125,17 @@ class Dataset:
             raise UnknownItemError(str(item_id)) from None
 
     # --- matrices ---------------------------------------------------------------------------
+    def user_rows(self, user_ids: pd.Series) -> np.ndarray:
+        """Row of each user id (-1 when unknown), vectorised."""
+        return np.asarray(pd.Index(self.user_ids).get_indexer(user_ids), dtype=np.int64)
+
+    def item_rows(self, item_ids: pd.Series) -> np.ndarray:
+        """Row of each item id (-1 when not in the catalog), vectorised."""
+        return np.asarray(pd.Index(self.item_ids).get_indexer(item_ids), dtype=np.int64)
+
     def _codes(self) -> tuple[np.ndarray, np.ndarray]:
-        users = self.interactions["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
-        items = self.interactions["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
-        return users, items
+        return (self.user_rows(self.interactions["user_id"]),
+                self.item_rows(self.interactions["item_id"]))
 
     @cached_property
     def user_items(self) -> sparse.csr_matrix:
@@ -149,8 +156,7 @@ class Dataset:
         if "timestamp" in frame:
             frame = frame.sort_values("timestamp", kind="stable")
         frame = frame.drop_duplicates(["user_id", "item_id"], keep="last")
-        rows = frame["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
-        cols = frame["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
+        rows, cols = self.user_rows(frame["user_id"]), self.item_rows(frame["item_id"])
         values = frame["rating"].to_numpy(dtype=np.float32)
         return sparse.csr_matrix(
             (values, (rows, cols)), shape=(self.n_users, self.n_items), dtype=np.float32
@@ -166,8 +172,7 @@ class Dataset:
         for wording ("you bought" rather than "you viewed")."""
         frame = self.interactions.sort_values("weight", kind="stable")
         frame = frame.drop_duplicates(["user_id", "item_id"], keep="last")
-        rows = frame["user_id"].map(self.user_index).to_numpy(dtype=np.int64)
-        cols = frame["item_id"].map(self.item_index).to_numpy(dtype=np.int64)
+        rows, cols = self.user_rows(frame["user_id"]), self.item_rows(frame["item_id"])
         codes = {name: k + 1 for k, name in enumerate(self.event_names)}
         values = frame["event"].map(codes).to_numpy(dtype=np.int32)
         matrix = sparse.csr_matrix(

@@ -33,6 +33,7 @@ def dataset_from_frames(
     domain: str = "ecommerce",
     rating_scale: float | None = None,
     item_language: str = "",
+    translations: Mapping[str, Mapping[str, str]] | None = None,
     sources: Mapping[str, str] | None = None,
     problems: Sequence[str] = (),
 ) -> Dataset:
@@ -52,6 +53,8 @@ def dataset_from_frames(
         Top of the rating scale; when None and the highest rating is exactly 5 or 10, that.
     item_language
         Language for items that do not state one.
+    translations
+        Catalog words per language, ``{"zh": {"headphones": "耳机"}}``, kept on the Dataset.
     sources
         Names used in messages for ``"interactions"``, ``"items"`` and ``"users"`` (file names).
     problems
@@ -114,6 +117,7 @@ def dataset_from_frames(
         domain=domain,
         rating_scale=rating_scale if rating_scale is not None else _infer_scale(canonical),
         report=report,
+        translations={lang: dict(words) for lang, words in (translations or {}).items()},
     )
 
 

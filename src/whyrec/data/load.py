@@ -4,7 +4,8 @@ A whyrec dataset folder holds ``interactions.*`` and ``items.*`` (CSV, Parquet o
 optionally gzip-compressed), optionally ``users.*`` (user_id, language) and ``dataset.json``::
 
     {"name": "shop", "domain": "ecommerce", "rating_scale": 5,
-     "column_map": {"user_id": "customer"}, "event_weights": {"purchase": 8}}
+     "column_map": {"user_id": "customer"}, "event_weights": {"purchase": 8},
+     "translations": {"zh": {"tea": "茶"}}}
 """
 
 from __future__ import annotations
@@ -74,10 +75,12 @@ def load_dataset(
         raise ConfigError(f"unknown domain {domain!r} (expected one of: {', '.join(DOMAINS)})")
     if column_map is not None and not isinstance(column_map, Mapping):
         raise ConfigError(f"column_map must be a dict, got {type(column_map).__name__}")
+    if event_weights is not None and not isinstance(event_weights, Mapping):
+        raise ConfigError(f"event_weights must be a dict, got {type(event_weights).__name__}")
     bad_map = split_column_map(column_map)[1]
     if bad_map:
         raise ConfigError(bad_map[0])
-    path = demo_path() if isinstance(source, str) and source == DEMO else Path(source)
+    path = demo_path() if isinstance(source, str) and source == DEMO else Path(source).expanduser()
     if not path.exists():
         raise DataError(f"dataset not found: {path} does not exist")
     if not path.is_dir():
@@ -148,6 +151,7 @@ def _load_whyrec_dir(
         name=str(meta.get("name") or directory.resolve().name),
         domain=domain or str(meta.get("domain") or "ecommerce"),
         rating_scale=meta.get("rating_scale"),
+        translations=meta.get("translations"),
         sources={kind: path.name for kind, path in files.items() if path is not None},
         problems=problems,
     )
@@ -174,6 +178,7 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
                          and v > 0, "a number > 0"),
         "column_map": (lambda v: isinstance(v, dict), "an object"),
         "event_weights": (lambda v: isinstance(v, dict), "an object"),
+        "translations": (_is_translations, 'an object like {"zh": {"tea": "茶"}}'),
     }
     for key, (ok, expected) in rules.items():
         if key not in meta:
@@ -188,6 +193,13 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
         if bad_keys:
             del checked["column_map"]  # reported here; do not report it again later
     return checked  # other keys (seed, licence, ...) are the folder owner's business
+
+
+def _is_translations(value: object) -> bool:
+    return isinstance(value, dict) and all(
+        isinstance(words, dict) and all(isinstance(w, str) for pair in words.items() for w in pair)
+        for words in value.values()
+    )
 
 
 def _merge_maps(

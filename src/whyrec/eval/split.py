@@ -21,7 +21,9 @@ def _per_item(dataset: Dataset) -> pd.DataFrame:
     return frame.drop_duplicates(["user_id", "item_id"], keep="last")
 
 
-def leave_last_n(dataset: Dataset, n: int = 1, min_train: int = 1) -> tuple[Dataset, dict[str, set[str]]]:
+def leave_last_n(
+    dataset: Dataset, n: int = 1, min_train: int = 1
+) -> tuple[Dataset, dict[str, set[str]]]:
     """Hold out each person's ``n`` most recently touched items.
 
     People with fewer than ``n + min_train`` distinct items stay entirely in training.
@@ -36,7 +38,9 @@ def leave_last_n(dataset: Dataset, n: int = 1, min_train: int = 1) -> tuple[Data
     return _split(dataset, held)
 
 
-def temporal_split(dataset: Dataset, test_fraction: float = 0.2) -> tuple[Dataset, dict[str, set[str]]]:
+def temporal_split(
+    dataset: Dataset, test_fraction: float = 0.2
+) -> tuple[Dataset, dict[str, set[str]]]:
     """Everything after one global time cut is test; only people also seen before the cut count."""
     if not 0.0 < test_fraction < 1.0:
         raise ConfigError(f"test fraction must be between 0 and 1, got {test_fraction}")

@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 
 from whyrec.data.dataset import Dataset
-from whyrec.recommend import create
-from whyrec.recommend.als import ALSRecommender
-from whyrec.recommend.itemknn import ItemKNNRecommender
+from whyrec.models import create
+from whyrec.models.als import ALSRecommender
+from whyrec.models.itemknn import ItemKNNRecommender
 
 
 def test_als_shares_equal_implicit_explain(demo_dataset: Dataset) -> None:
@@ -39,6 +39,7 @@ def test_als_ranks_with_the_vector_its_evidence_uses(demo_dataset: Dataset) -> N
     np.testing.assert_allclose(totals, [r.score for r in recs], rtol=1e-10)
 
 
+@pytest.mark.filterwarnings("ignore:Method expects CSR input")
 def test_itemknn_scores_equal_implicit_recommend(demo_dataset: Dataset) -> None:
     from implicit.nearest_neighbours import CosineRecommender
 

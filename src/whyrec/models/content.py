@@ -15,14 +15,14 @@ from scipy import sparse
 
 from whyrec._threads import quiet_implicit
 from whyrec.data.dataset import Dataset
-from whyrec.recommend.similarity import ItemSimilarityRecommender
+from whyrec.models.similarity import ItemSimilarityRecommender
 
 _WORD = re.compile(r"[a-z][a-z0-9'-]{2,}")
 _CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
-_STOP = frozenset(
-    "the and for with from this that your you are was its our into out all not but has have "
-    "new more most very".split()
-)
+_STOP = frozenset({
+    "the", "and", "for", "with", "from", "this", "that", "your", "you", "are", "was", "its",
+    "our", "into", "out", "all", "not", "but", "has", "have", "new", "more", "most", "very",
+})
 
 
 def text_tokens(text: str) -> list[str]:
@@ -50,15 +50,17 @@ def item_features(items: pd.DataFrame, text_weight: float) -> tuple[list[str], s
         cols.append(item)
         values.append(value)
 
-    for item, record in enumerate(items.itertuples(index=False)):
-        if record.category:
-            add(item, f"category:{str(record.category).lower()}", 1.0)
-        for tag in record.tags:
+    columns = zip(items["category"].tolist(), items["tags"].tolist(), items["brand"].tolist(),
+                  items["title"].tolist(), items["description"].tolist(), strict=True)
+    for item, (category, tags, brand, title, description) in enumerate(columns):
+        if category:
+            add(item, f"category:{str(category).lower()}", 1.0)
+        for tag in tags:
             add(item, f"tag:{str(tag).lower()}", 1.0)
-        if record.brand:
-            add(item, f"brand:{str(record.brand).lower()}", 1.0)
+        if brand:
+            add(item, f"brand:{str(brand).lower()}", 1.0)
         if text_weight > 0:
-            for token in text_tokens(f"{record.title} {record.description}"):
+            for token in text_tokens(f"{title} {description}"):
                 add(item, f"text:{token}", text_weight)
     matrix = sparse.csr_matrix(
         (values, (rows, cols)), shape=(len(vocabulary), len(items)), dtype=np.float64
@@ -67,9 +69,8 @@ def item_features(items: pd.DataFrame, text_weight: float) -> tuple[list[str], s
     # idf: rare features (a niche tag) say more than ubiquitous ones (a big category)
     document_frequency = np.diff(matrix.indptr)
     idf = np.log((1 + len(items)) / (1 + document_frequency)) + 1.0
-    matrix = sparse.diags(idf) @ matrix
     names = sorted(vocabulary, key=vocabulary.__getitem__)
-    return names, sparse.csr_matrix(matrix)
+    return names, sparse.csr_matrix(sparse.diags(idf) @ matrix)
 
 
 class ContentRecommender(ItemSimilarityRecommender):

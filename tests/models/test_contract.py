@@ -9,7 +9,7 @@ import pytest
 
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
-from whyrec.recommend import Recommender, algorithms, create
+from whyrec.models import Recommender, algorithms, create
 
 ALGORITHMS = sorted(algorithms())
 #: models that learn from co-occurrence or features, so must find the missing item of a group

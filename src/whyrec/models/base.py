@@ -45,7 +45,7 @@ class Recommender(ABC):
 
     Examples
     --------
-    >>> from whyrec.recommend import create
+    >>> from whyrec.models import create
     >>> model = create("itemknn").fit(dataset)                      # doctest: +SKIP
     >>> [r.item_id for r in model.recommend("u0001", n=3)]          # doctest: +SKIP
     """
@@ -320,7 +320,7 @@ class Recommender(ABC):
     @classmethod
     def load(cls, path: str | Path) -> Recommender:
         """Load any saved model; the algorithm is read from ``model.json``."""
-        from whyrec.recommend.registry import get_algorithm
+        from whyrec.models.registry import get_algorithm
 
         directory = Path(path)
         meta_path = directory / META_FILE
@@ -356,8 +356,8 @@ def _csr_arrays(prefix: str, matrix: sparse.csr_matrix) -> dict[str, np.ndarray]
 
 
 def _csr_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> sparse.csr_matrix:
-    shape = tuple(int(x) for x in arrays[f"{prefix}_shape"])
+    n_rows, n_cols = (int(x) for x in arrays[f"{prefix}_shape"])
     return sparse.csr_matrix(
         (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
-        shape=shape,
+        shape=(n_rows, n_cols),
     )

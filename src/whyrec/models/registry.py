@@ -5,16 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from whyrec.errors import ConfigError
-from whyrec.recommend.base import Recommender
+from whyrec.models.base import Recommender
 
 
 def algorithms() -> dict[str, type[Recommender]]:
     """Every available algorithm by name."""
-    from whyrec.recommend.als import ALSRecommender
-    from whyrec.recommend.content import ContentRecommender
-    from whyrec.recommend.hybrid import HybridRecommender
-    from whyrec.recommend.itemknn import ItemKNNRecommender
-    from whyrec.recommend.popular import PopularityRecommender
+    from whyrec.models.als import ALSRecommender
+    from whyrec.models.content import ContentRecommender
+    from whyrec.models.hybrid import HybridRecommender
+    from whyrec.models.itemknn import ItemKNNRecommender
+    from whyrec.models.popular import PopularityRecommender
 
     classes: list[type[Recommender]] = [
         ALSRecommender, ItemKNNRecommender, ContentRecommender, PopularityRecommender,

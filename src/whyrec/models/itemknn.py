@@ -7,7 +7,7 @@ from typing import Any
 from whyrec._threads import quiet_implicit
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
-from whyrec.recommend.similarity import ItemSimilarityRecommender
+from whyrec.models.similarity import ItemSimilarityRecommender
 
 WEIGHTINGS = ("cosine", "bm25", "tfidf")
 

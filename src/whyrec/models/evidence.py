@@ -237,7 +237,7 @@ class EvidenceBuilder:
         if not np.isfinite(stamps).any():
             return np.zeros(n_items), np.zeros(n_items, dtype=np.int64)
         recent = stamps >= np.nanmax(stamps) - self.trend_days * DAY
-        rows = frame.loc[recent, "item_id"].map(self.dataset.item_index).to_numpy(dtype=np.int64)
+        rows = self.dataset.item_rows(frame.loc[recent, "item_id"])
         counts = np.bincount(rows, minlength=n_items).astype(np.float64)
         categories = self.dataset.items["category"].astype(str).to_numpy()
         ranks = np.zeros(n_items, dtype=np.int64)

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import sparse
 
 from whyrec.data.dataset import Dataset
-from whyrec.recommend.base import Recommender, Shares
+from whyrec.models.base import Recommender, Shares
 
 
 class PopularityRecommender(Recommender):

@@ -1,6 +1,6 @@
 """Wording tables for template explanations: per language, per domain, several phrasings per fact.
 
-Placeholders are filled by ``whyrec.explain.templates``; every value in them comes from a fact.
+Placeholders are filled by ``whyrec.explanation.templates``; every value in them comes from a fact.
 """
 
 from __future__ import annotations
@@ -69,8 +69,10 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Like one of your {items}, it has the {feature} \u201c{value}\u201d.",
         ),
         "cohort": (
-            "{share}% of the {anchor_count} people who {people_verb} {anchor} also {people_verb} it.",
-            "Of {anchor_count} people who {people_verb} {anchor}, {co_count} also {people_verb} it.",
+            "{share}% of the {anchor_count} people who {people_verb} {anchor} "
+            "also {people_verb} it.",
+            "Of {anchor_count} people who {people_verb} {anchor}, "
+            "{co_count} also {people_verb} it.",
             "People who {people_verb} {anchor} often chose it too ({share}% of {anchor_count}).",
         ),
         "quality_rated": (

@@ -16,7 +16,7 @@ from scipy import sparse
 
 from whyrec._threads import single_threaded_blas
 from whyrec.data.dataset import Dataset
-from whyrec.recommend.base import Recommender, Shares
+from whyrec.models.base import Recommender, Shares
 
 UserState = tuple[tuple[np.ndarray, bool], np.ndarray, np.ndarray, np.ndarray]
 

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from whyrec.recommend.base import Recommender, Shares, _csr_arrays, _csr_from_arrays
+from whyrec.models.base import Recommender, Shares, _csr_arrays, _csr_from_arrays
 
 
 class ItemSimilarityRecommender(Recommender):
@@ -21,8 +21,8 @@ class ItemSimilarityRecommender(Recommender):
     similarity: sparse.csr_matrix
     positive_scores_only = True
 
-    def _set_similarity(self, similarity: sparse.spmatrix) -> None:
-        matrix = sparse.csr_matrix(similarity, dtype=np.float64)
+    def _set_similarity(self, similarity: Any) -> None:
+        matrix = sparse.csr_matrix(similarity).astype(np.float64)
         matrix.eliminate_zeros()
         matrix.sort_indices()
         self.similarity = matrix

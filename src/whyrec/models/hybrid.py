@@ -16,7 +16,7 @@ from scipy import sparse
 
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
-from whyrec.recommend.base import Recommender, Shares
+from whyrec.models.base import Recommender, Shares
 from whyrec.types import ItemQuality, Recommendation
 
 COLLABORATIVE = ("als", "itemknn")
@@ -46,7 +46,7 @@ class HybridRecommender(Recommender):
         return [("cf", self.cf_model), ("content", self.content_model)]
 
     def _fit(self, dataset: Dataset, *, progress: bool) -> None:
-        from whyrec.recommend.registry import create
+        from whyrec.models.registry import create
 
         if self.params["cf"] not in COLLABORATIVE:
             raise ModelError(f"hybrid: cf must be one of {', '.join(COLLABORATIVE)}")
@@ -115,7 +115,7 @@ class HybridRecommender(Recommender):
         for rec in recs:
             if rec.cold_start:
                 continue
-            rec.cold_start = coef[0] == 0.0
+            rec.cold_start = bool(coef[0] == 0.0)
             item = self.item_index[rec.item_id]
             if coef[2] > 0:  # popularity's part of the score, carried by its own fact
                 rec.evidence.append(ItemQuality(

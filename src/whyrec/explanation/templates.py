@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from whyrec.errors import ConfigError
-from whyrec.explain.phrases import (
+from whyrec.explanation.phrases import (
     EVENT_PHRASES,
     FEATURE_NAMES,
     ITEM_NOUNS,

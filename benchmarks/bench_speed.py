@@ -1,0 +1,196 @@
+"""Speed of training, recommending with full evidence and explaining, on ml-latest-small.
+
+(a) ALS fit with default parameters, against ``implicit``'s ``AlternatingLeastSquares`` with the
+    same parameters fitted directly on the same matrix.
+(b) Top-10 with full evidence for every person via ``Pipeline.recommend`` (ALS and item-kNN),
+    against ``implicit``'s batch ``recommend`` of the same model kind for all people at once.
+(c) Template explanations per second: ``Pipeline.explain`` of every recommendation from (b), in
+    English and in Chinese.
+
+Run ``.venv/bin/python benchmarks/bench_speed.py [--repeats 5] [--data PATH] [--check]
+[--profile]``. ``--profile`` prints a cProfile (top 15 by cumulative time) of every stage that
+misses its target to stderr.
+"""
+
+from __future__ import annotations
+
+import cProfile
+import io
+import pstats
+import sys
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+from threadpoolctl import threadpool_limits
+
+from _common import Target, finish, load, log, parse, parser, summary, timed
+from whyrec.models.registry import create
+from whyrec.pipeline import Pipeline
+from whyrec.types import Recommendation
+
+N = 10
+LANGUAGES = ("en", "zh")
+FIT_TARGET_S = 3.0
+RECOMMEND_TARGET_S = 2.0
+EXPLAIN_TARGET_PER_S = 5000.0
+DESCRIPTION = "Speed of training, recommending with evidence and explaining, on ml-latest-small."
+
+Recommendations = list[list[Recommendation]]
+
+
+def implicit_fit(model: Any, user_items: Any) -> Any:
+    """Fit an ``implicit`` model the way its documentation recommends (single-threaded BLAS)."""
+    with threadpool_limits(limits=1, user_api="blas"), warnings.catch_warnings():
+        # implicit's own nearest-neighbour weighting hands itself COO matrices and warns
+        warnings.filterwarnings("ignore", message="Method expects CSR input")
+        model.fit(user_items, show_progress=False)
+    return model
+
+
+def bench_fit(dataset: Any, repeats: int) -> tuple[dict[str, Any], Callable[[], Any]]:
+    """(a) whyrec ALS fit vs implicit ALS fit, interleaved so noise hits both alike."""
+    prototype = create("als")
+    user_items = dataset.user_items.astype(np.float32).tocsr()
+
+    def ours_fit() -> Any:
+        return create("als").fit(dataset)
+
+    def direct_fit() -> Any:
+        return implicit_fit(prototype.implicit_model(), user_items)
+
+    ours_fit(), direct_fit()  # warm-up: imports, thread pools, cached dataset matrices
+    ours, direct = [], []
+    for repeat in range(repeats):
+        ours.append(timed(ours_fit)[0])
+        direct.append(timed(direct_fit)[0])
+        log(f"fit {repeat + 1}/{repeats}: whyrec {ours[-1]:.2f} s, implicit {direct[-1]:.2f} s")
+    result = {
+        "params": prototype.params, "whyrec": summary(ours), "implicit_direct": summary(direct),
+        "ratio_whyrec_over_implicit": round(float(np.median(ours) / np.median(direct)), 3),
+    }
+    return result, ours_fit
+
+
+def recommend_all(pipeline: Pipeline, users: Sequence[str]) -> Recommendations:
+    return [pipeline.recommend(user, N) for user in users]
+
+
+def bench_recommend(
+    dataset: Any, algorithm: str, repeats: int
+) -> tuple[dict[str, Any], Recommendations, Pipeline, Callable[[], Any]]:
+    """(b) Pipeline.recommend for every person vs implicit's batch recommend."""
+    model = create(algorithm).fit(dataset)
+    init_s, pipeline = timed(lambda: Pipeline(dataset, model))
+    users = [str(u) for u in dataset.user_ids.tolist()]
+    first_s, recs = timed(lambda: recommend_all(pipeline, users))  # fills lazy dataset caches
+    pipeline_s, model_s = [], []
+    for _ in range(repeats):
+        seconds, recs = timed(lambda: recommend_all(pipeline, users))
+        pipeline_s.append(seconds)
+        model_s.append(timed(lambda: [model.recommend(user, N) for user in users])[0])
+    log(f"{algorithm}: Pipeline.recommend for {len(users)} people, median "
+        f"{np.median(pipeline_s):.2f} s (model.recommend alone {np.median(model_s):.2f} s)")
+
+    if algorithm == "als":
+        direct: Any = model.implicit_model()
+    else:
+        from implicit.nearest_neighbours import CosineRecommender
+
+        direct = CosineRecommender(K=int(model.params["k"]))
+    implicit_fit(direct, model.user_items)
+    rows = np.arange(len(users), dtype=np.int32)
+
+    def batch() -> Any:
+        return direct.recommend(rows, model.user_items, N=N, filter_already_liked_items=True)
+
+    batch()
+    batch_s = [timed(batch)[0] for _ in range(repeats)]
+    result = {
+        "n_users": len(users), "n_recommendations": sum(len(r) for r in recs),
+        "pipeline_init_s": round(init_s, 4), "first_run_s": round(first_s, 4),
+        "pipeline_recommend": summary(pipeline_s),
+        "model_recommend_only": summary(model_s),
+        "implicit_batch_recommend": {"model": type(direct).__name__, **summary(batch_s)},
+        "ratio_pipeline_over_implicit_batch": round(
+            float(np.median(pipeline_s) / np.median(batch_s)), 1),
+    }
+    return result, recs, pipeline, lambda: recommend_all(pipeline, users)
+
+
+def explain_all(pipeline: Pipeline, recs: Recommendations, language: str) -> int:
+    return sum(len(pipeline.explain(person, language=language)) for person in recs)
+
+
+def bench_explain(
+    work: Sequence[tuple[Pipeline, Recommendations]], repeats: int
+) -> tuple[dict[str, Any], dict[str, Callable[[], Any]]]:
+    """(c) Template explanations per second, per language, over all recommendations of (b)."""
+    result: dict[str, Any] = {}
+    runs: dict[str, Callable[[], Any]] = {}
+    for language in LANGUAGES:
+        def run(language: str = language) -> int:
+            return sum(explain_all(pipeline, recs, language) for pipeline, recs in work)
+
+        count = run()  # warm-up
+        seconds = [timed(run)[0] for _ in range(repeats)]
+        stats = summary(seconds)
+        result[language] = {"n_explanations": count, **stats,
+                            "per_s": round(count / stats["median_s"], 1)}
+        runs[language] = run
+        log(f"explain {language}: {result[language]['per_s']:.0f} explanations/s")
+    return result, runs
+
+
+def profile(name: str, function: Callable[[], Any]) -> None:
+    """Print cProfile's top 15 functions by cumulative time of one call to stderr."""
+    profiler = cProfile.Profile()
+    profiler.runcall(function)
+    out = io.StringIO()
+    pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(15)
+    log(f"--- profile of {name} (top 15 by cumulative time) ---\n{out.getvalue()}")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    started = time.perf_counter()
+    arguments = parser(DESCRIPTION, default_repeats=5)
+    arguments.add_argument("--profile", action="store_true",
+                           help="print a cProfile of each stage that misses its target")
+    options = parse(arguments, argv)
+    dataset = load(options.data)
+    fit, fit_run = bench_fit(dataset, options.repeats)
+    recommend: dict[str, Any] = {}
+    work: list[tuple[Pipeline, Recommendations]] = []
+    runs: dict[str, Callable[[], Any]] = {"ALS fit": fit_run}
+    for algorithm in ("als", "itemknn"):
+        result, recs, pipeline, run = bench_recommend(dataset, algorithm, options.repeats)
+        recommend[algorithm] = result
+        work.append((pipeline, recs))
+        runs[f"{algorithm} Pipeline.recommend"] = run
+    explain, explain_runs = bench_explain(work, options.repeats)
+    runs.update({f"explain {lang}": run for lang, run in explain_runs.items()})
+
+    targets = [
+        Target("ALS fit", fit["whyrec"]["median_s"], FIT_TARGET_S, "<"),
+        *(Target(f"{alg} Pipeline.recommend", recommend[alg]["pipeline_recommend"]["median_s"],
+                 RECOMMEND_TARGET_S, "<") for alg in recommend),
+        *(Target(f"explain {lang}", explain[lang]["per_s"], EXPLAIN_TARGET_PER_S, ">=")
+          for lang in LANGUAGES),
+    ]
+    if options.profile:
+        for target in targets:
+            if not target.met:
+                profile(target.name, runs[target.name])
+    output = {
+        "benchmark": "speed", "dataset": dataset.name, "n_users": dataset.n_users,
+        "n_items": dataset.n_items, "n_interactions": len(dataset.interactions),
+        "repeats": options.repeats, "fit_als": fit, "recommend_with_evidence": recommend,
+        "explain_templates": explain,
+    }
+    return finish(output, targets, options.check, started)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,125 @@
+"""The ``whyrec`` command as people use it: JSON out, one-line errors, real subprocesses."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from whyrec.cli.main import main
+
+WHYREC = [sys.executable, "-m", "whyrec.cli.main"]
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_demo_json_shows_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "demo", "--json", "--no-progress")
+    assert code == 0
+    payload = json.loads(out)
+    languages = {u["language"] for u in payload["users"]}
+    assert languages == {"en", "zh"}
+    for user in payload["users"]:
+        for item in user["items"]:
+            assert item["explanation"]["text"]
+            assert item["explanation"]["language"] == user["language"]
+            assert set(item["explanation"]["cited_ids"]) <= {e["id"] for e in item["evidence"]}
+    quality = payload["evaluation"]
+    assert quality["hybrid"]["ndcg@10"] > quality["popular"]["ndcg@10"]
+
+
+def test_recommend_json_has_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "recommend", "--user", "u0001", "--n", "4", "--algo", "itemknn",
+                       "--json")
+    assert code == 0
+    recs = json.loads(out)["recommendations"]
+    assert [r["rank"] for r in recs] == [1, 2, 3, 4]
+    for rec in recs:
+        total = sum(e.get("score_share", 0.0) for e in rec["evidence"])
+        assert total == pytest.approx(rec["score"], rel=1e-9)
+
+
+def test_explain_in_chinese_for_one_item(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "explain", "--user", "u0001", "--algo", "als", "--json",
+                       "--language", "zh", "--n", "3")
+    assert code == 0
+    items = json.loads(out)["items"]
+    target = items[1]["item_id"]
+    code, out, _ = run(capsys, "explain", "--user", "u0001", "--algo", "als", "--json",
+                       "--language", "zh", "--n", "3", "--item", target)
+    only = json.loads(out)["items"]
+    assert [i["item_id"] for i in only] == [target]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in only[0]["explanation"]["text"])
+
+
+def test_eval_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "eval", "--algo", "itemknn", "--k", "10", "--json")
+    assert code == 0
+    result = json.loads(out)
+    assert {"ndcg@10", "recall@10", "coverage"} <= set(result)
+    assert 0 < result["ndcg@10"] <= 1
+
+
+def test_train_then_recommend_from_the_saved_model(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    model_dir = tmp_path / "als"
+    code, out, _ = run(capsys, "train", "--algo", "als", "--param", "factors=8",
+                       "--out", str(model_dir), "--json")
+    assert code == 0 and json.loads(out)["params"]["factors"] == 8
+    assert sorted(p.name for p in model_dir.iterdir()) == ["arrays.npz", "model.json"]
+    code, out, _ = run(capsys, "recommend", "--model", str(model_dir), "--user", "u0005",
+                       "--json")
+    assert code == 0 and json.loads(out)["algorithm"] == "als"
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["recommend", "--user", "nobody"], "unknown user 'nobody'"),
+    (["eval", "--data", "/no/such/dir"], "does not exist"),
+    (["recommend", "--user", "u0001", "--algo", "magic"], "unknown algorithm 'magic'"),
+    (["recommend", "--user", "u0001", "--algo", "als", "--param", "factorz=3"],
+     "unknown parameter"),
+    (["explain", "--user", "u0001", "--backend", "gpt-9"], "unknown backend"),
+    (["recommend", "--user", "u0001", "--model", "/no/model"], "not a saved whyrec model"),
+])
+def test_user_mistakes_are_one_line_errors(
+    capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    code, _, err = run(capsys, *args)
+    assert code == 1
+    assert message in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_real_process_progress_on_stderr_and_clean_json_on_stdout() -> None:
+    done = subprocess.run([*WHYREC, "eval", "--algo", "popular", "--json", "--progress"],
+                          capture_output=True, text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    json.loads(done.stdout)  # nothing but JSON on stdout
+    assert "eval popular" in done.stderr  # the progress bar
+
+
+def test_real_process_error_exit_code() -> None:
+    done = subprocess.run([*WHYREC, "recommend", "--user", "nobody"], capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 1
+    assert done.stderr.startswith("whyrec: error: unknown user")
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.realdata
+def test_movielens_directory_works_as_data(
+    capsys: pytest.CaptureFixture[str], movielens_dir: Path
+) -> None:
+    code, out, _ = run(capsys, "explain", "--data", str(movielens_dir), "--user", "1",
+                       "--algo", "itemknn", "--n", "2", "--json")
+    assert code == 0
+    text = json.loads(out)["items"][0]["explanation"]["text"]
+    assert "rated" in text or "watched" in text
