@@ -27,6 +27,7 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from _common import Target, finish, load, log, parse, parser, summary, timed
+from whyrec.models.als import ALSRecommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.types import Recommendation
@@ -52,7 +53,7 @@ def implicit_fit(model: Any, user_items: Any) -> Any:
 
 def bench_fit(dataset: Any, repeats: int) -> tuple[dict[str, Any], Callable[[], Any]]:
     """(a) whyrec ALS fit vs implicit ALS fit, interleaved so noise hits both alike."""
-    prototype = create("als")
+    prototype = ALSRecommender()
     user_items = dataset.user_items.astype(np.float32).tocsr()
 
     def ours_fit() -> Any:
@@ -94,7 +95,7 @@ def bench_recommend(
     log(f"{algorithm}: Pipeline.recommend for {len(users)} people, median "
         f"{np.median(pipeline_s):.2f} s (model.recommend alone {np.median(model_s):.2f} s)")
 
-    if algorithm == "als":
+    if isinstance(model, ALSRecommender):
         direct: Any = model.implicit_model()
     else:
         from implicit.nearest_neighbours import CosineRecommender
