@@ -2,7 +2,7 @@
 
 (a) ALS fit with default parameters, against ``implicit``'s ``AlternatingLeastSquares`` with the
     same parameters fitted directly on the same matrix.
-(b) Top-10 with full evidence for every person via ``Pipeline.recommend`` (ALS and item-kNN),
+(b) Top-10 with full evidence for every person via ``Pipeline.recommend_many`` (ALS, item-kNN),
     against ``implicit``'s batch ``recommend`` of the same model kind for all people at once.
 (c) Template explanations per second: ``Pipeline.explain`` of every recommendation from (b), in
     English and in Chinese.
@@ -76,24 +76,32 @@ def bench_fit(dataset: Any, repeats: int) -> tuple[dict[str, Any], Callable[[], 
 
 
 def recommend_all(pipeline: Pipeline, users: Sequence[str]) -> Recommendations:
+    """Everyone at once: the batch path (chunked scoring and evidence)."""
+    return [recs for _, recs in pipeline.recommend_many(users, N)]
+
+
+def recommend_each(pipeline: Pipeline, users: Sequence[str]) -> Recommendations:
+    """One call per person: what an online service does."""
     return [pipeline.recommend(user, N) for user in users]
 
 
 def bench_recommend(
     dataset: Any, algorithm: str, repeats: int
 ) -> tuple[dict[str, Any], Recommendations, Pipeline, Callable[[], Any]]:
-    """(b) Pipeline.recommend for every person vs implicit's batch recommend."""
+    """(b) Pipeline.recommend_many for everyone vs implicit's batch recommend."""
     model = create(algorithm).fit(dataset)
     init_s, pipeline = timed(lambda: Pipeline(dataset, model))
     users = [str(u) for u in dataset.user_ids.tolist()]
     first_s, recs = timed(lambda: recommend_all(pipeline, users))  # fills lazy dataset caches
-    pipeline_s, model_s = [], []
+    pipeline_s, each_s, model_s = [], [], []
     for _ in range(repeats):
         seconds, recs = timed(lambda: recommend_all(pipeline, users))
         pipeline_s.append(seconds)
-        model_s.append(timed(lambda: [model.recommend(user, N) for user in users])[0])
-    log(f"{algorithm}: Pipeline.recommend for {len(users)} people, median "
-        f"{np.median(pipeline_s):.2f} s (model.recommend alone {np.median(model_s):.2f} s)")
+        each_s.append(timed(lambda: recommend_each(pipeline, users))[0])
+        model_s.append(timed(lambda: list(model.recommend_many(users, N)))[0])
+    log(f"{algorithm}: Pipeline.recommend_many for {len(users)} people, median "
+        f"{np.median(pipeline_s):.2f} s (one call per person {np.median(each_s):.2f} s, "
+        f"model alone {np.median(model_s):.2f} s)")
 
     if isinstance(model, ALSRecommender):
         direct: Any = model.implicit_model()
@@ -112,8 +120,9 @@ def bench_recommend(
     result = {
         "n_users": len(users), "n_recommendations": sum(len(r) for r in recs),
         "pipeline_init_s": round(init_s, 4), "first_run_s": round(first_s, 4),
-        "pipeline_recommend": summary(pipeline_s),
-        "model_recommend_only": summary(model_s),
+        "pipeline_recommend_many": summary(pipeline_s),
+        "pipeline_recommend_per_person": summary(each_s),
+        "model_recommend_many_only": summary(model_s),
         "implicit_batch_recommend": {"model": type(direct).__name__, **summary(batch_s)},
         "ratio_pipeline_over_implicit_batch": round(
             float(np.median(pipeline_s) / np.median(batch_s)), 1),
@@ -169,14 +178,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         result, recs, pipeline, run = bench_recommend(dataset, algorithm, options.repeats)
         recommend[algorithm] = result
         work.append((pipeline, recs))
-        runs[f"{algorithm} Pipeline.recommend"] = run
+        runs[f"{algorithm} Pipeline.recommend_many"] = run
     explain, explain_runs = bench_explain(work, options.repeats)
     runs.update({f"explain {lang}": run for lang, run in explain_runs.items()})
 
     targets = [
         Target("ALS fit", fit["whyrec"]["median_s"], FIT_TARGET_S, "<"),
-        *(Target(f"{alg} Pipeline.recommend", recommend[alg]["pipeline_recommend"]["median_s"],
-                 RECOMMEND_TARGET_S, "<") for alg in recommend),
+        *(Target(f"{alg} Pipeline.recommend_many",
+                 recommend[alg]["pipeline_recommend_many"]["median_s"], RECOMMEND_TARGET_S, "<")
+          for alg in recommend),
         *(Target(f"explain {lang}", explain[lang]["per_s"], EXPLAIN_TARGET_PER_S, ">=")
           for lang in LANGUAGES),
     ]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from whyrec.data.dataset import Dataset
@@ -45,6 +45,17 @@ class Pipeline:
         row = None if history is None else self.model.history_from_items(history)
         recs = self.model.recommend(str(user_id), n, history=row, exclude=exclude)
         return self._builder.enrich(recs, history)
+
+    def recommend_many(
+        self, user_ids: Iterable[str], n: int = 10, *, chunk_size: int = 128
+    ) -> Iterator[tuple[str, list[Recommendation]]]:
+        """``recommend`` for many people, scored and enriched a chunk at a time."""
+        users = [str(u) for u in user_ids]
+        for start in range(0, len(users), chunk_size):
+            chunk = list(self.model.recommend_many(users[start : start + chunk_size], n,
+                                                   chunk_size=chunk_size))
+            self._builder.enrich_many([recs for _, recs in chunk])
+            yield from chunk
 
     def language_of(self, user_id: str) -> str:
         """The person's language from the dataset's people table, English when unknown."""

@@ -27,10 +27,12 @@ def fitted(name: str, dataset: Dataset) -> Recommender:
 def test_recommend_returns_n_ranked_unseen_items(name: str, board: Dataset) -> None:
     model = fitted(name, board)
     recs = model.recommend("u00", n=4)
-    # similarity models recommend only items related to the history: here just the one shoe
-    expected = 1 if model.positive_scores_only else 4
-    assert [r.rank for r in recs] == list(range(1, expected + 1))
-    assert all(r.score > 0 for r in recs) or not model.positive_scores_only
+    # only items with a positive score come back: similarity models find just the one shoe;
+    # popularity (alone or in the hybrid) gives every item someone has a positive score
+    assert [r.rank for r in recs] == list(range(1, len(recs) + 1))
+    assert len(recs) == {"itemknn": 1, "content": 1, "popular": 4, "hybrid": 4}.get(
+        name, len(recs)) and recs
+    assert all(r.score > 0 for r in recs)  # no reason, no recommendation
     scores = [r.score for r in recs]
     assert scores == sorted(scores, reverse=True)
     seen = {"a1", "a2", "a3", "a4", "a5"}  # u00 has every shoe but a0
@@ -113,10 +115,13 @@ def test_recommend_ids_agrees_with_recommend(name: str, board: Dataset) -> None:
     assert model.recommend_ids("u04", 5) == [r.item_id for r in model.recommend("u04", 5)]
 
 
-def test_n_larger_than_the_catalog_returns_every_unseen_item(board: Dataset) -> None:
+def test_n_larger_than_the_catalog_returns_every_unseen_item_with_a_reason(
+    board: Dataset,
+) -> None:
     model = create("popular").fit(board)
     recs = model.recommend("u00", n=100)
-    assert len(recs) == board.n_items - 5
+    assert len(recs) == board.n_items - 5 - 2  # x0 and x1: nobody has them, no reason to show
+    assert {r.item_id for r in recs} == {f"a{i}" for i in range(1)} | {f"b{i}" for i in range(6)}
 
 
 def test_exclude_removes_items(board: Dataset) -> None:
@@ -135,3 +140,20 @@ def test_bad_parameters_and_unfitted_models_are_clear_errors(
         create("popular").fit(board).recommend("u00", n=0)
     with pytest.raises(ModelError, match="not a saved whyrec model"):
         Recommender.load(tmp_path)
+
+
+@pytest.mark.parametrize("name", ALGORITHMS)
+def test_recommend_many_equals_recommend(name: str, board: Dataset) -> None:
+    model = fitted(name, board)
+    users = [str(u) for u in board.user_ids]
+    batched = dict(model.recommend_many(users, n=4, chunk_size=7))
+    assert list(batched) == users
+    for user in users:
+        one = model.recommend(user, n=4)
+        assert [r.item_id for r in batched[user]] == [r.item_id for r in one]
+        np.testing.assert_allclose([r.score for r in batched[user]], [r.score for r in one],
+                                   rtol=1e-9)
+        assert [e.id for r in batched[user] for e in r.evidence] == [
+            e.id for r in one for e in r.evidence]
+    with pytest.raises(UnknownUserError):
+        list(model.recommend_many(["u00", "ghost"]))

@@ -110,3 +110,29 @@ def test_fact_ids_are_stable_across_runs(demo_dataset: Dataset) -> None:
 def test_k_must_be_positive(board: Dataset) -> None:
     with pytest.raises(ConfigError, match="k_anonymity"):
         EvidenceBuilder(board, k_anonymity=0)
+
+
+@pytest.mark.parametrize("algo", ["als", "hybrid"])
+def test_batched_pipeline_gives_the_same_facts(demo_dataset: Dataset, algo: str) -> None:
+    pipeline = Pipeline(demo_dataset, create(algo).fit(demo_dataset), k_anonymity=5)
+    users = [f"u{k:04d}" for k in range(1, 60)]
+    batched = dict(pipeline.recommend_many(users, n=5, chunk_size=16))
+    for user in users[::7]:
+        one = pipeline.recommend(user, n=5)
+        assert_close([r.to_dict() for r in batched[user]], [r.to_dict() for r in one])
+
+
+def assert_close(left: object, right: object) -> None:
+    """Equal, with floats compared to 1e-9 (a matrix product may round differently)."""
+    if isinstance(left, float) and isinstance(right, float):
+        assert left == pytest.approx(right, rel=1e-9, abs=1e-12)
+    elif isinstance(left, dict) and isinstance(right, dict):
+        assert left.keys() == right.keys()
+        for key in left:
+            assert_close(left[key], right[key])
+    elif isinstance(left, list | tuple) and isinstance(right, list | tuple):
+        assert len(left) == len(right)
+        for a, b in zip(left, right, strict=True):
+            assert_close(a, b)
+    else:
+        assert left == right

@@ -16,7 +16,7 @@ from scipy import sparse
 
 from whyrec._threads import single_threaded_blas
 from whyrec.data.dataset import Dataset
-from whyrec.models.base import Recommender, Shares
+from whyrec.models.base import Recommender
 
 UserState = tuple[tuple[np.ndarray, bool], np.ndarray, np.ndarray, np.ndarray]
 
@@ -78,15 +78,16 @@ class ALSRecommender(Recommender):
     def _scores(self, history: sparse.csr_matrix, state: UserState) -> np.ndarray:
         return self.item_factors @ state[1]
 
+    def _scores_many(self, histories: list[sparse.csr_matrix], states: list[Any]) -> np.ndarray:
+        vectors = np.vstack([state[1] for state in states])
+        return np.asarray(vectors @ self.item_factors.T)  # one matrix product for the chunk
+
     def _shares(
         self, history: sparse.csr_matrix, state: UserState, item_rows: np.ndarray
-    ) -> list[Shares]:
+    ) -> np.ndarray:
         cho, _, liked, confidence = state
-        if len(item_rows) == 0:
-            return []
         weighted = scipy.linalg.cho_solve(cho, self.item_factors[item_rows].T)
-        shares = (liked @ weighted) * confidence[:, None]  # history x items
-        return [Shares(history.indices, shares[:, col]) for col in range(len(item_rows))]
+        return np.asarray((liked @ weighted) * confidence[:, None])  # history x items
 
     def _arrays(self) -> dict[str, np.ndarray]:
         return {"item_factors": self.item_factors, "user_factors": self.user_factors}

@@ -11,7 +11,7 @@ import json
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any, ClassVar, NamedTuple, Self
+from typing import Any, ClassVar, Self
 
 import numpy as np
 from scipy import sparse
@@ -27,13 +27,6 @@ META_FILE = "model.json"
 ARRAYS_FILE = "arrays.npz"
 
 
-
-class Shares(NamedTuple):
-    """History items' additive parts of one item's score (parallel arrays)."""
-
-    rows: np.ndarray  # history item rows
-    values: np.ndarray  # score share of each
-    similarities: np.ndarray | None = None  # item-item similarity, for similarity models
 
 
 class Recommender(ABC):
@@ -55,9 +48,8 @@ class Recommender(ABC):
     default_min_history: ClassVar[int] = 1
     #: whether popularity answers only mark a cold start (False for the popularity model itself)
     popularity_is_fallback: ClassVar[bool] = True
-    #: only items with a positive score are recommended: no reason, no recommendation
-    #: (similarity models score unrelated items 0; they return fewer than n rather than guess)
-    positive_scores_only: ClassVar[bool] = False
+    #: whether a share divided by the history weight is an item-item similarity worth showing
+    reports_similarity: ClassVar[bool] = False
 
     def __init__(self, **params: Any) -> None:
         min_history = params.pop("min_history", self.default_min_history)
@@ -111,11 +103,17 @@ class Recommender(ABC):
     def _scores(self, history: sparse.csr_matrix, state: Any) -> np.ndarray:
         """Score of every item for a person with this 1 x n_items history row."""
 
+    def _scores_many(self, histories: list[sparse.csr_matrix], states: list[Any]) -> np.ndarray:
+        """Scores for several people at once (people x items); models override this with one
+        matrix product where they can."""
+        return np.vstack([self._scores(h, s) for h, s in zip(histories, states, strict=True)])
+
     @abstractmethod
     def _shares(
         self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
-    ) -> list[Shares]:
-        """For each item row, every history item's additive share of that item's score."""
+    ) -> np.ndarray:
+        """history items x ``item_rows`` matrix: each history item's additive share of each
+        item's score (rows follow ``history.indices``); columns sum to the scores."""
 
     # --- public API -------------------------------------------------------------------------
     def history_row(self, user_id: str) -> sparse.csr_matrix:
@@ -170,11 +168,7 @@ class Recommender(ABC):
             scores = self._scores(row, state).astype(np.float64, copy=True)
             item_rows = self._top_n(scores, row, n, exclude)
             shares = self._shares(row, state, item_rows)
-        return [
-            self._recommendation(str(user_id), rank, item, float(scores[item]), item_shares,
-                                 row, max_shares)
-            for rank, (item, item_shares) in enumerate(zip(item_rows, shares, strict=True), 1)
-        ]
+        return self._recommendations(str(user_id), item_rows, scores, shares, row, max_shares)
 
     def recommend_ids(
         self, user_id: str, n: int = 10, *, history: sparse.csr_matrix | None = None
@@ -189,11 +183,31 @@ class Recommender(ABC):
             return [self._item_list[i] for i in self._top_n(scores, row, n, ())]
 
     def recommend_many(
-        self, user_ids: Iterable[str], n: int = 10
+        self, user_ids: Iterable[str], n: int = 10, *, chunk_size: int = 128,
+        max_shares: int = 5,
     ) -> Iterator[tuple[str, list[Recommendation]]]:
-        """Recommendations for several people, one at a time (keeps memory flat)."""
-        for user in user_ids:
-            yield str(user), self.recommend(str(user), n)
+        """``recommend`` for many people: scored ``chunk_size`` at a time with one matrix
+        product per chunk (the same numbers as ``recommend``, several times faster)."""
+        if n < 1:
+            raise ModelError(f"n must be at least 1, got {n}")
+        for chunk in _chunks([str(u) for u in user_ids], chunk_size):
+            rows = [self.history_row(user) for user in chunk]
+            warm = [k for k, row in enumerate(rows) if row.nnz >= self.min_history]
+            states = [self._user_state(rows[k]) for k in warm]
+            scores = self._scores_many([rows[k] for k in warm], states) if warm else None
+            position = {k: p for p, k in enumerate(warm)}
+            for k, (user, row) in enumerate(zip(chunk, rows, strict=True)):
+                if k not in position:
+                    yield user, self._popular(user, row, n, ())
+                    continue
+                assert scores is not None
+                user_scores = scores[position[k]].astype(np.float64, copy=True)
+                state = states[position[k]]
+                with single_threaded_blas():
+                    item_rows = self._top_n(user_scores, row, n, ())
+                    shares = self._shares(row, state, item_rows)
+                yield user, self._recommendations(user, item_rows, user_scores, shares, row,
+                                                  max_shares)
 
     # --- helpers ----------------------------------------------------------------------------
     def _top_n(
@@ -203,8 +217,9 @@ class Recommender(ABC):
         for item in exclude:
             if item in self.item_index:
                 scores[self.item_index[item]] = -np.inf
-        if self.positive_scores_only:
-            scores[scores <= 0] = -np.inf
+        # no reason, no recommendation: an item scoring <= 0 has nothing in its favour
+        # (similarity models score unrelated items 0); return fewer than n rather than guess
+        scores[scores <= 0] = -np.inf
         candidates = np.flatnonzero(np.isfinite(scores))
         n = min(n, len(candidates))
         if n == 0:
@@ -213,49 +228,56 @@ class Recommender(ABC):
         # ties broken by item row so results are deterministic
         return part[np.lexsort((part, -scores[part]))]
 
-    def _recommendation(
+    def _recommendations(
         self,
         user_id: str,
-        rank: int,
-        item: int,
-        score: float,
-        shares: Shares,
+        item_rows: np.ndarray,
+        scores: np.ndarray,
+        shares: np.ndarray,
         row: sparse.csr_matrix,
         max_shares: int,
-    ) -> Recommendation:
-        values = shares.values
-        top = np.arange(len(values))
-        if len(values) > max_shares:  # only the largest shares need sorting
-            top = np.argpartition(-values, max_shares - 1)[:max_shares]
-        # largest shares first, ties by item row, so evidence order is deterministic
-        top = top[np.lexsort((shares.rows[top], -values[top]))]
-        hist_rows = shares.rows[top].tolist()
-        weights = row.data[np.searchsorted(row.indices, shares.rows[top])].tolist()
-        sims = None if shares.similarities is None else shares.similarities[top].tolist()
-        evidence: list[Evidence] = []
-        for k, (hist, share, weight) in enumerate(
-            zip(hist_rows, values[top].tolist(), weights, strict=True)
-        ):
-            item_id = self._item_list[hist]
-            evidence.append(HistoryItem(
-                id=f"hist:{item_id}", item_id=item_id, title=self._title_list[hist],
-                score_share=share, similarity=None if sims is None else sims[k], weight=weight,
+    ) -> list[Recommendation]:
+        """Recommendations with the ``max_shares`` largest history shares of each, the rest
+        folded into one remainder fact; vectorised over the person's recommendations."""
+        n_hist = shares.shape[0]
+        keep = min(max_shares, n_hist)
+        if keep < n_hist:
+            top = np.argpartition(-shares, keep - 1, axis=0)[:keep]
+        else:
+            top = np.repeat(np.arange(n_hist)[:, None], shares.shape[1], axis=1)
+        values = np.take_along_axis(shares, top, axis=0)
+        # largest shares first, ties by item row (history rows are sorted), so order is stable
+        order = np.lexsort((top, -values), axis=0)
+        top, values = np.take_along_axis(top, order, axis=0), np.take_along_axis(values, order, 0)
+        rest_total = shares.sum(axis=0) - values.sum(axis=0)
+        rest_count = np.count_nonzero(shares, axis=0) - np.count_nonzero(values, axis=0)
+        hist_rows = row.indices.tolist()
+        weights = row.data.astype(np.float64)
+        similarity = (values / weights[top]).T.tolist() if self.reports_similarity else None
+        recs = []
+        for col, item in enumerate(item_rows.tolist()):
+            evidence: list[Evidence] = []
+            for k, (h, share) in enumerate(zip(top[:, col].tolist(), values[:, col].tolist(),
+                                               strict=True)):
+                if share == 0.0:
+                    continue  # not a reason: this history item does not touch the score
+                item_id = self._item_list[hist_rows[h]]
+                evidence.append(HistoryItem(
+                    id=f"hist:{item_id}", item_id=item_id, title=self._title_list[hist_rows[h]],
+                    score_share=share, weight=float(weights[h]),
+                    similarity=None if similarity is None else similarity[col][k],
+                ))
+            if rest_count[col] > 0:
+                evidence.append(HistoryItem(
+                    id="hist:others", item_id="", title="", score_share=float(rest_total[col]),
+                    n_items=int(rest_count[col]),
+                ))
+            recs.append(Recommendation(
+                user_id=user_id, item_id=self._item_list[item], title=self._title_list[item],
+                score=float(scores[item]), rank=col + 1, algorithm=self.algorithm,
+                evidence=evidence,
             ))
-        if len(values) > len(top):
-            evidence.append(HistoryItem(
-                id="hist:others", item_id="", title="",
-                score_share=float(values.sum() - values[top].sum()),
-                n_items=len(values) - len(top),
-            ))
-        return Recommendation(
-            user_id=user_id,
-            item_id=self._item_list[item],
-            title=self._title_list[item],
-            score=score,
-            rank=rank,
-            algorithm=self.algorithm,
-            evidence=evidence,
-        )
+        return recs
 
     def _popular(
         self, user_id: str, row: sparse.csr_matrix, n: int, exclude: Iterable[str]
@@ -361,3 +383,8 @@ def _csr_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> sparse.csr_m
         (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
         shape=(n_rows, n_cols),
     )
+
+
+def _chunks(items: list[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), max(1, size)):
+        yield items[start : start + size]

@@ -27,6 +27,8 @@ from whyrec.types import (
 )
 
 DAY = 86_400.0
+#: (anchor row -> matrix row, item row -> matrix column, people-with-both matrix)
+CoCounts = tuple[dict[int, int], dict[int, int], np.ndarray]
 
 
 class EvidenceBuilder:
@@ -77,10 +79,12 @@ class EvidenceBuilder:
                 strict=True,
             )
         )
-        self._feature_items = self._item_feature.tocsc()  # column f: the items carrying f
-        binary = (dataset.user_items > 0).astype(np.float32)
-        self._item_users = sparse.csc_matrix(binary)  # column i: the people who had item i
-        self._item_people = np.diff(self._item_users.indptr)
+        kind_order = {"brand": 0, "tag": 1, "category": 2}
+        self._feature_rank = np.asarray([kind_order[k] for k, _ in self._feature_names],
+                                        dtype=np.int64)
+        # row i: the people who had item i
+        self._people_of = sparse.csr_matrix((dataset.user_items > 0).T.astype(np.float32))
+        self._item_people = np.diff(self._people_of.indptr)
         ratings = dataset.ratings
         self._rating_count = np.diff(ratings.tocsc().indptr)
         self._rating_sum = np.asarray(ratings.sum(axis=0)).ravel()
@@ -94,17 +98,31 @@ class EvidenceBuilder:
 
         ``history`` is the person's item ids; by default their history in the dataset.
         """
-        if not recommendations:
-            return list(recommendations)
+        return self.enrich_many([list(recommendations)], [history])[0]
+
+    def enrich_many(
+        self, batches: Sequence[list[Recommendation]],
+        histories: Sequence[Iterable[str] | None] | None = None,
+    ) -> list[list[Recommendation]]:
+        """``enrich`` for several people at once: one sparse product counts every cohort."""
+        histories = histories if histories is not None else [None] * len(batches)
+        items = [[self.dataset.item_row(rec.item_id) for rec in recs] for recs in batches]
+        together = self._cooccurrence(batches, items)
+        for recs, rows, history in zip(batches, items, histories, strict=True):
+            if recs:
+                self._enrich_one(recs, rows, history, together)
+        return [list(recs) for recs in batches]
+
+    def _enrich_one(
+        self, recommendations: list[Recommendation], items: list[int],
+        history: Iterable[str] | None, together: CoCounts,
+    ) -> None:
         user_id = recommendations[0].user_id
         history_rows = self._history_rows(user_id, history)
-        feature_counts = self._feature_counts(history_rows)
         self._add_events(user_id, [fact for rec in recommendations for fact in rec.evidence])
-        for rec in recommendations:
-            item = self.dataset.item_row(rec.item_id)
-            facts: list[Evidence] = list(rec.evidence)
-            facts.extend(self._shared_features(item, history_rows, feature_counts))
-            facts.extend(self._cohorts(item, rec.evidence))
+        shared = self._shared_features(items, history_rows)
+        for rec, item, features in zip(recommendations, items, shared, strict=True):
+            facts: list[Evidence] = [*rec.evidence, *features, *self._cohorts(item, rec, together)]
             if not any(isinstance(f, ItemQuality) for f in facts):
                 quality = self._quality(item)
                 if quality is not None:
@@ -115,12 +133,12 @@ class EvidenceBuilder:
             if trend is not None:
                 facts.append(trend)
             rec.evidence = facts
-        return list(recommendations)
 
     # --- facts ------------------------------------------------------------------------------
     def _history_rows(self, user_id: str, history: Iterable[str] | None) -> np.ndarray:
         if history is not None:
-            return np.asarray([self.dataset.item_row(i) for i in history], dtype=np.int64)
+            return np.unique(np.asarray([self.dataset.item_row(i) for i in history],
+                                        dtype=np.int64))
         row = self.dataset.user_index.get(user_id)
         if row is None:
             return np.empty(0, dtype=np.int64)
@@ -147,46 +165,63 @@ class EvidenceBuilder:
             fact.event = names[int(code) - 1] if code else None
             fact.rating = float(rating) if rating else None
 
-    def _feature_counts(self, history_rows: np.ndarray) -> np.ndarray:
-        """How many of the person's history items carry each feature."""
-        n_features = self._item_feature.shape[1]
-        if len(history_rows) == 0:
-            return np.zeros(n_features, dtype=np.int64)
-        return np.bincount(self._item_feature[history_rows].indices, minlength=n_features)
-
     def _shared_features(
-        self, item: int, history_rows: np.ndarray, counts: np.ndarray
-    ) -> list[Evidence]:
+        self, items: list[int], history_rows: np.ndarray
+    ) -> list[list[Evidence]]:
+        """Per recommended item: its features most widely shared with the person's history."""
         matrix = self._item_feature
-        features = matrix.indices[matrix.indptr[item] : matrix.indptr[item + 1]]
-        shared = [(int(f), int(counts[f])) for f in features if counts[f] > 0]
-        # most widely shared first; brand before tag before category on ties (more specific)
-        order = {"brand": 0, "tag": 1, "category": 2}
-        shared.sort(key=lambda fc: (-fc[1], order[self._feature_names[fc[0]][0]], fc[0]))
-        facts: list[Evidence] = []
-        for column, count in shared[: self.max_features]:
-            feature, value = self._feature_names[column]
-            carriers = self._feature_items.indices[
-                self._feature_items.indptr[column] : self._feature_items.indptr[column + 1]
-            ]
-            examples = [self._item_ids[r] for r in _sorted_common(history_rows, carriers)[:3]]
-            facts.append(SharedFeature(
-                id=f"feature:{feature}:{value.lower()}", feature=feature, value=value,
-                history_count=count, history_item_ids=tuple(examples),
-            ))
-        return facts
+        owners, features = _gather(matrix.indptr, matrix.indices, history_rows)
+        counts = np.bincount(features, minlength=matrix.shape[1])  # history items per feature
+        by_feature = np.argsort(features, kind="stable")  # history order within a feature
+        first_of = np.cumsum(counts) - counts  # where each feature starts in by_feature
+        result: list[list[Evidence]] = []
+        for item in items:
+            own = matrix.indices[matrix.indptr[item] : matrix.indptr[item + 1]]
+            own_counts = counts[own]
+            keep = own_counts > 0
+            # most widely shared first; brand before tag before category on ties (specific first)
+            ranked = sorted(zip((-own_counts[keep]).tolist(),
+                                self._feature_rank[own[keep]].tolist(), own[keep].tolist(),
+                                strict=True))[: self.max_features]
+            facts: list[Evidence] = []
+            for negative_count, _, column in ranked:
+                feature, value = self._feature_names[column]
+                start = int(first_of[column])
+                first = history_rows[owners[by_feature[start : start + min(-negative_count, 3)]]]
+                facts.append(SharedFeature(
+                    id=f"feature:{feature}:{value.lower()}", feature=feature, value=value,
+                    history_count=-negative_count,
+                    history_item_ids=tuple(self._item_ids[r] for r in first.tolist()),
+                ))
+            result.append(facts)
+        return result
 
-    def _cohorts(self, item: int, evidence: Sequence[Evidence]) -> list[Evidence]:
-        anchors = [e for e in evidence if isinstance(e, HistoryItem) and e.item_id]
+    def _anchors(self, rec: Recommendation) -> list[HistoryItem]:
+        """The history items a cohort fact is about: the largest score shares."""
+        return [e for e in rec.evidence if isinstance(e, HistoryItem) and e.item_id][
+            : self.max_cohorts]
+
+    def _cooccurrence(
+        self, batches: Sequence[list[Recommendation]], items: list[list[int]]
+    ) -> CoCounts:
+        """People who had both, for every (anchor, recommended item) pair, in one product."""
+        anchors = sorted({self.dataset.item_index[a.item_id]
+                          for recs in batches for rec in recs for a in self._anchors(rec)})
+        targets = sorted({item for rows in items for item in rows})
+        if not anchors or not targets:
+            return {}, {}, np.zeros((0, 0))
+        both = (self._people_of[anchors] @ self._people_of[targets].T).toarray()
+        return ({row: k for k, row in enumerate(anchors)},
+                {row: k for k, row in enumerate(targets)}, both)
+
+    def _cohorts(self, item: int, rec: Recommendation, together: CoCounts) -> list[Evidence]:
+        """How many people with the recommendation's top history items also had it."""
+        anchor_pos, target_pos, both = together
         facts: list[Evidence] = []
-        item_people = self._people(item)
-        for anchor in anchors[: self.max_cohorts]:
-            anchor_row = self.dataset.item_index.get(anchor.item_id)
-            if anchor_row is None:
-                continue
-            anchor_people = self._people(anchor_row)
-            co_count = len(np.intersect1d(anchor_people, item_people, assume_unique=True))
-            anchor_count = len(anchor_people)
+        for anchor in self._anchors(rec):
+            anchor_row = self.dataset.item_index[anchor.item_id]
+            co_count = round(float(both[anchor_pos[anchor_row], target_pos[item]]))
+            anchor_count = int(self._item_people[anchor_row])
             if self.noise_scale > 0:
                 co_count = max(0, round(co_count + self._rng.laplace(0, self.noise_scale)))
             if co_count < self.k or anchor_count < self.k:
@@ -194,14 +229,10 @@ class EvidenceBuilder:
             facts.append(Cohort(
                 id=f"cohort:{anchor.item_id}:{self._item_ids[item]}",
                 anchor_item_id=anchor.item_id, anchor_title=anchor.title,
-                co_count=int(co_count), anchor_count=int(anchor_count),
+                co_count=co_count, anchor_count=anchor_count,
                 share=round(co_count / anchor_count, 4),
             ))
         return facts
-
-    def _people(self, item: int) -> np.ndarray:
-        matrix = self._item_users
-        return matrix.indices[matrix.indptr[item] : matrix.indptr[item + 1]]
 
     def _quality(self, item: int) -> ItemQuality | None:
         people = int(self._item_people[item])
@@ -300,9 +331,15 @@ def _row_values(matrix: sparse.csr_matrix, row: int, cols: np.ndarray) -> np.nda
     return np.where(found, matrix.data[start:end][positions], 0)
 
 
-def _sorted_common(needles: np.ndarray, haystack: np.ndarray) -> np.ndarray:
-    """Elements of sorted ``needles`` present in sorted ``haystack`` (no re-sorting)."""
-    if len(haystack) == 0:
-        return needles[:0]
-    positions = np.minimum(np.searchsorted(haystack, needles), len(haystack) - 1)
-    return needles[haystack[positions] == needles]
+def _gather(
+    indptr: np.ndarray, indices: np.ndarray, rows: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """The entries of CSR ``rows`` concatenated: (position in ``rows``, column) per entry.
+
+    Plain numpy, because scipy's fancy row indexing costs ~100 µs of overhead per call.
+    """
+    starts, ends = indptr[rows], indptr[rows + 1]
+    lengths = ends - starts
+    owners = np.repeat(np.arange(len(rows)), lengths)
+    offsets = np.arange(lengths.sum()) - np.repeat(np.cumsum(lengths) - lengths, lengths)
+    return owners, indices[np.repeat(starts, lengths) + offsets]

@@ -16,7 +16,7 @@ from scipy import sparse
 
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
-from whyrec.models.base import Recommender, Shares
+from whyrec.models.base import Recommender
 from whyrec.types import ItemQuality, Recommendation
 
 COLLABORATIVE = ("als", "itemknn")
@@ -92,31 +92,33 @@ class HybridRecommender(Recommender):
 
     def _shares(
         self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
-    ) -> list[Shares]:
+    ) -> np.ndarray:
         coef = self._coefficients(history)
-        parts: list[list[Shares]] = [
-            [Shares(s.rows, coef[c] * s.values) for s in model._shares(history, st, item_rows)]
-            for c, ((_, model), st) in enumerate(zip(self._components(), state, strict=True))
-            if coef[c] > 0
-        ]
-        merged = []
-        for per_item in zip(*parts, strict=True):
-            rows = np.concatenate([s.rows for s in per_item])
-            values = np.concatenate([s.values for s in per_item])
-            unique, inverse = np.unique(rows, return_inverse=True)
-            merged.append(Shares(unique, np.bincount(inverse, weights=values)))
-        return merged
+        total = np.zeros((history.nnz, len(item_rows)))
+        for c, ((_, model), model_state) in enumerate(zip(self._components(), state, strict=True)):
+            if coef[c] > 0:
+                total += coef[c] * model._shares(history, model_state, item_rows)
+        return total
 
-    def recommend(self, user_id: str, n: int = 10, **kwargs: Any) -> list[Recommendation]:
-        recs = super().recommend(user_id, n, **kwargs)
-        history = kwargs.get("history")
-        row = self.history_row(user_id) if history is None else history
+    def _scores_many(self, histories: list[sparse.csr_matrix], states: list[Any]) -> np.ndarray:
+        coef = np.vstack([self._coefficients(h) for h in histories])  # people x components
+        total = coef[:, 2:3] * self.popularity[None, :]
+        for c, (_, model) in enumerate(self._components()):
+            warm = np.flatnonzero(coef[:, c] > 0)
+            if len(warm):
+                part = model._scores_many([histories[k] for k in warm],
+                                          [states[k][c] for k in warm])
+                total[warm] += coef[warm, c : c + 1] * part
+        return np.asarray(total, dtype=np.float64)
+
+    def _recommendations(
+        self, user_id: str, item_rows: np.ndarray, scores: np.ndarray, shares: np.ndarray,
+        row: sparse.csr_matrix, max_shares: int,
+    ) -> list[Recommendation]:
+        recs = super()._recommendations(user_id, item_rows, scores, shares, row, max_shares)
         coef = self._coefficients(row)
-        for rec in recs:
-            if rec.cold_start:
-                continue
-            rec.cold_start = bool(coef[0] == 0.0)
-            item = self.item_index[rec.item_id]
+        for rec, item in zip(recs, item_rows.tolist(), strict=True):
+            rec.cold_start = bool(coef[0] == 0.0)  # too little history for the CF part
             if coef[2] > 0:  # popularity's part of the score, carried by its own fact
                 rec.evidence.append(ItemQuality(
                     id=f"quality:{rec.item_id}", item_id=rec.item_id,

@@ -8,7 +8,7 @@ import numpy as np
 from scipy import sparse
 
 from whyrec.data.dataset import Dataset
-from whyrec.models.base import Recommender, Shares
+from whyrec.models.base import Recommender
 
 
 class PopularityRecommender(Recommender):
@@ -26,6 +26,5 @@ class PopularityRecommender(Recommender):
 
     def _shares(
         self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
-    ) -> list[Shares]:
-        empty = np.empty(0)
-        return [Shares(empty.astype(np.int64), empty) for _ in item_rows]
+    ) -> np.ndarray:
+        return np.zeros((history.nnz, len(item_rows)))

@@ -12,40 +12,32 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from whyrec.models.base import Recommender, Shares, _csr_arrays, _csr_from_arrays
+from whyrec.models.base import Recommender, _csr_arrays, _csr_from_arrays
 
 
 class ItemSimilarityRecommender(Recommender):
     """Base for models defined by an items x items similarity matrix (row j contributes to i)."""
 
     similarity: sparse.csr_matrix
-    positive_scores_only = True
+    reports_similarity = True
 
     def _set_similarity(self, similarity: Any) -> None:
         matrix = sparse.csr_matrix(similarity).astype(np.float64)
         matrix.eliminate_zeros()
         matrix.sort_indices()
         self.similarity = matrix
-        self._similarity_csc = matrix.tocsc()
 
     def _scores(self, history: sparse.csr_matrix, state: Any) -> np.ndarray:
         return np.asarray((history @ self.similarity).todense(), dtype=np.float64).ravel()
 
+    def _scores_many(self, histories: list[sparse.csr_matrix], states: list[Any]) -> np.ndarray:
+        return np.asarray((sparse.vstack(histories).tocsr() @ self.similarity).toarray())
+
     def _shares(
         self, history: sparse.csr_matrix, state: Any, item_rows: np.ndarray
-    ) -> list[Shares]:
-        hist = history.indices
-        weights = history.data.astype(np.float64)
-        csc = self._similarity_csc
-        result: list[Shares] = []
-        for item in item_rows:
-            start, end = csc.indptr[int(item)], csc.indptr[int(item) + 1]
-            _, in_hist, in_col = np.intersect1d(
-                hist, csc.indices[start:end], assume_unique=True, return_indices=True
-            )
-            sims = csc.data[start:end][in_col]
-            result.append(Shares(hist[in_hist], weights[in_hist] * sims, sims))
-        return result
+    ) -> np.ndarray:
+        block = self.similarity[history.indices][:, item_rows].toarray()
+        return block * history.data.astype(np.float64)[:, None]
 
     def _arrays(self) -> dict[str, np.ndarray]:
         return _csr_arrays("similarity", self.similarity)
