@@ -4,6 +4,8 @@ Each component's scores are divided by a scale measured at fit time (the median 
 people), so weights mean the same whatever the components' units. Because the blend is linear,
 the components' evidence shares, multiplied by the same coefficients, still sum to the score.
 People with fewer than ``cf_min_history`` items get the content + popularity part only.
+With ``auto_weights`` (the default) the content and popularity weights are chosen on held-out
+data at fit time (``whyrec.models.blend``); the chosen values replace them in ``params``.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from scipy import sparse
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
 from whyrec.models.base import Recommender
+from whyrec.models.blend import median_top_score
 from whyrec.types import ItemQuality, Recommendation
 
 COLLABORATIVE = ("als", "itemknn")
@@ -29,6 +32,7 @@ class HybridRecommender(Recommender):
     ----------
     cf : ``als`` or ``itemknn``.
     cf_weight, content_weight, popularity_weight : blend weights (popularity may be 0).
+    auto_weights : choose content and popularity weights by validation at fit time.
     cf_min_history : people with fewer history items skip the collaborative part.
     cf_params, content_params : parameters passed to the component models.
     """
@@ -39,7 +43,7 @@ class HybridRecommender(Recommender):
     def default_params(cls) -> dict[str, Any]:
         return {
             "cf": "als", "cf_weight": 1.0, "content_weight": 0.3, "popularity_weight": 0.05,
-            "cf_min_history": 3, "cf_params": {}, "content_params": {},
+            "cf_min_history": 3, "cf_params": {}, "content_params": {}, "auto_weights": True,
         }
 
     def _components(self) -> list[tuple[str, Recommender]]:
@@ -52,6 +56,16 @@ class HybridRecommender(Recommender):
             raise ModelError(f"hybrid: cf must be one of {', '.join(COLLABORATIVE)}")
         self.cf_model = create(self.params["cf"], **self.params["cf_params"])
         self.content_model = create("content", **self.params["content_params"])
+        self.tuning: dict[str, Any] = {}
+        if self.params["auto_weights"]:
+            from whyrec.models.blend import choose_weights
+
+            self.tuning = choose_weights(
+                dataset, self.params["cf"], self.params["cf_params"],
+                self.params["content_params"], int(self.params["cf_min_history"]))
+            if self.tuning.get("chosen"):
+                for key in ("content_weight", "popularity_weight"):
+                    self.params[key] = self.tuning["chosen"][key]
         for _, model in self._components():
             model.fit(dataset, progress=progress)
         self._measure_scales()
@@ -61,14 +75,8 @@ class HybridRecommender(Recommender):
         rng = np.random.default_rng(0)
         rows = rng.choice(self.user_items.shape[0], min(200, self.user_items.shape[0]),
                           replace=False)
-        scales = []
-        for _, model in self._components():
-            best = []
-            for row in rows:
-                history = self.user_items[int(row)]
-                scores = model._scores(history, model._user_state(history))
-                best.append(float(np.max(scores)))
-            scales.append(max(float(np.median(best)), 1e-9))
+        histories = [self.user_items[int(row)] for row in rows]
+        scales = [median_top_score(model, histories) for _, model in self._components()]
         scales.append(max(float(np.max(self.popularity)), 1.0))
         self.scales = np.asarray(scales, dtype=np.float64)
 
