@@ -46,6 +46,23 @@ def test_recommend_json_has_evidence(capsys: pytest.CaptureFixture[str]) -> None
         assert total == pytest.approx(rec["score"], rel=1e-9)
 
 
+def test_a_new_visitor_with_two_items_gets_cold_start_results(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    code, out, _ = run(capsys, "recommend", "--user", "visitor", "--history", "i0001,i0002",
+                       "--n", "3", "--json")
+    assert code == 0
+    recs = json.loads(out)["recommendations"]
+    assert len(recs) == 3 and all(r["cold_start"] for r in recs)  # hybrid: content + popularity
+    assert not {"i0001", "i0002"} & {r["item_id"] for r in recs}
+
+
+def test_info_json_reports_validation(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(capsys, "info", "--json")
+    summary = json.loads(out)
+    assert code == 0 and summary["n_users"] == 1000 and "validation" in summary
+
+
 def test_explain_in_chinese_for_one_item(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "--user", "u0001", "--algo", "als", "--json",
                        "--language", "zh", "--n", "3")
@@ -88,6 +105,7 @@ def test_train_then_recommend_from_the_saved_model(
      "unknown parameter"),
     (["explain", "--user", "u0001", "--backend", "gpt-9"], "unknown backend"),
     (["recommend", "--user", "u0001", "--model", "/no/model"], "not a saved whyrec model"),
+    (["recommend", "--user", "v", "--history", "i0001,nope"], "unknown item 'nope'"),
 ])
 def test_user_mistakes_are_one_line_errors(
     capsys: pytest.CaptureFixture[str], args: list[str], message: str

@@ -23,20 +23,24 @@ from whyrec.cli.format import print_recommendations
 @data_option
 @model_options
 @click.option("--user", "user_id", required=True, help="The person to recommend for.")
+@click.option("--history", default=None, metavar="ITEM,ITEM",
+              help="Recommend from these item ids instead of the person's stored history "
+                   "(a new visitor: any --user name works).")
 @click.option("--n", "n", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--k-anonymity", default=10, show_default=True, type=click.IntRange(min=1),
               help="Least number of people behind any statistic about others.")
 @progress_option
 @json_option
 def recommend(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
-              user_id: str, n: int, k_anonymity: int, progress: bool | None,
-              as_json: bool) -> None:
+              user_id: str, history: str | None, n: int, k_anonymity: int,
+              progress: bool | None, as_json: bool) -> None:
     """Recommend items for one person, with the facts behind each one."""
     from whyrec.pipeline import Pipeline
 
     dataset = load_data(data)
     model = get_model(dataset, algo, model_dir, params, want_progress(progress))
-    recs = Pipeline(dataset, model, k_anonymity=k_anonymity).recommend(user_id, n)
+    items = None if history is None else [i.strip() for i in history.split(",") if i.strip()]
+    recs = Pipeline(dataset, model, k_anonymity=k_anonymity).recommend(user_id, n, history=items)
     if as_json:
         emit_json({"user_id": user_id, "algorithm": model.algorithm,
                    "recommendations": [r.to_dict() for r in recs]})

@@ -122,13 +122,14 @@ class EvidenceBuilder:
         self._add_events(user_id, [fact for rec in recommendations for fact in rec.evidence])
         shared = self._shared_features(items, history_rows)
         for rec, item, features in zip(recommendations, items, shared, strict=True):
-            facts: list[Evidence] = [*rec.evidence, *features, *self._cohorts(item, rec, together)]
-            if not any(isinstance(f, ItemQuality) for f in facts):
+            # a popularity model's own fact carries its score share: complete it, don't repeat it
+            model_facts = [self._complete_quality(f, item) if isinstance(f, ItemQuality) else f
+                           for f in rec.evidence]
+            facts: list[Evidence] = [*model_facts, *features, *self._cohorts(item, rec, together)]
+            if len(model_facts) == 0 or not isinstance(model_facts[-1], ItemQuality):
                 quality = self._quality(item)
                 if quality is not None:
                     facts.append(quality)
-            else:
-                facts = [self._complete_quality(f, item) for f in facts]
             trend = self._trend(item)
             if trend is not None:
                 facts.append(trend)
