@@ -95,6 +95,11 @@ def test_train_then_recommend_from_the_saved_model(
     code, out, _ = run(capsys, "recommend", "--model", str(model_dir), "--user", "u0005",
                        "--json")
     assert code == 0 and json.loads(out)["algorithm"] == "als"
+    code, _, err = run(capsys, "train", "--algo", "popular", "--out", str(model_dir))
+    assert code == 1 and "--force" in err  # an existing model is not replaced silently
+    code, _, _ = run(capsys, "train", "--algo", "popular", "--out", str(model_dir), "--force")
+    assert code == 0 and json.loads((model_dir / "model.json").read_text())["algorithm"] == (
+        "popular")
 
 
 @pytest.mark.parametrize(("args", "message"), [

@@ -169,3 +169,21 @@ def test_hybrid_chooses_its_weights_on_held_out_data(demo_dataset: Dataset, tmp_
     assert model.params["content_weight"] > 0  # the demo shop's tags carry real signal
     model.save(tmp_path / "hybrid")
     assert Recommender.load(tmp_path / "hybrid").params == model.params
+
+
+def test_saving_never_clobbers_other_files_or_leaves_half_a_model(
+    board: Dataset, tmp_path: Path
+) -> None:
+    model = create("itemknn").fit(board)
+    other = tmp_path / "notes"
+    other.mkdir()
+    (other / "todo.txt").write_text("keep me")
+    with pytest.raises(ModelError, match="refusing to overwrite"):
+        model.save(other)
+    assert (other / "todo.txt").read_text() == "keep me"
+    target = model.save(tmp_path / "knn")
+    with pytest.raises(ModelError, match="already holds a model"):
+        create("popular").fit(board).save(target, overwrite=False)
+    create("popular").fit(board).save(target)  # replacing a model is allowed by default
+    assert Recommender.load(target).algorithm == "popular"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["knn", "notes"]  # no staging left

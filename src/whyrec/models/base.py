@@ -8,6 +8,8 @@ recommendation's evidence shares sum to its score. Subclasses implement three sm
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -318,26 +320,45 @@ class Recommender(ABC):
     def _load_extra(self, directory: Path) -> None:
         """Read what ``_save_extra`` wrote."""
 
-    def save(self, path: str | Path) -> Path:
-        """Write the model to directory ``path`` as ``arrays.npz`` + ``model.json`` (no pickle)."""
+    def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
+        """Write the model to directory ``path`` as ``arrays.npz`` + ``model.json`` (no pickle).
+
+        The files are written to a staging directory and swapped in at the end, so a crash never
+        leaves a half-written model, and a directory holding anything but a whyrec model is never
+        overwritten.
+        """
         self._check_fitted()
-        directory = Path(path)
-        directory.mkdir(parents=True, exist_ok=True)
-        (directory / META_FILE).unlink(missing_ok=True)
+        target = check_save_target(path, overwrite=overwrite)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.parent / f".{target.name}.saving-{os.getpid()}"
+        shutil.rmtree(staging, ignore_errors=True)
+        staging.mkdir()
+        try:
+            self._write(staging)
+            if target.exists():
+                retired = target.parent / f".{target.name}.old-{os.getpid()}"
+                target.rename(retired)
+                staging.rename(target)
+                shutil.rmtree(retired, ignore_errors=True)
+            else:
+                staging.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        return target
+
+    def _write(self, directory: Path) -> None:
         arrays = {
             "item_ids": self.item_ids, "user_ids": self.user_ids, "titles": self.titles,
             "popularity": self.popularity, **_csr_arrays("user_items", self.user_items),
             **self._arrays(),
         }
         np.savez_compressed(directory / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
+        self._save_extra(directory)
         meta = {
             "format_version": FORMAT_VERSION, "whyrec_version": __version__,
             "algorithm": self.algorithm, "params": self.params, "min_history": self.min_history,
         }
-        self._save_extra(directory)
-        # model.json last: a directory without it is an interrupted save, never a loadable model
         (directory / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
-        return directory
 
     @classmethod
     def load(cls, path: str | Path) -> Recommender:
@@ -368,6 +389,20 @@ class Recommender(ABC):
         model._load_extra(directory)
         model.fitted = True
         return model
+
+
+def check_save_target(path: str | Path, *, overwrite: bool) -> Path:
+    """Raise unless a model may be saved at ``path`` (callers check before long training)."""
+    target = Path(path)
+    if target.exists():
+        if not target.is_dir():
+            raise ModelError(f"{target} exists and is not a directory")
+        if any(target.iterdir()) and not (target / META_FILE).is_file():
+            raise ModelError(f"{target} is not empty and holds no whyrec model; "
+                             "refusing to overwrite it")
+        if not overwrite:
+            raise ModelError(f"{target} already holds a model; pass --force to replace it")
+    return target
 
 
 def _csr_arrays(prefix: str, matrix: sparse.csr_matrix) -> dict[str, np.ndarray]:
