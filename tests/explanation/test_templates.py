@@ -143,3 +143,28 @@ def test_bad_settings_are_clear_errors() -> None:
 def test_dataset_vocabulary_translates_catalog_words(demo_dataset: Dataset) -> None:
     explainer = template_explainer(demo_dataset, "zh")
     assert explainer.translations.get("headphones") == "耳机"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_wording_never_claims_more_than_the_fact(language: str) -> None:
+    often = {"en": "often", "zh": "常常"}[language]
+    for share, co_count in ((0.09, 9), (0.29, 29), (0.5, 50)):
+        rec = sample()
+        rec.evidence = [Cohort(id="c", anchor_item_id="i1", anchor_title="Arrow 5",
+                               co_count=co_count, anchor_count=100, share=share)]
+        for user in ("a", "b", "c", "d"):  # several phrasings
+            rec.user_id = user
+            text = TemplateExplainer(language=language).explain(rec).text
+            assert (often in text) <= (share >= 0.3), text
+    rec = sample()
+    rec.evidence = [ItemQuality(id="q", item_id="i9", n_people=12)]
+    assert "popular" not in TemplateExplainer().explain(rec).text
+
+
+def test_one_shared_item_reads_naturally() -> None:
+    rec = sample()
+    rec.evidence = [SharedFeature(id="f", feature="brand", value="Northpace", history_count=1)]
+    texts = {TemplateExplainer().explain(Recommendation(**{**rec.__dict__, "user_id": u})).text
+             for u in "abcdefgh"}
+    assert all("one of your items" in t and "Northpace" in t for t in texts), texts
+    assert not any(" 1 of your" in t for t in texts)

@@ -42,12 +42,11 @@ ITEM_NOUNS = {
            "news": ("篇文章", "篇文章")},
 }
 
-FEATURE_NAMES = {
-    "en": {"category": "category", "tag": "tag", "brand": "brand", "genre": "genre"},
-    "zh": {"category": "类别", "tag": "标签", "brand": "品牌", "genre": "类型"},
-}
-
-# Several phrasings per fact kind so explanations do not all read the same.
+# Several phrasings per fact kind so explanations do not all read the same. Shared features are
+# worded per feature kind ("made by", "tagged"); "{n}" is a count of the person's items, worded
+# in full ("{n} of your items") or, for one item, without a number ("one of your items").
+# Wording must never claim more than the fact: "often" only for cohort shares of 30 % or more,
+# and no "popular" for a bare count of people.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
         "history_one": (
@@ -59,20 +58,29 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Because you {did} and {did2}.",
             "You {did} and {did2}; this fits the same taste.",
         ),
-        "shared_feature": (
-            "Like {count} of the {items} you chose, it is in the {feature} \u201c{value}\u201d.",
-            "It shares the {feature} \u201c{value}\u201d with {count} of your {items}.",
-            "The {feature} \u201c{value}\u201d appears in {count} of your {items}, and here too.",
+        "feature_category": (
+            "Like {n} of your {items}, it is in {value}.",
+            "It is in {value}, like {n} of your {items}.",
         ),
-        "shared_feature_one": (
-            "It shares the {feature} \u201c{value}\u201d with one of your {items}.",
-            "Like one of your {items}, it has the {feature} \u201c{value}\u201d.",
+        "feature_genre": (
+            "Like {n} of your {items}, it is in the genre \u201c{value}\u201d.",
+            "It shares the genre \u201c{value}\u201d with {n} of your {items}.",
+        ),
+        "feature_tag": (
+            "Like {n} of your {items}, it is tagged \u201c{value}\u201d.",
+            "It is tagged \u201c{value}\u201d, like {n} of your {items}.",
+        ),
+        "feature_brand": (
+            "Like {n} of your {items}, it is made by {value}.",
+            "It comes from {value}, like {n} of your {items}.",
         ),
         "cohort": (
             "{share}% of the {anchor_count} people who {people_verb} {anchor} "
             "also {people_verb} it.",
             "Of {anchor_count} people who {people_verb} {anchor}, "
             "{co_count} also {people_verb} it.",
+        ),
+        "cohort_often": (
             "People who {people_verb} {anchor} often chose it too ({share}% of {anchor_count}).",
         ),
         "quality_rated": (
@@ -81,7 +89,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "quality_popular": (
             "{n_people} people {people_verb} it.",
-            "It is a popular choice: {n_people} people {people_verb} it.",
+            "{n_people} other people {people_verb} it.",
         ),
         "trend": (
             "It is among the top {rank} in {category} over the last {days} days.",
@@ -100,16 +108,28 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "因为你{did}，还{did2}。",
             "你{did}，也{did2}，这符合同样的口味。",
         ),
-        "shared_feature": (
-            "它和你选择的{count}{items}一样，属于{feature}\u201c{value}\u201d。",
-            "它与你的{count}{items}有相同的{feature}\u201c{value}\u201d。",
+        "feature_category": (
+            "它和你的{n}{items}一样，属于\u201c{value}\u201d类。",
+            "它与你的{n}{items}同属\u201c{value}\u201d类。",
         ),
-        "shared_feature_one": (
-            "它与你的一{items}有相同的{feature}\u201c{value}\u201d。",
+        "feature_genre": (
+            "它和你的{n}{items}一样，属于\u201c{value}\u201d类型。",
+            "它与你的{n}{items}同为\u201c{value}\u201d类型。",
+        ),
+        "feature_tag": (
+            "它和你的{n}{items}一样，带有\u201c{value}\u201d标签。",
+            "它与你的{n}{items}都有\u201c{value}\u201d标签。",
+        ),
+        "feature_brand": (
+            "它和你的{n}{items}一样，来自品牌\u201c{value}\u201d。",
+            "它与你的{n}{items}同为\u201c{value}\u201d品牌。",
         ),
         "cohort": (
             "{people_verb}{anchor}的{anchor_count}人中，有{share}%也{people_verb}它。",
             "在{people_verb}{anchor}的{anchor_count}人里，{co_count}人也{people_verb}它。",
+        ),
+        "cohort_often": (
+            "{people_verb}{anchor}的人常常也选择它（{anchor_count}人中的{share}%）。",
         ),
         "quality_rated": (
             "{n_ratings}人给它的平均评分是{mean}分（满分{scale}分）。",
@@ -117,7 +137,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "quality_popular": (
             "已有{n_people}人{people_verb}它。",
-            "它很受欢迎：{n_people}人{people_verb}它。",
+            "目前有{n_people}位其他用户{people_verb}它。",
         ),
         "trend": (
             "最近{days}天它在{category}中排名前{rank}。",
@@ -127,3 +147,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "fallback": ("根据你最近的浏览记录为你推荐。",),
     },
 }
+
+#: "{n} of your items": a number, or these words for exactly one
+ONE = {"en": "one", "zh": "一"}
+#: at or above this cohort share the wording may say "often"
+OFTEN_SHARE = 0.3

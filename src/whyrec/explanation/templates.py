@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from whyrec.errors import ConfigError
 from whyrec.explanation.phrases import (
     EVENT_PHRASES,
-    FEATURE_NAMES,
     ITEM_NOUNS,
     LANGUAGES,
+    OFTEN_SHARE,
+    ONE,
     PEOPLE_VERBS,
     PHRASES,
 )
@@ -138,19 +139,20 @@ class TemplateExplainer:
             did=self._did(first), did2=self._did(second))
 
     def _fact(self, fact: Evidence, key: str) -> str | None:
-        singular, plural = ITEM_NOUNS[self.language][self.domain]
+        plural = ITEM_NOUNS[self.language][self.domain][1]
         people_verb = PEOPLE_VERBS[self.language][self.domain]
         if isinstance(fact, SharedFeature):
-            name = "shared_feature" if fact.history_count > 1 else "shared_feature_one"
             # a film's category is its (first) genre
             feature = "genre" if self.domain == "movies" and fact.feature == "category" else (
                 fact.feature)
-            return self._pick(name, key).format(
-                count=fact.history_count, items=plural if fact.history_count > 1 else singular,
-                feature=FEATURE_NAMES[self.language][feature], value=self._word(fact.value),
+            count = fact.history_count
+            return self._pick(f"feature_{feature}", key).format(
+                n=ONE[self.language] if count == 1 else count, items=plural,
+                value=self._word(fact.value),
             )
         if isinstance(fact, Cohort):
-            return self._pick("cohort", key).format(
+            name = "cohort_often" if fact.share >= OFTEN_SHARE else "cohort"
+            return self._pick(name, key).format(
                 share=_percent(fact.share), anchor_count=fact.anchor_count,
                 co_count=fact.co_count, anchor=self._title(fact.anchor_title),
                 people_verb=people_verb,
