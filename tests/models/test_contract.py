@@ -187,3 +187,16 @@ def test_saving_never_clobbers_other_files_or_leaves_half_a_model(
     create("popular").fit(board).save(target)  # replacing a model is allowed by default
     assert Recommender.load(target).algorithm == "popular"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["knn", "notes"]  # no staging left
+
+
+def test_damaged_model_files_are_clear_errors(board: Dataset, tmp_path: Path) -> None:
+    target = create("popular").fit(board).save(tmp_path / "m")
+    (target / "arrays.npz").write_bytes(b"not a zip")
+    with pytest.raises(ModelError, match="damaged"):
+        Recommender.load(target)
+    (target / "model.json").write_text("{")
+    with pytest.raises(ModelError, match="not valid JSON"):
+        Recommender.load(target)
+    (target / "model.json").write_text('{"format_version": 99}')
+    with pytest.raises(ModelError, match="unsupported model format 99"):
+        Recommender.load(target)

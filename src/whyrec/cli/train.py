@@ -32,7 +32,7 @@ from whyrec.cli.common import (
 def train(data: str, algo: str, params: tuple[str, ...], out: Path, force: bool,
           progress: bool | None, as_json: bool) -> None:
     """Train a recommender and save it."""
-    from whyrec.models.base import check_save_target
+    from whyrec.models.persist import check_save_target
     from whyrec.models.registry import create
 
     check_save_target(out, overwrite=force)  # before training, not after

@@ -7,9 +7,6 @@ recommendation's evidence shares sum to its score. Subclasses implement three sm
 
 from __future__ import annotations
 
-import json
-import os
-import shutil
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
@@ -22,13 +19,15 @@ from whyrec import __version__
 from whyrec._threads import single_threaded_blas
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
+from whyrec.models.persist import (
+    check_save_target,
+    csr_arrays,
+    csr_from_arrays,
+    read_files,
+    write_directory,
+    write_files,
+)
 from whyrec.types import Evidence, HistoryItem, ItemQuality, Recommendation
-
-FORMAT_VERSION = 1
-META_FILE = "model.json"
-ARRAYS_FILE = "arrays.npz"
-
-
 
 
 class Recommender(ABC):
@@ -321,44 +320,22 @@ class Recommender(ABC):
         """Read what ``_save_extra`` wrote."""
 
     def save(self, path: str | Path, *, overwrite: bool = True) -> Path:
-        """Write the model to directory ``path`` as ``arrays.npz`` + ``model.json`` (no pickle).
-
-        The files are written to a staging directory and swapped in at the end, so a crash never
-        leaves a half-written model, and a directory holding anything but a whyrec model is never
-        overwritten.
-        """
+        """Write the model to directory ``path`` as ``arrays.npz`` + ``model.json`` (no pickle),
+        atomically; a directory holding anything but a whyrec model is never overwritten."""
         self._check_fitted()
-        target = check_save_target(path, overwrite=overwrite)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        staging = target.parent / f".{target.name}.saving-{os.getpid()}"
-        shutil.rmtree(staging, ignore_errors=True)
-        staging.mkdir()
-        try:
-            self._write(staging)
-            if target.exists():
-                retired = target.parent / f".{target.name}.old-{os.getpid()}"
-                target.rename(retired)
-                staging.rename(target)
-                shutil.rmtree(retired, ignore_errors=True)
-            else:
-                staging.rename(target)
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-        return target
+        return write_directory(check_save_target(path, overwrite=overwrite), self._write)
 
     def _write(self, directory: Path) -> None:
         arrays = {
             "item_ids": self.item_ids, "user_ids": self.user_ids, "titles": self.titles,
-            "popularity": self.popularity, **_csr_arrays("user_items", self.user_items),
+            "popularity": self.popularity, **csr_arrays("user_items", self.user_items),
             **self._arrays(),
         }
-        np.savez_compressed(directory / ARRAYS_FILE, **arrays)  # type: ignore[arg-type]
         self._save_extra(directory)
-        meta = {
-            "format_version": FORMAT_VERSION, "whyrec_version": __version__,
-            "algorithm": self.algorithm, "params": self.params, "min_history": self.min_history,
-        }
-        (directory / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+        write_files(directory, arrays, {
+            "whyrec_version": __version__, "algorithm": self.algorithm, "params": self.params,
+            "min_history": self.min_history,
+        })
 
     @classmethod
     def load(cls, path: str | Path) -> Recommender:
@@ -366,58 +343,19 @@ class Recommender(ABC):
         from whyrec.models.registry import get_algorithm
 
         directory = Path(path)
-        meta_path = directory / META_FILE
-        if not meta_path.is_file() or not (directory / ARRAYS_FILE).is_file():
-            raise ModelError(f"{directory} is not a saved whyrec model (no {META_FILE})")
-        try:
-            meta = json.loads(meta_path.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as exc:
-            raise ModelError(f"{meta_path}: not valid JSON ({exc.msg})") from None
-        if meta.get("format_version") != FORMAT_VERSION:
-            raise ModelError(f"{meta_path}: unsupported format {meta.get('format_version')}")
+        meta, arrays = read_files(directory)
         model_cls = get_algorithm(meta["algorithm"])
         if cls is not Recommender and not issubclass(model_cls, cls):
             raise ModelError(f"{directory} holds a {meta['algorithm']} model, not {cls.__name__}")
         model = model_cls(**meta["params"], min_history=meta["min_history"])
-        with np.load(directory / ARRAYS_FILE, allow_pickle=False) as data:
-            arrays = {key: data[key] for key in data.files}
         model.item_ids, model.user_ids = arrays["item_ids"], arrays["user_ids"]
         model.titles, model.popularity = arrays["titles"], arrays["popularity"]
-        model.user_items = _csr_from_arrays("user_items", arrays)
+        model.user_items = csr_from_arrays("user_items", arrays)
         model._build_indices()
         model._restore(arrays)
         model._load_extra(directory)
         model.fitted = True
         return model
-
-
-def check_save_target(path: str | Path, *, overwrite: bool) -> Path:
-    """Raise unless a model may be saved at ``path`` (callers check before long training)."""
-    target = Path(path)
-    if target.exists():
-        if not target.is_dir():
-            raise ModelError(f"{target} exists and is not a directory")
-        if any(target.iterdir()) and not (target / META_FILE).is_file():
-            raise ModelError(f"{target} is not empty and holds no whyrec model; "
-                             "refusing to overwrite it")
-        if not overwrite:
-            raise ModelError(f"{target} already holds a model; pass --force to replace it")
-    return target
-
-
-def _csr_arrays(prefix: str, matrix: sparse.csr_matrix) -> dict[str, np.ndarray]:
-    return {
-        f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
-        f"{prefix}_indptr": matrix.indptr, f"{prefix}_shape": np.asarray(matrix.shape),
-    }
-
-
-def _csr_from_arrays(prefix: str, arrays: dict[str, np.ndarray]) -> sparse.csr_matrix:
-    n_rows, n_cols = (int(x) for x in arrays[f"{prefix}_shape"])
-    return sparse.csr_matrix(
-        (arrays[f"{prefix}_data"], arrays[f"{prefix}_indices"], arrays[f"{prefix}_indptr"]),
-        shape=(n_rows, n_cols),
-    )
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

@@ -12,7 +12,8 @@ from typing import Any
 import numpy as np
 from scipy import sparse
 
-from whyrec.models.base import Recommender, _csr_arrays, _csr_from_arrays
+from whyrec.models.base import Recommender
+from whyrec.models.persist import csr_arrays, csr_from_arrays
 
 
 class ItemSimilarityRecommender(Recommender):
@@ -40,7 +41,7 @@ class ItemSimilarityRecommender(Recommender):
         return block * history.data.astype(np.float64)[:, None]
 
     def _arrays(self) -> dict[str, np.ndarray]:
-        return _csr_arrays("similarity", self.similarity)
+        return csr_arrays("similarity", self.similarity)
 
     def _restore(self, arrays: dict[str, np.ndarray]) -> None:
-        self._set_similarity(_csr_from_arrays("similarity", arrays))
+        self._set_similarity(csr_from_arrays("similarity", arrays))
