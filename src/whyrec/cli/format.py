@@ -50,6 +50,9 @@ def print_recommendations(
     recs: list[Recommendation], explanations: list[Explanation] | None = None,
     *, facts: bool = True,
 ) -> None:
+    if not recs:
+        click.echo("no recommendations: no unseen item has anything in its favour "
+                   "(every related item is already in this person's history)", err=True)
     for k, rec in enumerate(recs):
         tag = "  (cold start)" if rec.cold_start else ""
         click.echo(f"{rec.rank:>2}. {rec.title}  [{rec.item_id}]  score {rec.score:.4f}{tag}")

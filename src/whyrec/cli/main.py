@@ -37,8 +37,8 @@ def main(argv: list[str] | None = None) -> int:
     except WhyrecError as exc:
         click.echo(f"whyrec: error: {exc}", err=True)
         return 1
-    except click.exceptions.Abort:
-        click.echo("whyrec: aborted", err=True)
+    except (click.exceptions.Abort, KeyboardInterrupt):
+        click.echo("whyrec: interrupted", err=True)
         return 130
     except click.ClickException as exc:
         exc.show()
