@@ -14,7 +14,7 @@ import numpy as np
 import scipy.linalg
 from scipy import sparse
 
-from whyrec._threads import single_threaded_blas
+from whyrec._native import single_threaded_blas
 from whyrec.data.dataset import Dataset
 from whyrec.models.base import Recommender
 

@@ -16,7 +16,7 @@ import numpy as np
 from scipy import sparse
 
 from whyrec import __version__
-from whyrec._threads import single_threaded_blas
+from whyrec._native import single_threaded_blas
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
 from whyrec.models.persist import (

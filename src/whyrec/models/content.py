@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from whyrec._threads import quiet_implicit
+from whyrec._native import quiet_implicit
 from whyrec.data.dataset import Dataset
 from whyrec.models.similarity import ItemSimilarityRecommender
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from whyrec._threads import quiet_implicit
+from whyrec._native import quiet_implicit
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
 from whyrec.models.similarity import ItemSimilarityRecommender
