@@ -30,9 +30,12 @@ class Pipeline:
     _builder: EvidenceBuilder = field(init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self._builder = EvidenceBuilder(
-            self.dataset, k_anonymity=self.k_anonymity, noise_scale=self.noise_scale
-        )
+        # building the evidence indexes takes a moment on big data: once per dataset and setting
+        key = ("evidence", self.k_anonymity, self.noise_scale)
+        if key not in self.dataset.derived:
+            self.dataset.derived[key] = EvidenceBuilder(
+                self.dataset, k_anonymity=self.k_anonymity, noise_scale=self.noise_scale)
+        self._builder = self.dataset.derived[key]
 
     def recommend(
         self, user_id: str, n: int = 10, *, history: Sequence[str] | None = None,

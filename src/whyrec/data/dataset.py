@@ -86,6 +86,8 @@ class Dataset:
         self.report = report or ValidationReport()
         #: catalog words (categories, tags) per language: {"zh": {"headphones": "耳机"}}
         self.translations: dict[str, dict[str, str]] = translations or {}
+        #: structures other components derive from this data once and reuse (evidence indexes)
+        self.derived: dict[Any, Any] = {}
 
     # --- index maps -------------------------------------------------------------------------
     @cached_property
