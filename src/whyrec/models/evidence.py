@@ -89,6 +89,7 @@ class EvidenceBuilder:
         self._rating_count = np.diff(ratings.tocsc().indptr)
         self._rating_sum = np.asarray(ratings.sum(axis=0)).ravel()
         self._trend_counts, self._trend_rank = self._trends()
+        self._per_item: dict[int, tuple[ItemQuality | None, Trend | None]] = {}
 
     # --- public -----------------------------------------------------------------------------
     def enrich(
@@ -126,14 +127,23 @@ class EvidenceBuilder:
             model_facts = [self._complete_quality(f, item) if isinstance(f, ItemQuality) else f
                            for f in rec.evidence]
             facts: list[Evidence] = [*model_facts, *features, *self._cohorts(item, rec, together)]
-            if len(model_facts) == 0 or not isinstance(model_facts[-1], ItemQuality):
-                quality = self._quality(item)
-                if quality is not None:
-                    facts.append(quality)
-            trend = self._trend(item)
+            quality, trend = self._item_facts(item)
+            if quality is not None and not (model_facts and isinstance(model_facts[-1],
+                                                                        ItemQuality)):
+                facts.append(quality)
             if trend is not None:
                 facts.append(trend)
             rec.evidence = facts
+
+    def _item_facts(self, item: int) -> tuple[ItemQuality | None, Trend | None]:
+        """The item's quality and trend facts: the same for everyone, so computed once.
+
+        Cached facts are shared between recommendations: facts are read-only once built.
+        """
+        cached = self._per_item.get(item)
+        if cached is None:
+            cached = self._per_item[item] = (self._quality(item), self._trend(item))
+        return cached
 
     # --- facts ------------------------------------------------------------------------------
     def _history_rows(self, user_id: str, history: Iterable[str] | None) -> np.ndarray:
