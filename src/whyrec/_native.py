@@ -6,6 +6,7 @@ times slower; ``implicit`` also asks for single-threaded BLAS while it trains.
 
 from __future__ import annotations
 
+import gc
 import warnings
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -31,3 +32,20 @@ def quiet_implicit() -> Iterator[None]:
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Method expects CSR input")
         yield
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector while building many small acyclic objects.
+
+    Evidence facts are plain acyclic objects, freed by reference counting; but the collector
+    would still re-scan every live object as tens of thousands are created, which made batch
+    runs up to twice as slow when a caller keeps earlier results alive.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
+from whyrec._native import gc_paused
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.base import Recommender
@@ -55,9 +56,10 @@ class Pipeline:
         """``recommend`` for many people, scored and enriched a chunk at a time."""
         users = [str(u) for u in user_ids]
         for start in range(0, len(users), chunk_size):
-            chunk = list(self.model.recommend_many(users[start : start + chunk_size], n,
-                                                   chunk_size=chunk_size))
-            self._builder.enrich_many([recs for _, recs in chunk])
+            with gc_paused():
+                chunk = list(self.model.recommend_many(users[start : start + chunk_size], n,
+                                                       chunk_size=chunk_size))
+                self._builder.enrich_many([recs for _, recs in chunk])
             yield from chunk
 
     def language_of(self, user_id: str) -> str:

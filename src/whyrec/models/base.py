@@ -194,19 +194,19 @@ class Recommender(ABC):
         for chunk in _chunks([str(u) for u in user_ids], chunk_size):
             rows = [self.history_row(user) for user in chunk]
             warm = [k for k, row in enumerate(rows) if row.nnz >= self.min_history]
-            states = [self._user_state(rows[k]) for k in warm]
-            scores = self._scores_many([rows[k] for k in warm], states) if warm else None
             position = {k: p for p, k in enumerate(warm)}
+            with single_threaded_blas():  # per-person solves are tiny; threads only cost
+                states = [self._user_state(rows[k]) for k in warm]
+                scores = self._scores_many([rows[k] for k in warm], states) if warm else None
             for k, (user, row) in enumerate(zip(chunk, rows, strict=True)):
                 if k not in position:
                     yield user, self._popular(user, row, n, ())
                     continue
                 assert scores is not None
                 user_scores = scores[position[k]].astype(np.float64, copy=True)
-                state = states[position[k]]
                 with single_threaded_blas():
                     item_rows = self._top_n(user_scores, row, n, ())
-                    shares = self._shares(row, state, item_rows)
+                    shares = self._shares(row, states[position[k]], item_rows)
                 yield user, self._recommendations(user, item_rows, user_scores, shares, row,
                                                   max_shares)
 
