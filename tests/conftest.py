@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -61,6 +62,34 @@ def demo_dataset() -> Dataset:
     from whyrec.data.load import load_dataset
 
     return load_dataset("demo")
+
+
+#: the Amazon instruments files named in whyrec's canonical columns
+INSTRUMENTS_COLUMN_MAP = {
+    "interactions": {"user_id": "reviewerID", "item_id": "asin", "rating": "overall",
+                     "timestamp": "unixReviewTime"},
+    "items": {"item_id": "Product ID", "title": "Description", "category": "Category"},
+}
+
+
+@pytest.fixture(scope="session")
+def instruments_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A whyrec dataset folder holding copies of the real Amazon instruments files.
+
+    The reviews hold real people's names and review text: copy them, never print them.
+    """
+    source = SHARED_DATA / "amazon-musical-instruments"
+    if not source.is_dir():
+        pytest.skip("../shared/data/amazon-musical-instruments is not here")
+    folder = tmp_path_factory.mktemp("instruments")
+    shutil.copy(source / "Musical_instruments_reviews.csv", folder / "interactions.csv")
+    shutil.copy(source / "Music_Instruments_meta_5.csv", folder / "items.csv")
+    return folder
+
+
+@pytest.fixture(scope="session")
+def instruments_column_map() -> dict[str, dict[str, str]]:
+    return INSTRUMENTS_COLUMN_MAP
 
 
 @pytest.fixture(scope="session")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import doctest
 import importlib
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -16,22 +15,13 @@ from whyrec.data.load import load_dataset
 from whyrec.models import create
 from whyrec.pipeline import Pipeline
 
-SHARED = Path(__file__).resolve().parents[2] / "shared" / "data"
-
 
 @pytest.fixture(scope="module")
-def instruments(tmp_path_factory: pytest.TempPathFactory) -> tuple[Dataset, set[str]]:
-    source = SHARED / "amazon-musical-instruments"
-    if not source.is_dir():
-        pytest.skip("../shared/data/amazon-musical-instruments is not here")
-    folder = tmp_path_factory.mktemp("instruments")
-    shutil.copy(source / "Musical_instruments_reviews.csv", folder / "interactions.csv")
-    shutil.copy(source / "Music_Instruments_meta_5.csv", folder / "items.csv")
-    data = load_dataset(folder, column_map={
-        "interactions": {"user_id": "reviewerID", "item_id": "asin", "rating": "overall",
-                         "timestamp": "unixReviewTime"},
-        "items": {"item_id": "Product ID", "title": "Description", "category": "Category"},
-    })
+def instruments(
+    instruments_dir: Path, instruments_column_map: dict[str, dict[str, str]]
+) -> tuple[Dataset, set[str]]:
+    folder = instruments_dir
+    data = load_dataset(folder, column_map=instruments_column_map)
     # real people's names: kept only to prove they never reach an output; never printed
     names = set(pd.read_csv(folder / "interactions.csv", usecols=["reviewerName"],
                             dtype=str)["reviewerName"].dropna())

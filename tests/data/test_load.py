@@ -156,19 +156,12 @@ def test_bundled_demo() -> None:
 
 
 @pytest.mark.realdata
-def test_amazon_reviews_through_a_column_map(tmp_path: Path,
-                                             shared_data: Callable[[str], Path]) -> None:
-    # The reviews file holds real names and review text: copy it, never print it.
-    source = shared_data("amazon-musical-instruments")
-    folder = tmp_path / "instruments"
-    folder.mkdir()
-    shutil.copy(source / "Musical_instruments_reviews.csv", folder / "interactions.csv")
-    shutil.copy(source / "Music_Instruments_meta_5.csv", folder / "items.csv")
-    data = load_dataset(folder, column_map={
-        "interactions": {"user_id": "reviewerID", "item_id": "asin", "rating": "overall",
-                         "timestamp": "unixReviewTime"},
-        "items": {"item_id": "Product ID", "title": "Description", "category": "Category"},
-    })
+def test_amazon_reviews_through_a_column_map(
+    instruments_dir: Path, instruments_column_map: dict[str, dict[str, str]]
+) -> None:
+    # The reviews file holds real names and review text: never print it.
+    folder = instruments_dir
+    data = load_dataset(folder, column_map=instruments_column_map)
     assert (data.n_users, data.n_items, len(data.interactions)) == (1429, 900, 10261)
     assert data.rating_scale == 5.0 and set(data.interactions["event"]) == {"rating"}
     assert data.items["price"].notna().all() and (data.items["description"] == "").all()

@@ -36,19 +36,28 @@ def progress_option(func: F) -> F:
     )(func)
 
 
-def model_options(func: F) -> F:
-    func = click.option(
-        "--param", "params", multiple=True, metavar="KEY=VALUE",
-        help="Algorithm parameter (JSON value), repeatable: --param factors=32.",
-    )(func)
-    func = click.option(
-        "--model", "model_dir", type=click.Path(path_type=Path), default=None,
-        help="A model saved by 'whyrec train' (otherwise one is trained now).",
-    )(func)
+def algo_option(func: F) -> F:
     return click.option(
         "--algo", default="hybrid", show_default=True,
         help="als, itemknn, content, popular or hybrid.",
     )(func)
+
+
+def params_option(func: F) -> F:
+    return click.option(
+        "--param", "params", multiple=True, metavar="KEY=VALUE",
+        help="Algorithm parameter (JSON value), repeatable: --param factors=32.",
+    )(func)
+
+
+def model_options(func: F) -> F:
+    """--algo, --model and --param: train a model now, or load a saved one."""
+    func = params_option(func)
+    func = click.option(
+        "--model", "model_dir", type=click.Path(path_type=Path), default=None,
+        help="A model saved by 'whyrec train' (otherwise one is trained now).",
+    )(func)
+    return algo_option(func)
 
 
 def want_progress(flag: bool | None) -> bool:

@@ -7,15 +7,20 @@ from typing import Any
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, progress_option, want_progress
+from whyrec.cli.common import (
+    algo_option,
+    data_option,
+    emit_json,
+    json_option,
+    progress_option,
+    want_progress,
+)
 from whyrec.cli.format import print_recommendations
 
 
 @click.command()
-@click.option("--data", "data", default="demo", show_default=True, metavar="SOURCE",
-              help="'demo', a MovieLens folder, or a whyrec dataset folder.")
-@click.option("--algo", default="hybrid", show_default=True,
-              help="als, itemknn, content, popular or hybrid.")
+@data_option
+@algo_option
 @click.option("--user", "users", multiple=True,
               help="Person to show (repeatable; default: one per language).")
 @click.option("--n", "n", default=3, show_default=True, type=click.IntRange(min=1))

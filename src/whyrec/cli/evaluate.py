@@ -5,10 +5,12 @@ from __future__ import annotations
 import click
 
 from whyrec.cli.common import (
+    algo_option,
     data_option,
     emit_json,
     json_option,
     load_data,
+    params_option,
     parse_params,
     progress_option,
     want_progress,
@@ -18,10 +20,8 @@ from whyrec.eval.split import SPLITS
 
 @click.command("eval")
 @data_option
-@click.option("--algo", default="hybrid", show_default=True,
-              help="als, itemknn, content, popular or hybrid.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Algorithm parameter (JSON value), repeatable.")
+@algo_option
+@params_option
 @click.option("--k", "k", default=10, show_default=True, type=click.IntRange(min=1))
 @click.option("--split", type=click.Choice(SPLITS), default="leave-last", show_default=True)
 @click.option("--holdout", "n", default=1, show_default=True, type=click.IntRange(min=1),

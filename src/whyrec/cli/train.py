@@ -8,10 +8,12 @@ from pathlib import Path
 import click
 
 from whyrec.cli.common import (
+    algo_option,
     data_option,
     emit_json,
     json_option,
     load_data,
+    params_option,
     parse_params,
     progress_option,
     want_progress,
@@ -20,10 +22,8 @@ from whyrec.cli.common import (
 
 @click.command()
 @data_option
-@click.option("--algo", default="hybrid", show_default=True,
-              help="als, itemknn, content, popular or hybrid.")
-@click.option("--param", "params", multiple=True, metavar="KEY=VALUE",
-              help="Algorithm parameter (JSON value), repeatable.")
+@algo_option
+@params_option
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="Directory to write the model to.")
 @click.option("--force", is_flag=True, help="Replace a model already saved there.")
