@@ -21,11 +21,18 @@ POPULARITY_GRID = (0.0, 0.05, 0.2)
 MAX_VALIDATION_PEOPLE = 300
 
 
-def median_top_score(model: Any, histories: Sequence[sparse.csr_matrix]) -> float:
-    """The median over people of their best score: a component's natural unit."""
-    states = [model._user_state(h) for h in histories]
-    scores = model._scores_many(list(histories), states)
+def score_unit(scores: np.ndarray) -> float:
+    """The median over people (rows) of their best score: a component's natural unit."""
     return max(float(np.median(scores.max(axis=1))), 1e-9)
+
+
+def component_scores(model: Any, histories: Sequence[sparse.csr_matrix]) -> np.ndarray:
+    states = [model._user_state(h) for h in histories]
+    return np.asarray(model._scores_many(list(histories), states))
+
+
+def median_top_score(model: Any, histories: Sequence[sparse.csr_matrix]) -> float:
+    return score_unit(component_scores(model, histories))
 
 
 def choose_weights(
@@ -50,9 +57,8 @@ def choose_weights(
     histories = [cf_model.history_row(u) for u in people]
     parts = []
     for model in (cf_model, content_model):
-        states = [model._user_state(h) for h in histories]
-        scores = model._scores_many(histories, states)
-        parts.append(scores / max(float(np.median(scores.max(axis=1))), 1e-9))
+        scores = component_scores(model, histories)
+        parts.append(scores / score_unit(scores))
     popularity = cf_model.popularity / max(float(cf_model.popularity.max()), 1.0)
     seen = sparse.vstack(histories).tocsr()
     item_ids = cf_model.item_ids
