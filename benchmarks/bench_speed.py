@@ -90,7 +90,7 @@ def bench_recommend(
 ) -> tuple[dict[str, Any], Recommendations, Pipeline, Callable[[], Any]]:
     """(b) Pipeline.recommend_many for everyone vs implicit's batch recommend."""
     model = create(algorithm).fit(dataset)
-    init_s, pipeline = timed(lambda: Pipeline(dataset, model))
+    init_s, pipeline = timed(lambda: Pipeline(dataset, model, backend="template"))
     users = [str(u) for u in dataset.user_ids.tolist()]
     first_s, recs = timed(lambda: recommend_all(pipeline, users))  # fills lazy dataset caches
     pipeline_s, each_s, model_s = [], [], []

@@ -38,7 +38,7 @@ def test_real_shop_explanations_are_grounded_and_name_free(
     instruments: tuple[Dataset, set[str]], algorithm: str
 ) -> None:
     data, names = instruments
-    pipeline = Pipeline(data, create(algorithm).fit(data))
+    pipeline = Pipeline(data, create(algorithm).fit(data), backend="template")
     people = [str(u) for u in data.user_ids[::70]]
     delivered = 0
     for user, recs in pipeline.recommend_many(people, n=5):
@@ -62,7 +62,7 @@ def test_real_shop_explanations_are_grounded_and_name_free(
 
 @pytest.mark.realdata
 def test_movielens_recommendations_have_rated_history(movielens: Dataset) -> None:
-    pipeline = Pipeline(movielens, create("als").fit(movielens))
+    pipeline = Pipeline(movielens, create("als").fit(movielens), backend="template")
     recs = pipeline.recommend("1", n=3)
     history = [e for e in recs[0].evidence if e.kind == "history_item" and e.item_id]
     assert history and all(e.event == "rating" and e.rating is not None for e in history)

@@ -9,7 +9,7 @@ from typing import Any
 
 __version__ = "0.1.0"
 
-_API = ("load_dataset", "train", "recommend", "explain", "evaluate")
+_API = ("load_dataset", "train", "recommend", "explain", "verify", "evaluate")
 __all__ = [*_API, "__version__"]
 
 

@@ -1,5 +1,5 @@
-"""The Python API in five verbs: ``load_dataset``, ``train``, ``recommend``, ``explain``,
-``evaluate``.
+"""The Python API in six verbs: ``load_dataset``, ``train``, ``recommend``, ``explain``,
+``verify``, ``evaluate``.
 
 Examples
 --------
@@ -9,8 +9,8 @@ Examples
 >>> recs = whyrec.recommend(model, data, "u0001", n=3)
 >>> len(recs), recs[0].rank
 (3, 1)
->>> texts = [e.text for e in whyrec.explain(recs, data, language="en")]
->>> all(texts)
+>>> explanations = whyrec.explain(recs, data, language="en", backend="template")
+>>> all(e.text and e.verdict.passed for e in explanations)
 True
 """
 
@@ -19,15 +19,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
 from whyrec.data.load import load_dataset
 from whyrec.eval.offline import evaluate
+from whyrec.explanation.cache import ExplanationCache
+from whyrec.explanation.explainer import Explainer
+from whyrec.explanation.style import Style
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
-from whyrec.pipeline import Pipeline, explain_with_templates
-from whyrec.types import Explanation, Recommendation
+from whyrec.pipeline import Pipeline
+from whyrec.types import Explanation, Recommendation, Verdict
 
-__all__ = ["evaluate", "explain", "load_dataset", "recommend", "train"]
+__all__ = ["evaluate", "explain", "load_dataset", "recommend", "train", "verify"]
 
 
 def train(
@@ -47,12 +51,28 @@ def recommend(
 
 
 def explain(
-    recommendations: Sequence[Recommendation], dataset: Dataset, *,
-    language: str | None = None, length: str = "medium", backend: str = "template",
+    recommendations: Sequence[Recommendation], dataset: Dataset | None = None, *,
+    language: str | None = None, length: str = "medium", tone: str = "neutral",
+    prefer: Sequence[str] = (), exclude: Sequence[str] = (), backend: Backend | str = "llamacpp",
+    max_repairs: int = 2, cache: ExplanationCache | None = None, **backend_options: Any,
 ) -> list[Explanation]:
-    """Word each recommendation's evidence (template backend; LLM backends come next)."""
-    from whyrec.errors import ConfigError
+    """Word each recommendation's evidence; every delivered text passes the verifier.
 
-    if backend != "template":
-        raise ConfigError(f"unknown backend {backend!r}; available: template")
-    return explain_with_templates(recommendations, dataset, language=language, length=length)
+    ``backend`` is ``llamacpp`` (the bundled model, offline), ``openai`` (any OpenAI-compatible
+    server: ``base_url=…, model=…``), ``template`` or a registered plug-in. Without a
+    ``dataset``, recommendations from another system are explained from their own evidence.
+    """
+    explainer = Explainer(backend, dataset=dataset, max_repairs=max_repairs, cache=cache,
+                          style=Style(length=length, tone=tone, prefer=tuple(prefer),
+                                      exclude=tuple(exclude)), **backend_options)
+    return explainer.explain_many(recommendations, language=language)
+
+
+def verify(
+    text: str, recommendation: Recommendation, dataset: Dataset | None = None, *,
+    language: str = "en", length: str = "medium",
+) -> Verdict:
+    """Check any text against a recommendation's evidence: the list of unsupported spans."""
+    explainer = Explainer("template", dataset=dataset)
+    return explainer.verify(text, recommendation, language=language,
+                            style=Style(length=length))

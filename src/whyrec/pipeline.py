@@ -1,12 +1,16 @@
-"""``Recommender`` + ``EvidenceBuilder`` + explainer, wired once and reused for many people."""
+"""``Recommender`` + ``EvidenceBuilder`` + ``Explainer``, wired once and reused for many people."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from whyrec._native import gc_paused
+from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
+from whyrec.explanation.cache import ExplanationCache
+from whyrec.explanation.explainer import Explainer
+from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.base import Recommender
 from whyrec.models.evidence import EvidenceBuilder
@@ -19,7 +23,7 @@ class Pipeline:
 
     Examples
     --------
-    >>> pipeline = Pipeline(dataset, model)                          # doctest: +SKIP
+    >>> pipeline = Pipeline(dataset, model, backend="template")      # doctest: +SKIP
     >>> recs = pipeline.recommend("u0001", n=5)                      # doctest: +SKIP
     >>> [e.text for e in pipeline.explain(recs)]                     # doctest: +SKIP
     """
@@ -28,7 +32,12 @@ class Pipeline:
     model: Recommender
     k_anonymity: int = 10
     noise_scale: float = 0.0
+    #: how explanations are worded: a backend name (``llamacpp``, ``openai``, ``template``…)
+    #: or a :class:`~whyrec.backends.base.Backend`
+    backend: Backend | str = "llamacpp"
+    cache: ExplanationCache | None = None
     _builder: EvidenceBuilder = field(init=False, repr=False)
+    _explainer: Explainer | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # building the evidence indexes takes a moment on big data: once per dataset and setting
@@ -66,13 +75,22 @@ class Pipeline:
         """The person's language from the dataset's people table, English when unknown."""
         return self.dataset.user_language(user_id, default="en")
 
+    @property
+    def explainer(self) -> Explainer:
+        """The explainer for ``backend`` (built on first use: loading a model takes a moment)."""
+        if self._explainer is None:
+            self._explainer = Explainer(self.backend, dataset=self.dataset, cache=self.cache)
+        return self._explainer
+
     def explain(
         self, recommendations: Sequence[Recommendation], *, language: str | None = None,
-        length: str = "medium",
+        length: str | None = None, style: Style | None = None, workers: int = 1,
     ) -> list[Explanation]:
-        """Template explanations, in the person's own language unless ``language`` is given."""
-        return explain_with_templates(recommendations, self.dataset, language=language,
-                                      length=length)
+        """Explanations in the person's own language unless ``language`` is given."""
+        if length is not None:
+            style = replace(style or self.explainer.style, length=length)
+        return self.explainer.explain_many(recommendations, language=language, style=style,
+                                           workers=workers)
 
 
 def template_explainer(
@@ -84,15 +102,3 @@ def template_explainer(
         translations=dataset.translations.get(language, {}),
         rating_scale=dataset.rating_scale or 5.0,
     )
-
-
-def explain_with_templates(
-    recommendations: Sequence[Recommendation], dataset: Dataset, *,
-    language: str | None = None, length: str = "medium",
-) -> list[Explanation]:
-    """Template explanations for one person's recommendations (their language by default)."""
-    if not recommendations:
-        return []
-    language = language or dataset.user_language(recommendations[0].user_id, default="en")
-    explainer = template_explainer(dataset, language, length)
-    return [explainer.explain(rec) for rec in recommendations]

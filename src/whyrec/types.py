@@ -10,7 +10,8 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
 EvidenceKind = Literal[
-    "history_item", "shared_feature", "cohort", "item_quality", "trend", "preference"
+    "history_item", "shared_feature", "cohort", "item_quality", "trend", "preference",
+    "free_text",
 ]
 
 
@@ -122,8 +123,21 @@ class Preference(Evidence):
     statement: str
 
 
+@dataclass(slots=True)
+class FreeText(Evidence):
+    """A fact in words, supplied by a caller (another recommender); worded as given, never typed.
+
+    Its words and numbers count as support for the explanation, so callers own its truth.
+    """
+
+    kind: ClassVar[EvidenceKind] = "free_text"
+    text: str
+    source: str = "caller"
+
+
 EVIDENCE_TYPES: dict[str, type[Evidence]] = {
-    cls.kind: cls for cls in (HistoryItem, SharedFeature, Cohort, ItemQuality, Trend, Preference)
+    cls.kind: cls
+    for cls in (HistoryItem, SharedFeature, Cohort, ItemQuality, Trend, Preference, FreeText)
 }
 
 
@@ -181,9 +195,43 @@ class Recommendation:
         )
 
 
+@dataclass(frozen=True, slots=True)
+class UnsupportedSpan:
+    """A piece of text the evidence does not back, and why (``kind`` names the check)."""
+
+    text: str
+    kind: str  # title, brand, feature, number, url, email, phone, id, catalog_text, language...
+    reason: str
+
+
+@dataclass
+class Verdict:
+    """The verifier's judgement of one text: passed, or the list of unsupported spans."""
+
+    passed: bool
+    unsupported: list[UnsupportedSpan] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "unsupported": [asdict(s) for s in self.unsupported]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Verdict:
+        return cls(passed=bool(data["passed"]),
+                   unsupported=[UnsupportedSpan(**s) for s in data.get("unsupported", [])])
+
+    def complaint(self) -> str:
+        """One line per problem, for the repair prompt and for logs."""
+        return "; ".join(f"{s.reason}" for s in self.unsupported)
+
+
 @dataclass
 class Explanation:
-    """The words shown to the person and how they were produced."""
+    """The words shown to the person and how they were produced.
+
+    ``attempts`` counts language-model calls (0 for templates and cache hits); ``fallback`` is
+    true when the template text was delivered instead of a model's draft, with the reason;
+    ``drafts`` keeps each raw draft's verdict so the LLM-pass rate is always measurable.
+    """
 
     user_id: str
     item_id: str
@@ -193,6 +241,24 @@ class Explanation:
     backend: str
     fallback: bool = False
     latency_ms: float = 0.0
+    model: str = ""
+    attempts: int = 0
+    verdict: Verdict | None = None
+    fallback_reason: str | None = None
+    style: str = ""
+    cached: bool = False
+    drafts: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        data = asdict(self)
+        data["verdict"] = None if self.verdict is None else self.verdict.to_dict()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Explanation:
+        payload = dict(data)
+        verdict = payload.pop("verdict", None)
+        names = {f.name for f in fields(cls)}
+        explanation = cls(**{k: v for k, v in payload.items() if k in names})
+        explanation.verdict = None if verdict is None else Verdict.from_dict(verdict)
+        return explanation

@@ -92,7 +92,7 @@ def test_train_then_recommend_from_the_saved_model(
                        "--out", str(model_dir), "--json")
     assert code == 0 and json.loads(out)["params"]["factors"] == 8
     assert sorted(p.name for p in model_dir.iterdir()) == ["arrays.npz", "model.json"]
-    code, out, _ = run(capsys, "recommend", "--model", str(model_dir), "--user", "u0005",
+    code, out, _ = run(capsys, "recommend", "--recommender", str(model_dir), "--user", "u0005",
                        "--json")
     assert code == 0 and json.loads(out)["algorithm"] == "als"
     code, _, err = run(capsys, "train", "--algo", "popular", "--out", str(model_dir))
@@ -109,7 +109,7 @@ def test_train_then_recommend_from_the_saved_model(
     (["recommend", "--user", "u0001", "--algo", "als", "--param", "factorz=3"],
      "unknown parameter"),
     (["explain", "--user", "u0001", "--backend", "gpt-9"], "unknown backend"),
-    (["recommend", "--user", "u0001", "--model", "/no/model"], "not a saved whyrec model"),
+    (["recommend", "--user", "u0001", "--recommender", "/no/model"], "not a saved whyrec model"),
     (["recommend", "--user", "v", "--history", "i0001,nope"], "unknown item 'nope'"),
 ])
 def test_user_mistakes_are_one_line_errors(

@@ -97,7 +97,7 @@ def test_lengths_word_more_facts() -> None:
 
 
 def test_same_input_same_words_and_phrasings_vary(demo_dataset: Dataset) -> None:
-    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset))
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
     texts = []
     for user in [f"u{k:04d}" for k in range(1, 41)]:
         recs = pipeline.recommend(user, n=3)

@@ -51,11 +51,14 @@ def params_option(func: F) -> F:
 
 
 def model_options(func: F) -> F:
-    """--algo, --model and --param: train a model now, or load a saved one."""
+    """--algo, --recommender and --param: train a recommender now, or load a saved one.
+
+    (``--model`` names the language model, in the commands that explain.)
+    """
     func = params_option(func)
     func = click.option(
-        "--model", "model_dir", type=click.Path(path_type=Path), default=None,
-        help="A model saved by 'whyrec train' (otherwise one is trained now).",
+        "--recommender", "model_dir", type=click.Path(path_type=Path), default=None,
+        metavar="DIR", help="A recommender saved by 'whyrec train' (otherwise one is trained now).",
     )(func)
     return algo_option(func)
 

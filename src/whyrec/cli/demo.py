@@ -26,13 +26,16 @@ from whyrec.cli.format import print_recommendations
 @click.option("--n", "n", default=3, show_default=True, type=click.IntRange(min=1))
 @click.option("--eval/--no-eval", "run_eval", default=True, show_default=True,
               help="Also measure NDCG@10 against the popularity baseline.")
+@click.option("--backend", default="llamacpp", show_default=True,
+              help="How explanations are worded: llamacpp (bundled model), template, ...")
 @progress_option
 @json_option
-def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool,
+def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, backend: str,
          progress: bool | None, as_json: bool) -> None:
     """Train on the demo shop, recommend, and explain in each person's language."""
     from whyrec.data.load import load_dataset
     from whyrec.eval.offline import evaluate
+    from whyrec.explanation.cache import ExplanationCache, default_cache_path
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
 
@@ -41,7 +44,8 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool,
     started = time.perf_counter()
     model = create(algo).fit(dataset, progress=show_progress)
     fit_seconds = time.perf_counter() - started
-    pipeline = Pipeline(dataset, model)
+    pipeline = Pipeline(dataset, model, backend=backend,
+                        cache=ExplanationCache(default_cache_path()))
     people = list(users) or _one_per_language(dataset)
 
     shown: list[dict[str, Any]] = []
@@ -63,7 +67,7 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool,
             result = evaluate(dataset, name, k=10, progress=show_progress)
             quality[name] = {key: result[key] for key in ("ndcg@10", "recall@10", "coverage")}
     if as_json:
-        emit_json({"dataset": dataset.summary(), "algorithm": algo,
+        emit_json({"dataset": dataset.summary(), "algorithm": algo, "backend": backend,
                    "fit_seconds": round(fit_seconds, 3), "users": shown, "evaluation": quality})
         return
     click.echo(f"\n{dataset!r}; {algo} trained in {fit_seconds:.2f}s")

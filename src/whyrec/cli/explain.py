@@ -1,8 +1,10 @@
-"""``whyrec explain``: recommendations for one person, each with a worded explanation."""
+"""``whyrec explain``: recommendations for one person, or another system's recommendations from
+a JSON-lines file, each worded by a language model and checked against its evidence."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -16,50 +18,164 @@ from whyrec.cli.common import (
     progress_option,
     want_progress,
 )
-from whyrec.cli.format import print_recommendations
 from whyrec.errors import ConfigError
 
-BACKENDS = ("template",)
+
+def backend_options(func: Any) -> Any:
+    """--backend, --model, --base-url, --repairs and --cache: how explanations are written."""
+    options = [
+        click.option("--backend", default="llamacpp", show_default=True,
+                     help="llamacpp (bundled model), openai (any OpenAI-compatible server), "
+                          "template, or a plug-in."),
+        click.option("--model", "llm_model", default=None, metavar="MODEL",
+                     help="llamacpp: a GGUF file (default: bundled SmolLM2-135M-Instruct); "
+                          "openai: the server's model name."),
+        click.option("--base-url", default=None, help="openai: the server's API root "
+                     "(http://host:8000/v1). The key comes from WHYREC_API_KEY."),
+        click.option("--timeout", type=float, default=None,
+                     help="Seconds a model call may take before the template is used."),
+        click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True,
+                     help="Regenerations with the verifier's complaint before the template."),
+        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
+                     help="Explanation cache file (default: $WHYREC_HOME/cache.sqlite)."),
+        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
+def style_options(func: Any) -> Any:
+    """--lang, --length, --tone, --prefer, --exclude: how an explanation reads."""
+    options = [
+        click.option("--lang", "--language", "language", type=click.Choice(["en", "zh"]),
+                     default=None, help="Language (default: the person's own)."),
+        click.option("--length", type=click.Choice(["short", "medium", "detailed", "long"]),
+                     default="medium", show_default=True),
+        click.option("--tone", type=click.Choice(["neutral", "friendly"]), default="neutral",
+                     show_default=True),
+        click.option("--prefer", multiple=True, metavar="KIND",
+                     help="Evidence kind to lead with (repeatable): history_item, "
+                          "shared_feature, cohort, item_quality, trend, preference."),
+        click.option("--exclude", multiple=True, metavar="KIND",
+                     help="Evidence kind never to mention (repeatable)."),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
 
 
 @click.command()
 @data_option
 @model_options
-@click.option("--user", "user_id", required=True, help="The person to explain for.")
+@click.option("--user", "user_id", default=None, help="The person to explain for.")
 @click.option("--item", "item_id", default=None,
               help="Explain this item only (it must be among the top --n).")
 @click.option("--n", "n", default=5, show_default=True, type=click.IntRange(min=1))
-@click.option("--backend", default="template", show_default=True,
-              help="How explanations are worded: " + ", ".join(BACKENDS) + ".")
-@click.option("--language", default=None, help="en or zh (default: the person's language).")
-@click.option("--length", type=click.Choice(["short", "medium", "long"]), default="medium",
-              show_default=True)
+@click.option("--input", "input_path", type=click.Path(path_type=Path), default=None,
+              help="Explain another system's recommendations: a JSON-lines file of requests "
+                   "(item, evidence, language); --data then only lends its vocabulary.")
+@backend_options
+@style_options
 @click.option("--facts/--no-facts", default=False, help="Also list the facts behind each one.")
 @progress_option
 @json_option
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
-            user_id: str, item_id: str | None, n: int, backend: str, language: str | None,
-            length: str, facts: bool, progress: bool | None, as_json: bool) -> None:
-    """Explain why each item was recommended to one person."""
-    from whyrec.pipeline import Pipeline
+            user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
+            backend: str, llm_model: str | None, base_url: str | None, timeout: float | None,
+            repairs: int, cache_path: Path | None, no_cache: bool, language: str | None,
+            length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
+            facts: bool, progress: bool | None, as_json: bool) -> None:
+    """Explain why each item was recommended, in the person's language."""
+    from whyrec.explanation.explainer import Explainer
+    from whyrec.explanation.style import Style
 
-    if backend not in BACKENDS:
-        raise ConfigError(f"unknown backend {backend!r}; available: {', '.join(BACKENDS)}")
-    dataset = load_data(data)
-    model = get_model(dataset, algo, model_dir, params, want_progress(progress))
-    pipeline = Pipeline(dataset, model)
-    recs = pipeline.recommend(user_id, n)
-    if item_id is not None:
-        recs = [r for r in recs if r.item_id == item_id]
-        if not recs:
-            raise ConfigError(f"item {item_id!r} is not among the top {n} for {user_id!r} "
-                              "(raise --n, or ask about another item)")
-    explanations = pipeline.explain(recs, language=language, length=length)
-    if as_json:
-        emit_json({
-            "user_id": user_id, "algorithm": model.algorithm, "backend": backend,
-            "items": [{**r.to_dict(), "explanation": e.to_dict()}
-                      for r, e in zip(recs, explanations, strict=True)],
-        })
+    if (user_id is None) == (input_path is None):
+        raise ConfigError("give either --user (explain whyrec's recommendations) or --input "
+                          "(explain another system's)")
+    show_progress = want_progress(progress)
+    style = Style(length=length, tone=tone, prefer=prefer, exclude=exclude)
+    explainer = Explainer(
+        backend, dataset=None, style=style, max_repairs=repairs,
+        cache=_cache(cache_path, no_cache), **_backend_options(backend, llm_model, base_url,
+                                                                timeout))
+    if input_path is not None:
+        from whyrec.explanation.requests import read_requests
+
+        requests = read_requests(input_path)
+        if data != "demo":
+            explainer.use_dataset(load_data(data))
+        rows = []
+        for request in _progress(requests, show_progress, "explain"):
+            explanation = explainer.explain(request.recommendation, details=request.details,
+                                            language=request.language or language)
+            rows.append((request.recommendation, explanation))
     else:
-        print_recommendations(recs, explanations, facts=facts)
+        dataset = load_data(data)
+        explainer.use_dataset(dataset)
+        model = get_model(dataset, algo, model_dir, params, show_progress)
+        from whyrec.pipeline import Pipeline
+
+        recs = Pipeline(dataset, model, backend=explainer.backend).recommend(user_id or "", n)
+        if item_id is not None:
+            recs = [r for r in recs if r.item_id == item_id]
+            if not recs:
+                raise ConfigError(f"item {item_id!r} is not among the top {n} for {user_id!r} "
+                                  "(raise --n, or ask about another item)")
+        rows = [(rec, explainer.explain(rec, language=language))
+                for rec in _progress(recs, show_progress, "explain")]
+    if as_json:
+        emit_json([_row(rec, e) for rec, e in rows])
+        return
+    _print(rows, facts)
+
+
+def _backend_options(backend: str, model: str | None, base_url: str | None,
+                     timeout: float | None) -> dict[str, Any]:
+    if backend == "openai":
+        return {"model": model, "base_url": base_url, "timeout": timeout}
+    if backend == "llamacpp":
+        return {"model": model, "timeout": timeout}
+    if base_url is not None or model is not None:
+        raise ConfigError(f"--model and --base-url do not apply to the {backend} backend")
+    return {}
+
+
+def _cache(path: Path | None, disabled: bool) -> Any:
+    from whyrec.explanation.cache import ExplanationCache, default_cache_path
+
+    return None if disabled else ExplanationCache(path or default_cache_path())
+
+
+def _progress(items: list[Any], show: bool, label: str) -> list[Any] | Any:
+    if not show:
+        return items
+    from tqdm import tqdm
+
+    return tqdm(items, desc=label, unit="expl", leave=False)
+
+
+def _row(rec: Any, explanation: Any) -> dict[str, Any]:
+    data = explanation.to_dict()
+    return {
+        "item": rec.item_id, "title": rec.title, "rank": rec.rank, "score": rec.score,
+        "text": data["text"], "language": data["language"], "backend": data["backend"],
+        "model": data["model"], "fallback": data["fallback"],
+        "fallback_reason": data["fallback_reason"], "attempts": data["attempts"],
+        "verdict": data["verdict"], "cited_ids": data["cited_ids"],
+        "latency_ms": round(data["latency_ms"], 2), "cached": data["cached"],
+        "style": data["style"], "drafts": data["drafts"],
+        "evidence": [e.to_dict() for e in rec.evidence],
+    }
+
+
+def _print(rows: list[tuple[Any, Any]], facts: bool) -> None:
+    from whyrec.cli.format import print_recommendations
+
+    recs = [rec for rec, _ in rows]
+    explanations = [e for _, e in rows]
+    print_recommendations(recs, explanations, facts=facts)
+    fallbacks = sum(e.fallback for e in explanations)
+    if fallbacks:
+        click.echo(f"({fallbacks} of {len(rows)} worded by the template: the model's drafts "
+                   "did not pass the verifier or the model did not answer)", err=True)

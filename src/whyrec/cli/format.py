@@ -57,7 +57,25 @@ def print_recommendations(
         tag = "  (cold start)" if rec.cold_start else ""
         click.echo(f"{rec.rank:>2}. {rec.title}  [{rec.item_id}]  score {rec.score:.4f}{tag}")
         if explanations is not None:
-            click.echo(f"    {explanations[k].text}")
+            explanation = explanations[k]
+            click.echo(f"    {explanation.text}")
+            click.echo(f"    ({_provenance(explanation)})")
         if facts:
             for fact in rec.evidence:
                 click.echo(f"      - {describe_fact(fact)}")
+
+
+def _provenance(explanation: Explanation) -> str:
+    """How the text was made, in a few words: who wrote it and whether it was checked."""
+    checked = "verified" if explanation.verdict and explanation.verdict.passed else "UNVERIFIED"
+    if explanation.cached:
+        source = f"{explanation.backend}, cached"
+    elif explanation.fallback:
+        source = f"template; {explanation.backend} drafts rejected"
+        if (explanation.fallback_reason or "").startswith("backend error"):
+            source = f"template; {explanation.backend} unavailable"
+    elif explanation.backend == "template":
+        source = "template"
+    else:
+        source = f"{explanation.model or explanation.backend}, {explanation.attempts} draft(s)"
+    return f"{source}; {checked}"

@@ -96,7 +96,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Trending: number {rank} in {category} in the last {days} days.",
         ),
         "preference": ("You told us: {statement}.",),
+        "free_text": ("{text}.",),
         "fallback": ("Recommended from your recent activity.",),
+        "friendly": ("Hope you enjoy it!", "We think you'll like it!"),
     },
     "zh": {
         "history_one": (
@@ -144,7 +146,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "近{days}天{category}热门第{rank}名。",
         ),
         "preference": ("你说过：{statement}。",),
+        "free_text": ("{text}。",),
         "fallback": ("根据你最近的浏览记录为你推荐。",),
+        "friendly": ("希望你喜欢！", "相信你会喜欢它！"),
     },
 }
 

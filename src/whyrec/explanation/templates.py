@@ -21,10 +21,12 @@ from whyrec.explanation.phrases import (
     PEOPLE_VERBS,
     PHRASES,
 )
+from whyrec.explanation.style import Style
 from whyrec.types import (
     Cohort,
     Evidence,
     Explanation,
+    FreeText,
     HistoryItem,
     ItemQuality,
     Preference,
@@ -34,8 +36,9 @@ from whyrec.types import (
 )
 
 AND = {"en": " and ", "zh": "和"}
-#: how many facts each length setting words
-LENGTH_FACTS = {"short": 2, "medium": 3, "long": 5}
+#: the order facts are worded in when the style states no preference
+KIND_PRIORITY = {"history_item": 0, "preference": 1, "free_text": 2, "shared_feature": 3,
+                 "cohort": 4, "item_quality": 5, "trend": 6}
 
 
 @dataclass
@@ -46,7 +49,8 @@ class TemplateExplainer:
     ----------
     language : ``en`` or ``zh``.
     domain : ``ecommerce``, ``movies`` or ``news`` (picks verbs: bought / watched / read).
-    length : ``short``, ``medium`` or ``long``.
+    length : ``short``, ``medium`` or ``detailed``; ``style`` (length, tone, preferred and
+        excluded evidence kinds) overrides it when given.
     translations : catalog words (categories, tags) in the target language, when known.
 
     Examples
@@ -61,6 +65,7 @@ class TemplateExplainer:
     length: str = "medium"
     translations: Mapping[str, str] = field(default_factory=dict)
     rating_scale: float = 5.0
+    style: Style | None = None
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -69,9 +74,9 @@ class TemplateExplainer:
         if self.domain not in EVENT_PHRASES[self.language]:
             raise ConfigError(f"domain must be one of {', '.join(EVENT_PHRASES['en'])}, "
                               f"got {self.domain!r}")
-        if self.length not in LENGTH_FACTS:
-            raise ConfigError(f"length must be one of {', '.join(LENGTH_FACTS)}, "
-                              f"got {self.length!r}")
+        if self.style is None:
+            self.style = Style(length=self.length)
+        self.length = self.style.length
         self._phrases = PHRASES[self.language]
 
     def explain(self, rec: Recommendation) -> Explanation:
@@ -82,43 +87,64 @@ class TemplateExplainer:
         return Explanation(
             user_id=rec.user_id, item_id=rec.item_id, text=joiner.join(sentences),
             language=self.language, cited_ids=cited, backend="template",
-            latency_ms=(time.perf_counter() - started) * 1000.0,
+            latency_ms=(time.perf_counter() - started) * 1000.0, style=self._style.key(),
         )
+
+    def fact_sentences(self, rec: Recommendation, facts: list[Evidence]) -> list[str]:
+        """Each fact worded on its own (history items one by one): the prompt's fact list."""
+        key = f"{rec.user_id}\x1f{rec.item_id}"
+        sentences = []
+        for fact in facts:
+            if isinstance(fact, HistoryItem):
+                sentence = self._history([fact], key) if fact.item_id else None
+            else:
+                sentence = self._fact(fact, key)
+            sentences.append(sentence or "")
+        return sentences
+
+    @property
+    def _style(self) -> Style:
+        assert self.style is not None  # set in __post_init__
+        return self.style
 
     # --- composition ------------------------------------------------------------------------
     def _sentences(self, rec: Recommendation) -> tuple[list[str], list[str]]:
-        budget = LENGTH_FACTS[self.length]
+        style = self._style
+        budget = style.n_facts
+        key = f"{rec.user_id}\x1f{rec.item_id}"
+        usable = [e for e in rec.evidence if e.kind not in style.exclude]
+        liked = [e for e in usable
+                 if isinstance(e, HistoryItem) and e.item_id and e.score_share > 0]
+        # a group is one sentence: the top history items together, then every other fact alone
+        groups: list[list[Evidence]] = []
+        if liked:
+            groups.append(list(liked[:2] if budget >= 3 and len(liked) >= 2 else liked[:1]))
+        groups.extend([e] for e in usable if not isinstance(e, HistoryItem))
+        # preferred kinds first; otherwise what the person did, what they said, shared
+        # features, other people, quality (a stable sort keeps the builder's strength order)
+        groups.sort(key=lambda g: (style.order_key(g[0].kind), KIND_PRIORITY.get(g[0].kind, 9)))
+
         sentences: list[str] = []
         cited: list[str] = []
-        key = f"{rec.user_id}\x1f{rec.item_id}"
-
-        liked = [e for e in rec.evidence
-                 if isinstance(e, HistoryItem) and e.item_id and e.score_share > 0]
-        others: list[Evidence] = [e for e in rec.evidence if not isinstance(e, HistoryItem)]
-        # order: what the person did, what they said, shared features, other people, quality
-        priority = {Preference: 0, SharedFeature: 1, Cohort: 2, ItemQuality: 3, Trend: 4}
-        others.sort(key=lambda e: priority.get(type(e), 9))
-
-        if liked:
-            pair = liked[:2] if budget >= 3 and len(liked) >= 2 else liked[:1]
-            sentences.append(self._history(pair, key))
-            cited.extend(e.id for e in pair)
-            budget -= 1
         per_kind: dict[str, int] = {}
-        kind_cap = 2 if self.length == "long" else 1  # variety beats three features in a row
-        for fact in others:
+        kind_cap = 2 if style.length == "detailed" else 1  # variety beats three features in a row
+        for group in groups:
             if budget <= 0:
                 break
-            if per_kind.get(fact.kind, 0) >= kind_cap:
+            kind = group[0].kind
+            if kind != "history_item" and per_kind.get(kind, 0) >= kind_cap:
                 continue
-            per_kind[fact.kind] = per_kind.get(fact.kind, 0) + 1
-            sentence = self._fact(fact, key)
+            sentence = (self._history(group, key) if kind == "history_item"  # type: ignore[arg-type]
+                        else self._fact(group[0], key))
             if sentence:
+                per_kind[kind] = per_kind.get(kind, 0) + 1
                 sentences.append(sentence)
-                cited.append(fact.id)
+                cited.extend(e.id for e in group)
                 budget -= 1
         if not sentences:
             sentences.append(self._pick("fallback", key))
+        if style.tone == "friendly":
+            sentences.append(self._pick("friendly", key))
         return sentences, cited
 
     def _pick(self, name: str, key: str) -> str:
@@ -172,6 +198,9 @@ class TemplateExplainer:
             )
         if isinstance(fact, Preference):
             return self._pick("preference", key).format(statement=fact.statement)
+        if isinstance(fact, FreeText):
+            text = fact.text.strip().rstrip("。.!！")
+            return self._pick("free_text", key).format(text=text) if text else None
         return None
 
     # --- words ------------------------------------------------------------------------------
@@ -188,6 +217,8 @@ class TemplateExplainer:
         return phrase.format(title=titles or self._title(fact.title), rating=rating_text)
 
     def _title(self, title: str) -> str:
+        if title.startswith("《") and title.endswith("》"):
+            return title  # already marked as a title (Chinese book titles often are)
         return f"《{title}》" if self.language == "zh" else f"\u201c{title}\u201d"
 
     def _word(self, value: str) -> str:

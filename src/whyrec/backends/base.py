@@ -1,0 +1,60 @@
+"""The backend interface: chat messages in, one completion out.
+
+A backend only *words*; the explainer builds the prompt, verifies the draft and falls back.
+Capabilities are class attributes, as in Simon Willison's ``llm``.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import ClassVar, TypedDict
+
+from whyrec.errors import WhyrecError
+
+
+class Message(TypedDict):
+    role: str  # "system" | "user" | "assistant"
+    content: str
+
+
+@dataclass(frozen=True)
+class Completion:
+    """One reply: its text, the model that wrote it, and what it cost."""
+
+    text: str
+    model: str
+    latency_ms: float
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    cached_tokens: int = 0
+
+
+class BackendError(WhyrecError):
+    """The backend could not answer (server down, timeout, bad reply): the caller falls back."""
+
+
+class Backend(ABC):
+    """Writes a reply to chat messages.
+
+    Subclasses set ``name`` and implement :meth:`complete`. ``uses_model = False`` marks the
+    template backend, whose text comes from the evidence directly rather than from a prompt.
+    """
+
+    name: ClassVar[str]
+    uses_model: ClassVar[bool] = True
+    #: continues a final assistant message instead of starting a new one (llama.cpp, vLLM)
+    supports_prefill: bool = False
+    #: the model loaded or asked for; part of every cache key
+    model_name: str = ""
+
+    @abstractmethod
+    def complete(
+        self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,
+        seed: int = 0, stop: Sequence[str] = (),
+    ) -> Completion:
+        """One completion. Raises :class:`BackendError` when no usable reply came back."""
+
+    def close(self) -> None:
+        """Release what the backend holds (servers, connections)."""

@@ -1,0 +1,297 @@
+"""Evidence -> prompt -> backend -> verifier -> repair -> template fallback, with a cache.
+
+Every delivered :class:`~whyrec.types.Explanation` says how it was made: backend and model,
+how many model calls, the verdict on the delivered text, each raw draft's verdict, the latency,
+and whether (and why) the template text was delivered instead of a model's draft.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import zlib
+from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from typing import TYPE_CHECKING, Any
+
+from whyrec.backends.base import Backend, BackendError, Message
+from whyrec.backends.registry import create_backend
+from whyrec.explanation.cache import ExplanationCache, cache_key
+from whyrec.explanation.prompt import (
+    DEFAULT_TOKEN_BUDGET,
+    PROMPT_VERSION,
+    ItemDetails,
+    answer_start,
+    build_prompt,
+    repair_messages,
+    support_for,
+)
+from whyrec.explanation.style import Style
+from whyrec.explanation.templates import TemplateExplainer
+from whyrec.types import Cohort, Explanation, HistoryItem, Recommendation, Verdict
+from whyrec.verify.text import CJK_RE
+from whyrec.verify.verifier import Verifier
+from whyrec.verify.vocabulary import Vocabulary, dataset_vocabulary
+
+if TYPE_CHECKING:
+    from whyrec.data.dataset import Dataset
+
+#: tokens a reply may use, by length (Chinese needs about half again as many)
+MAX_TOKENS = {"short": 50, "medium": 80, "detailed": 150}
+#: an explanation is one paragraph; a new line means the model moved on to something else
+STOP = ("\n",)
+BACKEND_ERROR = "backend error"
+#: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
+
+
+class Explainer:
+    """Explains recommendations with a backend and guarantees the delivered text is supported.
+
+    Parameters
+    ----------
+    backend : a :class:`Backend` or a registered name (``llamacpp``, ``openai``, ``template``,
+        ``fake``); ``backend_options`` go to its constructor.
+    dataset : the catalog the recommendations come from (vocabulary, wording, languages);
+        without one, caller-supplied :class:`ItemDetails` and evidence are the vocabulary.
+    style : default length, tone and evidence preferences.
+    max_repairs : regenerations with the verifier's complaint before the template fallback.
+    cache : an :class:`ExplanationCache`; ``None`` caches nothing.
+
+    Examples
+    --------
+    >>> explainer = Explainer("template", dataset=dataset)           # doctest: +SKIP
+    >>> explainer.explain(recommendation).verdict.passed             # doctest: +SKIP
+    True
+    """
+
+    def __init__(
+        self, backend: Backend | str = "llamacpp", *, dataset: Dataset | None = None,
+        style: Style | None = None, max_repairs: int = 2, cache: ExplanationCache | None = None,
+        token_budget: int = DEFAULT_TOKEN_BUDGET, domain: str | None = None,
+        **backend_options: Any,
+    ) -> None:
+        self.backend = (create_backend(backend, **backend_options) if isinstance(backend, str)
+                        else backend)
+        self.style = style or Style()
+        self.max_repairs = max_repairs
+        self.cache = cache
+        self.token_budget = token_budget
+        self._domain = domain
+        self.use_dataset(dataset)
+
+    def use_dataset(self, dataset: Dataset | None) -> None:
+        """Explain recommendations from ``dataset``'s catalog (vocabulary, wording, languages)."""
+        self.dataset = dataset
+        self.domain = self._domain or (dataset.domain if dataset is not None else "ecommerce")
+        self.vocabulary = dataset_vocabulary(dataset) if dataset is not None else Vocabulary()
+        self._details = _catalog_details(dataset) if dataset is not None else {}
+        self._wordings: dict[tuple[str, str], TemplateExplainer] = {}
+
+    # --- public -----------------------------------------------------------------------------
+    def explain(
+        self, rec: Recommendation, *, language: str | None = None, style: Style | None = None,
+        details: ItemDetails | None = None,
+    ) -> Explanation:
+        """One explanation; never raises for a failing backend (it falls back instead)."""
+        started = time.perf_counter()
+        language = language or self._language_of(rec.user_id)
+        style = style or self.style
+        details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        key = self._key(rec, details, language, style)
+        if self.cache is not None:
+            hit = self.cache.get(key)
+            if hit is not None:
+                hit.cached = True
+                hit.latency_ms = (time.perf_counter() - started) * 1000.0
+                return hit
+        explanation = self._explain(rec, language, style, details)
+        explanation.latency_ms = (time.perf_counter() - started) * 1000.0
+        # a backend outage is temporary: its fallback is not worth remembering
+        outage = (explanation.fallback_reason or "").startswith(BACKEND_ERROR)
+        if self.cache is not None and not outage:
+            self.cache.put(key, explanation)
+        return explanation
+
+    def explain_many(
+        self, recs: Sequence[Recommendation], *, language: str | None = None,
+        style: Style | None = None, workers: int = 1,
+    ) -> list[Explanation]:
+        """``explain`` for each recommendation, ``workers`` at a time (parallel model slots)."""
+        if workers <= 1 or len(recs) <= 1:
+            return [self.explain(r, language=language, style=style) for r in recs]
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            return list(pool.map(lambda r: self.explain(r, language=language, style=style),
+                                 recs))
+
+    def verify(self, text: str, rec: Recommendation, *, language: str = "en",
+               style: Style | None = None, details: ItemDetails | None = None) -> Verdict:
+        """Judge any text (a model's, a person's) against all of ``rec``'s evidence."""
+        style = style or self.style
+        details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        support = support_for(rec, details, self._wording(language, style),
+                              translations=self._translations(language),
+                              untrusted=self._untrusted(rec, details))
+        return self.verifier_for(rec, details).verify(text, support, language, style)
+
+    def verifier_for(self, rec: Recommendation, details: ItemDetails) -> Verifier:
+        """A verifier whose vocabulary also holds the request's own catalog words."""
+        if self.dataset is not None and rec.item_id in self._details:
+            return Verifier(self.vocabulary)
+        titles = [details.title]
+        for fact in rec.evidence:
+            if isinstance(fact, HistoryItem):
+                titles.append(fact.title)
+            elif isinstance(fact, Cohort):
+                titles.append(fact.anchor_title)
+        return Verifier(self.vocabulary.extended(
+            title=titles, brand=[details.brand], feature=[details.category, *details.tags]))
+
+    # --- the pipeline -----------------------------------------------------------------------
+    def _explain(self, rec: Recommendation, language: str, style: Style,
+                 details: ItemDetails) -> Explanation:
+        wording = self._wording(language, style)
+        verifier = self.verifier_for(rec, details)
+        untrusted = self._untrusted(rec, details)
+        if not self.backend.uses_model:
+            return self._template(rec, wording, verifier, details, untrusted, language, style,
+                                  reason=None)
+        prompt = build_prompt(rec, details, wording, style=style, token_budget=self.token_budget,
+                              translations=self._translations(language), untrusted=untrusted)
+        drafts: list[dict[str, Any]] = []
+        messages = prompt.messages
+        seed = zlib.crc32(f"{rec.user_id}\x1f{rec.item_id}".encode())
+        max_tokens = int(MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1))
+        reason = None
+        start = answer_start(details.title, language) if self.backend.supports_prefill else ""
+        for attempt in range(1 + self.max_repairs):
+            request: list[Message] = (
+                [*messages, {"role": "assistant", "content": start}] if start else messages)
+            try:
+                completion = self.backend.complete(
+                    request, max_tokens=max_tokens, temperature=0.2 if attempt == 0 else 0.7,
+                    seed=seed + attempt, stop=STOP)
+            except BackendError as exc:
+                reason = f"{BACKEND_ERROR}: {exc}"
+                break
+            draft = clean_draft(_continued(start, completion.text, language))
+            verdict = verifier.verify(draft, prompt.support, language, style)
+            drafts.append({"text": draft, **verdict.to_dict(),
+                           "latency_ms": round(completion.latency_ms, 1)})
+            if verdict.passed:
+                return Explanation(
+                    user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
+                    cited_ids=prompt.support.cited_ids(draft), backend=self.backend.name,
+                    model=completion.model or self.backend.model_name, attempts=attempt + 1,
+                    verdict=verdict, style=style.key(), drafts=drafts)
+            messages = repair_messages(prompt, draft, _short_complaint(verdict), details.title,
+                                       language)
+        if reason is None:
+            first_problem = drafts[-1]["unsupported"][0]["reason"]
+            reason = f"{len(drafts)} draft(s) failed verification: {first_problem}"
+        explanation = self._template(rec, wording, verifier, details, untrusted, language, style,
+                                     reason=reason)
+        explanation.attempts = len(drafts) + (1 if reason.startswith(BACKEND_ERROR) else 0)
+        explanation.drafts = drafts
+        return explanation
+
+    def _template(self, rec: Recommendation, wording: TemplateExplainer, verifier: Verifier,
+                  details: ItemDetails, untrusted: list[str], language: str, style: Style,
+                  reason: str | None) -> Explanation:
+        explanation = wording.explain(rec)
+        support = support_for(rec, details, wording, translations=self._translations(language),
+                              untrusted=untrusted)
+        # template text comes from the facts by construction and need not name the item (the
+        # item is shown next to it); the check still runs, so a wording bug cannot hide
+        explanation.verdict = verifier.verify(explanation.text, support, language, style,
+                                              require_item=False)
+        explanation.fallback = reason is not None
+        explanation.fallback_reason = reason
+        explanation.backend = self.backend.name  # what was asked for; ``model`` says who wrote
+        explanation.model = "template"
+        return explanation
+
+    # --- helpers ----------------------------------------------------------------------------
+    def _key(self, rec: Recommendation, details: ItemDetails, language: str,
+             style: Style) -> str:
+        evidence = [e.to_dict() for e in rec.evidence]
+        return cache_key(PROMPT_VERSION, rec.user_id, rec.item_id, evidence, details.__dict__,
+                         language, style.key(), self.backend.name, self.backend.model_name,
+                         self.max_repairs)
+
+    def _language_of(self, user_id: str) -> str:
+        return self.dataset.user_language(user_id, default="en") if self.dataset else "en"
+
+    def _translations(self, language: str) -> Mapping[str, str]:
+        return self.dataset.translations.get(language, {}) if self.dataset else {}
+
+    def _wording(self, language: str, style: Style) -> TemplateExplainer:
+        key = (language, style.key())
+        if key not in self._wordings:
+            scale = (self.dataset.rating_scale if self.dataset else None) or 5.0
+            self._wordings[key] = TemplateExplainer(
+                language=language, domain=self.domain, translations=self._translations(language),
+                rating_scale=scale, style=style)
+        return self._wordings[key]
+
+    def _untrusted(self, rec: Recommendation, details: ItemDetails) -> list[str]:
+        """Catalog free text about the items involved: the model must never echo it."""
+        descriptions = self.vocabulary.descriptions
+        ids = [rec.item_id, *(e.item_id for e in rec.evidence if isinstance(e, HistoryItem))]
+        texts = [descriptions[i] for i in ids if i in descriptions]
+        return [*texts, details.description] if details.description else texts
+
+
+def clean_draft(text: str) -> str:
+    """A reply as a person would see it: first paragraph, no label, no wrapping quotes, no
+    sentence cut off by the token limit, no sentence said twice."""
+    text = text.strip().split("\n\n", 1)[0]
+    text = LABEL_RE.sub("", text)
+    if len(text) > 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    text = " ".join(text.split())
+    sentences = SENTENCE_END_RE.split(text)
+    if len(sentences) > 1 and not SENTENCE_END_RE.search(sentences[-1] + " "):
+        sentences = sentences[:-1]  # cut off mid-sentence by max_tokens
+    kept: list[str] = []
+    for sentence in sentences:
+        if sentence and sentence not in kept:
+            kept.append(sentence)
+    joiner = "" if CJK_RE.search(text) else " "
+    return joiner.join(kept)
+
+
+def _continued(start: str, reply: str, language: str) -> str:
+    """The whole answer when the model continued ``start`` (some servers echo it back)."""
+    if not start or reply.lstrip().startswith(start):
+        return reply
+    return start + ("" if language == "zh" else " ") + reply.lstrip()
+
+
+def _short_complaint(verdict: Verdict) -> str:
+    return "; ".join(s.reason for s in verdict.unsupported[:3])
+
+
+def _catalog_details(dataset: Dataset) -> dict[str, ItemDetails]:
+    key = ("explain", "details")
+    if key not in dataset.derived:
+        items = dataset.items
+        columns: dict[str, list[Any]] = {
+            c: items[c].tolist() if c in items else [None] * len(items)
+            for c in ("category", "brand", "tags", "description")}
+        dataset.derived[key] = {
+            str(item): ItemDetails(
+                title=str(title), category=_text(columns["category"][i]),
+                brand=_text(columns["brand"][i]),
+                tags=tuple(columns["tags"][i]) if isinstance(columns["tags"][i], (list, tuple))
+                else (), description=_text(columns["description"][i]))
+            for i, (item, title) in enumerate(zip(items["item_id"].tolist(),
+                                                  items["title"].tolist(), strict=True))
+        }
+    details: dict[str, ItemDetails] = dataset.derived[key]
+    return details
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) and value else None

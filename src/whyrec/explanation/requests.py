@@ -1,0 +1,133 @@
+"""Explanation requests for recommendations made by *another* system, from JSON lines.
+
+One object per line::
+
+    {"user_id": "c42", "language": "en",
+     "item": {"id": "sku-1", "title": "Trail Socks", "category": "sports", "brand": "Alder",
+              "tags": ["running"]},
+     "evidence": [
+        {"kind": "history_item", "item_id": "sku-9", "title": "Running Cap",
+         "event": "purchase", "score_share": 0.4},
+        {"kind": "shared_feature", "feature": "tag", "value": "running", "history_count": 2},
+        {"kind": "free_text", "text": "Bought together with running caps by 40% of shoppers"},
+        "Popular with runners this month"
+     ],
+     "reference": "optional reference text (for BLEU / ROUGE in the evaluation)"}
+
+Typed facts use whyrec's evidence fields; a plain string (or ``kind: free_text``) is a fact in
+words, marked as such. Fact ids are filled in when missing. Every problem is reported with its
+line number, all at once.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from whyrec.errors import ValidationError
+from whyrec.explanation.prompt import ItemDetails
+from whyrec.types import EVIDENCE_TYPES, Evidence, FreeText, Recommendation, evidence_from_dict
+
+MAX_PROBLEMS_SHOWN = 10
+
+
+@dataclass
+class ExplanationRequest:
+    """A recommendation from elsewhere, its item details, and how to word it."""
+
+    recommendation: Recommendation
+    details: ItemDetails
+    language: str | None = None
+    reference: str | None = None
+
+
+def read_requests(path: str | Path) -> list[ExplanationRequest]:
+    """Parse a JSON-lines file of requests; raises one :class:`ValidationError` listing every
+    problem with its line number."""
+    source = Path(path)
+    if not source.is_file():
+        raise ValidationError([f"requests file not found: {source}"])
+    with source.open(encoding="utf-8") as handle:
+        return parse_requests(handle, name=source.name)
+
+
+def parse_requests(lines: Iterable[str], name: str = "<requests>") -> list[ExplanationRequest]:
+    requests: list[ExplanationRequest] = []
+    problems: list[str] = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            requests.append(parse_request(json.loads(line), rank=len(requests) + 1))
+        except json.JSONDecodeError as exc:
+            problems.append(f"{name}:{number}: not JSON ({exc.msg})")
+        except (ValueError, TypeError, KeyError) as exc:
+            problems.append(f"{name}:{number}: {_message(exc)}")
+    if problems:
+        shown = problems[:MAX_PROBLEMS_SHOWN]
+        more = len(problems) - len(shown)
+        raise ValidationError([*shown, f"and {more} more"] if more else shown)
+    if not requests:
+        raise ValidationError([f"{name} holds no requests"])
+    return requests
+
+
+def parse_request(data: Any, rank: int = 1) -> ExplanationRequest:
+    """One request from its JSON object (see the module docstring for the fields)."""
+    if not isinstance(data, dict):
+        raise ValueError("each line must be a JSON object")
+    item = data.get("item")
+    if not isinstance(item, dict) or not item.get("id") or not item.get("title"):
+        raise ValueError('"item" must be an object with "id" and "title"')
+    user_id = str(data.get("user_id") or data.get("user") or "anonymous")
+    raw_evidence = data.get("evidence", [])
+    if not isinstance(raw_evidence, list):
+        raise ValueError('"evidence" must be a list')
+    evidence = [_fact(raw, k) for k, raw in enumerate(raw_evidence, start=1)]
+    tags = item.get("tags") or ()
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split("|") if t.strip()]
+    details = ItemDetails(
+        title=str(item["title"]), category=_optional(item.get("category")),
+        brand=_optional(item.get("brand")), tags=tuple(str(t) for t in tags),
+        description=_optional(item.get("description")),
+    )
+    rec = Recommendation(
+        user_id=user_id, item_id=str(item["id"]), title=details.title,
+        score=float(data.get("score", 0.0)), rank=int(data.get("rank", rank)),
+        algorithm=str(data.get("algorithm", "external")), evidence=evidence,
+    )
+    language = data.get("language")
+    if language is not None and language not in ("en", "zh"):
+        raise ValueError(f'"language" must be "en" or "zh", got {language!r}')
+    return ExplanationRequest(rec, details, language, _optional(data.get("reference")))
+
+
+def _fact(raw: Any, number: int) -> Evidence:
+    if isinstance(raw, str):
+        return FreeText(id=f"free:{number}", text=raw)
+    if not isinstance(raw, dict):
+        raise ValueError(f"evidence #{number} must be an object or a string")
+    kind = raw.get("kind")
+    if kind not in EVIDENCE_TYPES:
+        raise ValueError(f"evidence #{number}: unknown kind {kind!r}; known: "
+                         f"{', '.join(EVIDENCE_TYPES)}")
+    payload = {"id": f"{kind}:{number}", **raw}
+    try:
+        return evidence_from_dict(payload)
+    except TypeError as exc:
+        raise ValueError(f"evidence #{number} ({kind}): {_message(exc)}") from None
+
+
+def _optional(value: Any) -> str | None:
+    return str(value) if value not in (None, "") else None
+
+
+def _message(exc: BaseException) -> str:
+    text = str(exc)
+    if "missing" in text and "required positional argument" in text:
+        return "missing field " + text.split(":", 1)[-1].strip()
+    return text

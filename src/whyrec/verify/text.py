@@ -1,0 +1,77 @@
+"""Text normalisation shared by the verifier and the prompt: one way to compare words.
+
+Latin text is compared as lower-case word tokens; Chinese text as characters. Both go through
+NFKC first, so full-width digits and letters compare equal to ASCII ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+#: CJK ideographs (the basic block and extension A), the characters that mark Chinese text
+CJK = "\u3400-\u4dbf\u4e00-\u9fff"
+CJK_RE = re.compile(f"[{CJK}]")
+WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
+LATIN_WORDS_RE = re.compile(r"[A-Za-z]{2,}")
+#: a quoted name in an explanation: “…”, "…", 《…》, 「…」
+QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,80})[”\"》」]")
+#: "Heat (1995)" -> "Heat"; MovieLens and many catalogs append the year
+YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
+#: "Matrix, The" -> "The Matrix"
+ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$")
+#: invisible characters an attacker uses to hide text
+INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+
+
+def normalise(text: str) -> str:
+    """NFKC, invisible characters removed, lower case, straight quotes, single spaces."""
+    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    text = text.translate(_QUOTES).casefold()
+    return " ".join(text.split())
+
+
+_QUOTES = str.maketrans({"\u201c": '"', "\u201d": '"', "\u2018": "'", "\u2019": "'",
+                         "\u300a": '"', "\u300b": '"', "\u300c": '"', "\u300d": '"'})
+
+
+def tokens(text: str) -> list[str]:
+    """Word tokens of normalised text; a run of Chinese characters is one token."""
+    return WORD_RE.findall(text)
+
+
+def token_key(text: str) -> str:
+    """How a multi-word term is looked up: its normalised tokens joined by one space."""
+    return " ".join(tokens(normalise(text)))
+
+
+def has_cjk(text: str) -> bool:
+    return CJK_RE.search(text) is not None
+
+
+def title_variants(title: str) -> set[str]:
+    """The ways a text may name a catalog title: as is, without its year, article in front."""
+    title = title.strip()
+    variants = {title}
+    bare = YEAR_SUFFIX_RE.sub("", title)
+    variants.add(bare)
+    moved = ARTICLE_SUFFIX_RE.match(bare)
+    if moved:
+        variants.add(f"{moved.group(2)} {moved.group(1)}")
+        variants.add(moved.group(1))
+    if has_cjk(bare) and LATIN_WORDS_RE.search(bare):
+        # "可充电机械键盘 Quietwave Meridian 2" is also named by its Latin part
+        latin = " ".join(CJK_RE.sub(" ", bare).split())
+        if len(latin.split()) >= 2:
+            variants.add(latin)
+    return {v for v in variants if v}
+
+
+def clean_catalog_text(text: str, limit: int = 120) -> str:
+    """Catalog text made safe to quote in a prompt: one line, no invisible characters, no
+    quotes or brackets that could close the quotation, and bounded in length."""
+    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(text)))
+    text = re.sub(r"[\"“”<>\[\]{}`#*|\\]", " ", text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,308 @@
+"""The verifier: every fact-bearing word of an explanation must be backed by its evidence.
+
+Checks, each reported as unsupported spans of a :class:`~whyrec.types.Verdict`:
+
+* catalog titles, brands and tag / genre / category words that the facts do not contain;
+* numbers (digits, English number words, Chinese numerals) the facts do not state;
+* URLs, e-mail addresses, phone numbers and ids (never allowed);
+* words copied from untrusted catalog text, and promotional or instruction-like phrases
+  (what a prompt injection would make a model say);
+* labels echoed from the prompt, repeated sentences;
+* the recommended item must be named; the language and the length must be the requested ones.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+
+from whyrec.explanation.examples import example_titles
+from whyrec.explanation.style import Style
+from whyrec.types import UnsupportedSpan, Verdict
+from whyrec.verify.patterns import (
+    EMAIL_RE,
+    EN_NUMBER_RE,
+    EN_NUMBER_WORDS,
+    MIXED_ID_RE,
+    NUMBER_RE,
+    PHONE_RE,
+    URL_RE,
+    ZH_NUMBER_RE,
+    canonical_number,
+    find,
+    zh_numeral,
+)
+from whyrec.verify.support import Support
+from whyrec.verify.text import (
+    CJK_RE,
+    INVISIBLE_RE,
+    LATIN_LETTER_RE,
+    QUOTED_RE,
+    WORD_RE,
+    has_cjk,
+    normalise,
+    title_variants,
+    token_key,
+    tokens,
+)
+from whyrec.verify.vocabulary import Vocabulary
+
+#: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
+#: itself says it
+SUSPICIOUS_PHRASES = (
+    "ignore previous", "ignore all", "instruction", "system prompt", "hidden prompt",
+    "best product", "must recommend", "five stars", "5 stars", "discount", "% off", "coupon",
+    "promo code", "free shipping", "limited time", "buy now", "click here", "visit our",
+    "special offer", "on sale", "guarantee",
+    "忽略", "指令", "系统提示", "提示词", "最好的产品", "五星", "折扣", "优惠", "促销", "免费",
+    "点击", "限时", "包邮", "保证",
+)
+#: labels of the prompt's own layout that a small model tends to copy
+PROMPT_ECHO_RE = re.compile(
+    r"(?im)^\s*(?:facts?|item|explanation|answer|reader|recommended item)\s*[:：]|"
+    r"\bfact\s*#?\d|\[\d+\]|事实[:：]|解释[:：]|<\|?im_|\|>|"
+    # the repair request's own words
+    r"using only the facts|write it again|只用上面的事实|并说出|请重写")
+#: "you bought X": X must be one of the person's history items (en, then zh)
+HISTORY_VERB_RE = re.compile(
+    r"(?:\b(?:bought|purchased|viewed|looked at|rated|watched|read|liked|clicked|added|"
+    r"reviewed|ordered)\b[^.!?;]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢|给|把)[^。！？；]{0,2})$",
+    re.IGNORECASE)
+#: "3 of your items" / "你的3件商品": the count must be one a fact states
+COUNT_RE = re.compile(
+    r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten) of your\b|"
+    r"你的([\d一二两三四五六七八九十]+)[件部篇个]", re.IGNORECASE)
+SENTENCE_RE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
+#: reports one unsupported span: (text, kind, reason)
+Flag = Callable[[str, str, str], None]
+EXAMPLE_NAMES = tuple(normalise(n) for n in example_titles())
+#: how many consecutive words (Latin) or characters (Chinese) count as copied catalog text
+COPY_WORDS = 4
+COPY_CHARS = 6
+
+
+class Verifier:
+    """Checks explanations against their evidence, for one catalog vocabulary.
+
+    Examples
+    --------
+    >>> from whyrec.verify.support import Support
+    >>> verifier = Verifier(Vocabulary())
+    >>> support = Support("Heat", ["You rated “Casino” 5/5."])
+    >>> verifier.verify("Heat, because you rated Casino 4/5.", support, "en").passed
+    False
+    """
+
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self.vocabulary = vocabulary
+
+    def verify(
+        self, text: str, support: Support, language: str, style: Style | None = None, *,
+        require_item: bool = True,
+    ) -> Verdict:
+        style = style or Style()
+        base = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+        problems: list[UnsupportedSpan] = []
+        masked: list[tuple[int, int]] = []  # spans already judged: not numbers, not prose
+
+        def flag(span: str, kind: str, reason: str) -> None:
+            problems.append(UnsupportedSpan(text=span, kind=kind, reason=reason))
+
+        if not base.strip():
+            return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
+        for pattern, kind in ((URL_RE, "url"), (EMAIL_RE, "email"), (PHONE_RE, "phone")):
+            for start, end, span in find(pattern, base):
+                if _free(masked, start, end):
+                    flag(span, kind, f"{kind} {span!r} is never allowed in an explanation")
+                    masked.append((start, end))
+        terms = self.vocabulary.find(base)
+        for start, end, span, kind in terms:
+            masked.append((start, end))
+            if not support.backs(span):
+                flag(span, kind, f"{kind} {span!r} is not in the facts")
+            elif kind == "title" and HISTORY_VERB_RE.search(base[max(0, start - 24):start]) and (
+                    not _is_history(span, support)):
+                flag(span, "history", f"{span!r} is not something you did: it is not among "
+                                      "your history items in the facts")
+        self._counts(base, support, flag)
+        self._quoted(base, support, flag)
+        self._example_names(base, flag)
+        self._ids(base, support, masked, flag)
+        self._numbers(_blank(base, masked), support, flag)
+        self._suspicious(base, support, flag)
+        self._copied(base, support, flag)
+        for match in PROMPT_ECHO_RE.finditer(base):
+            flag(match.group().strip(), "prompt_echo", "it repeats the prompt's layout")
+        self._repeated(base, flag)
+        if require_item and not _names(base, support.item_title):
+            flag(support.item_title, "missing_item",
+                 f"it must name the recommended item {support.item_title!r}")
+        self._language_and_length(_blank(base, masked), base, len(terms), language, style, flag)
+        return Verdict(passed=not problems, unsupported=problems)
+
+    # --- checks -----------------------------------------------------------------------------
+    def _ids(self, base: str, support: Support, masked: list[tuple[int, int]], flag: Flag) -> None:
+        for match in WORD_RE.finditer(base):
+            word = match.group()
+            known = word.casefold() in self.vocabulary.ids and not word.isdigit()
+            if (known or MIXED_ID_RE.fullmatch(word)) and _free(masked, *match.span()) and (
+                    not support.backs(word)):
+                flag(word, "id", f"{word!r} looks like an id; ids are never shown")
+                masked.append(match.span())
+
+    @staticmethod
+    def _numbers(text: str, support: Support, flag: Flag) -> None:
+        for _, _, span in find(NUMBER_RE, text):
+            value = canonical_number(span)
+            if value is not None and value not in support.numbers:
+                flag(span, "number", f"number {span} is not in the facts")
+        for _, _, span in find(EN_NUMBER_RE, text):
+            if str(EN_NUMBER_WORDS[span.lower()]) not in support.numbers:
+                flag(span, "number", f"number {span!r} is not in the facts")
+        for _, _, span in find(ZH_NUMBER_RE, text):
+            numeral = zh_numeral(span)
+            if numeral is not None and str(numeral) not in support.numbers:
+                flag(span, "number", f"number {span} is not in the facts")
+
+    @staticmethod
+    def _counts(base: str, support: Support, flag: Flag) -> None:
+        """"Like 3 of your items, it is tagged X": 3 must be the count a fact gives for X."""
+        for sentence in SENTENCE_RE.findall(base):
+            for match in COUNT_RE.finditer(sentence):
+                word = match.group(1) or match.group(2)
+                value = _count_value(word)
+                said_of = support.counts.get(value, [])
+                if not any(support_term_in(term, sentence) for term in said_of):
+                    flag(match.group(), "number",
+                         f"{match.group()!r}: no fact gives that count for what this sentence "
+                         "describes")
+
+    @staticmethod
+    def _quoted(base: str, support: Support, flag: Flag) -> None:
+        """A quoted name the facts do not contain is an invented title."""
+        for match in QUOTED_RE.finditer(base):
+            name = match.group(1).strip()
+            if name and not support.backs(name):
+                flag(name, "title", f"{name!r} is not a name in the facts")
+
+    @staticmethod
+    def _example_names(base: str, flag: Flag) -> None:
+        folded = normalise(base)
+        for name in EXAMPLE_NAMES:
+            if name in folded:
+                flag(name, "prompt_echo", f"{name!r} comes from the worked example, not the facts")
+
+    @staticmethod
+    def _suspicious(base: str, support: Support, flag: Flag) -> None:
+        folded = normalise(base)
+        for phrase in SUSPICIOUS_PHRASES:
+            if phrase in folded and phrase not in support.text:
+                flag(phrase, "instruction",
+                     f"{phrase!r} reads like a promotion or an injected instruction")
+
+    @staticmethod
+    def _copied(base: str, support: Support, flag: Flag) -> None:
+        if not support.untrusted:
+            return
+        source = normalise(" ".join(support.untrusted))
+        source_words = f" {' '.join(tokens(source))} "
+        words = tokens(normalise(base))
+        for i in range(len(words) - COPY_WORDS + 1):
+            window = " ".join(words[i : i + COPY_WORDS])
+            if has_cjk(window):
+                continue
+            if f" {window} " in source_words and f" {window} " not in support.token_text:
+                flag(window, "catalog_text", "it copies the catalog's description text")
+                return
+        chars = "".join(CJK_RE.findall(normalise(base)))
+        source_chars = "".join(CJK_RE.findall(source))
+        support_chars = "".join(CJK_RE.findall(support.text))
+        for i in range(len(chars) - COPY_CHARS + 1):
+            window = chars[i : i + COPY_CHARS]
+            if window in source_chars and window not in support_chars:
+                flag(window, "catalog_text", "it copies the catalog's description text")
+                return
+
+    @staticmethod
+    def _repeated(base: str, flag: Flag) -> None:
+        sentences = [s.strip() for s in re.split(r"(?<=[.!?。！？])\s*", normalise(base))
+                     if len(s.strip()) > 8]
+        seen: set[str] = set()
+        for sentence in sentences:
+            if sentence in seen:
+                flag(sentence, "repetition", "it repeats a sentence")
+                return
+            seen.add(sentence)
+
+    @staticmethod
+    def _language_and_length(
+        prose: str, base: str, n_terms: int, language: str, style: Style, flag: Flag
+    ) -> None:
+        """Language from the prose alone (titles may be in any language); length with each
+        catalog term counted as one word, since a long product name is not a long text."""
+        cjk = len(CJK_RE.findall(prose))
+        latin = len(LATIN_LETTER_RE.findall(prose))
+        latin_words = len([w for w in WORD_RE.findall(prose) if not has_cjk(w)])
+        if language == "zh":
+            if cjk < 4 or cjk < latin:
+                flag(base[:40], "language", "it must be written in Chinese")
+            size = cjk + latin_words + 2 * n_terms
+            if size > style.max_chars:
+                flag(base[-20:], "length", f"it is longer than {style.max_chars} characters")
+            elif size < 8:
+                flag(base, "length", "it is too short to explain anything")
+        else:
+            if cjk > 0.1 * (cjk + latin):
+                flag(base[:40], "language", "it must be written in English")
+            size = latin_words + n_terms
+            if size > style.max_words:
+                flag(base[-30:], "length", f"it is longer than {style.max_words} words")
+            elif size < 5:
+                flag(base, "length", "it is too short to explain anything")
+
+
+def _count_value(word: str) -> str:
+    if word.isdigit():
+        return canonical_number(word) or word
+    if word.isascii():
+        return "1" if word.lower() == "one" else str(EN_NUMBER_WORDS.get(word.lower(), word))
+    return str(zh_numeral(word) or 1)
+
+
+def support_term_in(term: str, sentence: str) -> bool:
+    """Whether a fact's word occurs in a sentence (token-wise for Latin words)."""
+    if has_cjk(term):
+        return normalise(term) in normalise(sentence)
+    key = token_key(term)
+    return bool(key) and f" {key} " in f" {' '.join(tokens(normalise(sentence)))} "
+
+
+def _is_history(span: str, support: Support) -> bool:
+    key = normalise(span)
+    return any(key in {normalise(v) for v in title_variants(title)}
+               for title in support.history_titles)
+
+
+def _free(masked: list[tuple[int, int]], start: int, end: int) -> bool:
+    return all(end <= s or start >= e for s, e in masked)
+
+
+def _blank(text: str, masked: list[tuple[int, int]]) -> str:
+    """The text with judged spans replaced by spaces (offsets preserved)."""
+    chars = list(text)
+    for start, end in masked:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _names(base: str, title: str) -> bool:
+    folded = normalise(base)
+    keys = f" {' '.join(tokens(folded))} "
+    for variant in title_variants(title):
+        if has_cjk(variant):
+            if normalise(variant) in folded:
+                return True
+        elif token_key(variant) and f" {token_key(variant)} " in keys:
+            return True
+    return False

@@ -1,0 +1,153 @@
+"""The catalog's words that carry facts: titles, brands, categories, tags and genres, and ids.
+
+The verifier looks every one of them up in an explanation; any that the evidence does not back
+is an unsupported span. Latin terms are matched as whole token sequences (longest first),
+Chinese terms as substrings.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from whyrec.verify.text import CJK_RE, INVISIBLE_RE, WORD_RE, has_cjk, title_variants, token_key
+
+if TYPE_CHECKING:
+    from whyrec.data.dataset import Dataset
+
+#: most tokens a Latin term may have (longer titles are matched by their first 12 tokens)
+MAX_TERM_TOKENS = 12
+#: which kind a term counts as when it is several (a film titled "Heat" tagged "heat")
+KIND_ORDER = ("title", "brand", "feature")
+#: too common to count as a catalog word when a tag or category happens to be one
+COMMON_WORDS = frozenset({
+    "the", "a", "an", "and", "or", "of", "for", "with", "in", "on", "to", "it", "is", "at", "by",
+    "from", "new", "good", "great", "best", "more", "most", "other", "all", "one", "two", "top",
+    "way", "life", "love", "man", "day", "night", "time", "home", "world", "story",
+})
+
+Match = tuple[int, int, str, str]  # start, end, matched text, kind
+
+
+@dataclass
+class Vocabulary:
+    """Term -> kind for Latin (token keys) and Chinese (substrings) terms, plus known ids."""
+
+    latin: dict[str, str] = field(default_factory=dict)
+    cjk: dict[str, str] = field(default_factory=dict)
+    ids: set[str] = field(default_factory=set)
+    descriptions: dict[str, str] = field(default_factory=dict)
+
+    def add(self, kind: str, values: Iterable[Any]) -> None:
+        for value in values:
+            if value is None or value != value:  # None or NaN
+                continue
+            text = str(value).strip()
+            variants = title_variants(text) if kind == "title" else {text}
+            for variant in variants:
+                self._add_one(kind, variant)
+
+    def _add_one(self, kind: str, text: str) -> None:
+        if has_cjk(text):
+            key = INVISIBLE_RE.sub("", text).casefold().strip()
+            if len(key) >= 2:
+                self.cjk[key] = _stronger(self.cjk.get(key), kind)
+            return
+        key = token_key(text)
+        if not key or len(key) < 3 or (kind == "feature" and key in COMMON_WORDS):
+            return
+        self.latin[key] = _stronger(self.latin.get(key), kind)
+
+    def extended(self, **terms: Iterable[Any]) -> Vocabulary:
+        """A copy with more terms (``title=…``, ``brand=…``, ``feature=…``), e.g. a caller's."""
+        copy = Vocabulary(dict(self.latin), dict(self.cjk), set(self.ids),
+                          dict(self.descriptions))
+        for kind, values in terms.items():
+            copy.add(kind, values)
+        return copy
+
+    def find(self, text: str) -> list[Match]:
+        """Catalog terms in ``text`` (NFKC-normalised by the caller), longest match first."""
+        found: list[Match] = []
+        words = list(WORD_RE.finditer(text))
+        keys = [w.group().casefold() for w in words]
+        i = 0
+        while i < len(words):
+            for n in range(min(MAX_TERM_TOKENS, len(words) - i), 0, -1):
+                key = " ".join(keys[i : i + n])
+                kind = self.latin.get(key)
+                if kind is None or (n == 1 and kind == "title"
+                                    and not _named(text, words[i].start())):
+                    continue
+                start, end = words[i].start(), words[i + n - 1].end()
+                found.append((start, end, text[start:end], kind))
+                i += n - 1
+                break
+            i += 1
+        if self.cjk and CJK_RE.search(text):
+            folded = text.casefold()
+            for term, kind in self.cjk.items():
+                for match in re.finditer(re.escape(term), folded):
+                    found.append((match.start(), match.end(), text[match.start():match.end()],
+                                  kind))
+        return _without_overlaps(found)
+
+
+def _stronger(current: str | None, kind: str) -> str:
+    if current is None:
+        return kind
+    return min(current, kind, key=KIND_ORDER.index)
+
+
+def _named(text: str, start: int) -> bool:
+    """A one-word title counts only when written as a name: capitalised, not sentence-initial,
+    or quoted ("It" the pronoun is not *It* the film)."""
+    before = text[:start].rstrip()
+    if before.endswith(('"', "“", "'", "‘", "《", "「")):
+        return True
+    if not text[start].isupper():
+        return False
+    return bool(before) and before[-1] not in ".!?。！？:"
+
+
+def _without_overlaps(found: list[Match]) -> list[Match]:
+    """Keep the longest of overlapping matches (a title wins over the tag inside it)."""
+    kept: list[Match] = []
+    for match in sorted(found, key=lambda m: (-(m[1] - m[0]), m[0])):
+        if all(match[1] <= k[0] or match[0] >= k[1] for k in kept):
+            kept.append(match)
+    return sorted(kept)
+
+
+def dataset_vocabulary(dataset: Dataset) -> Vocabulary:
+    """The vocabulary of a dataset's catalog, built once and kept with the dataset."""
+    key = ("verify", "vocabulary")
+    if key not in dataset.derived:
+        dataset.derived[key] = _build(dataset)
+    vocabulary: Vocabulary = dataset.derived[key]
+    return vocabulary
+
+
+def _build(dataset: Dataset) -> Vocabulary:
+    items = dataset.items
+    vocabulary = Vocabulary()
+    vocabulary.add("title", items["title"].tolist())
+    if "brand" in items:
+        vocabulary.add("brand", items["brand"].tolist())
+    if "category" in items:
+        vocabulary.add("feature", items["category"].tolist())
+    if "tags" in items:
+        vocabulary.add("feature", {t for tags in items["tags"].tolist()
+                                   if isinstance(tags, (list, tuple)) for t in tags})
+    for words in dataset.translations.values():
+        vocabulary.add("feature", words.values())
+    vocabulary.ids = {str(i).casefold() for i in items["item_id"].tolist()}
+    vocabulary.ids |= {str(u).casefold() for u in dataset.user_ids.tolist()}
+    if "description" in items:
+        vocabulary.descriptions = {
+            str(i): str(d) for i, d in zip(items["item_id"].tolist(),
+                                           items["description"].tolist(), strict=True)
+            if isinstance(d, str) and d}
+    return vocabulary
