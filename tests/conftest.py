@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
+from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -50,6 +53,27 @@ def checkerboard(n_users: int = 20, seed: int = 0) -> Dataset:
         "language": ["en" if u % 4 < 2 else "zh" for u in range(n_users)],
     })
     return Dataset(interactions, items, users, name="checkerboard", domain="ecommerce")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_whyrec_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Caches and stores go to a temporary folder, never to the tester's home."""
+    home = tmp_path_factory.mktemp("whyrec-home")
+    previous = os.environ.get("WHYREC_HOME")
+    os.environ["WHYREC_HOME"] = str(home)
+    yield home
+    if previous is None:
+        os.environ.pop("WHYREC_HOME", None)
+    else:
+        os.environ["WHYREC_HOME"] = previous
+
+
+@pytest.fixture(scope="session")
+def llamacpp_backend() -> Backend:
+    """The bundled model through llama.cpp, loaded once for the whole session."""
+    from whyrec.backends.llamacpp import LlamaCppBackend
+
+    return LlamaCppBackend()
 
 
 @pytest.fixture

@@ -21,7 +21,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_demo_json_shows_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = run(capsys, "demo", "--json", "--no-progress")
+    code, out, _ = run(capsys, "demo", "--json", "--no-progress", "--backend", "template")
     assert code == 0
     payload = json.loads(out)
     languages = {u["language"] for u in payload["users"]}
@@ -65,15 +65,16 @@ def test_info_json_reports_validation(capsys: pytest.CaptureFixture[str]) -> Non
 
 def test_explain_in_chinese_for_one_item(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "explain", "--user", "u0001", "--algo", "als", "--json",
-                       "--language", "zh", "--n", "3")
+                       "--language", "zh", "--n", "3", "--backend", "template", "--no-cache")
     assert code == 0
-    items = json.loads(out)["items"]
-    target = items[1]["item_id"]
+    items = json.loads(out)
+    target = items[1]["item"]
     code, out, _ = run(capsys, "explain", "--user", "u0001", "--algo", "als", "--json",
-                       "--language", "zh", "--n", "3", "--item", target)
-    only = json.loads(out)["items"]
-    assert [i["item_id"] for i in only] == [target]
-    assert any("\u4e00" <= ch <= "\u9fff" for ch in only[0]["explanation"]["text"])
+                       "--language", "zh", "--n", "3", "--item", target, "--backend", "template",
+                       "--no-cache")
+    only = json.loads(out)
+    assert [i["item"] for i in only] == [target]
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in only[0]["text"])
 
 
 def test_eval_json_keys(capsys: pytest.CaptureFixture[str]) -> None:
@@ -142,7 +143,8 @@ def test_movielens_directory_works_as_data(
     capsys: pytest.CaptureFixture[str], movielens_dir: Path
 ) -> None:
     code, out, _ = run(capsys, "explain", "--data", str(movielens_dir), "--user", "1",
-                       "--algo", "itemknn", "--n", "2", "--json")
+                       "--algo", "itemknn", "--n", "2", "--json", "--backend", "template",
+                       "--no-cache")
     assert code == 0
-    text = json.loads(out)["items"][0]["explanation"]["text"]
+    text = json.loads(out)[0]["text"]
     assert "rated" in text or "watched" in text

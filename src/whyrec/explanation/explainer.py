@@ -29,9 +29,9 @@ from whyrec.explanation.prompt import (
 from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.types import Cohort, Explanation, HistoryItem, Recommendation, Verdict
-from whyrec.verify.text import CJK_RE
-from whyrec.verify.verifier import Verifier
-from whyrec.verify.vocabulary import Vocabulary, dataset_vocabulary
+from whyrec.verification.text import CJK_RE
+from whyrec.verification.verifier import Verifier
+from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset

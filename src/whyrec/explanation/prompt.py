@@ -25,8 +25,8 @@ from whyrec.types import (
     SharedFeature,
     Trend,
 )
-from whyrec.verify.support import Support
-from whyrec.verify.text import CJK_RE, clean_catalog_text
+from whyrec.verification.support import Support
+from whyrec.verification.text import CJK_RE, clean_catalog_text
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
 PROMPT_VERSION = "p1"

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from whyrec.explanation.examples import example_titles
 from whyrec.explanation.style import Style
 from whyrec.types import UnsupportedSpan, Verdict
-from whyrec.verify.patterns import (
+from whyrec.verification.patterns import (
     EMAIL_RE,
     EN_NUMBER_RE,
     EN_NUMBER_WORDS,
@@ -33,8 +33,8 @@ from whyrec.verify.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verify.support import Support
-from whyrec.verify.text import (
+from whyrec.verification.support import Support
+from whyrec.verification.text import (
     CJK_RE,
     INVISIBLE_RE,
     LATIN_LETTER_RE,
@@ -46,7 +46,7 @@ from whyrec.verify.text import (
     token_key,
     tokens,
 )
-from whyrec.verify.vocabulary import Vocabulary
+from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
 #: itself says it
@@ -87,7 +87,7 @@ class Verifier:
 
     Examples
     --------
-    >>> from whyrec.verify.support import Support
+    >>> from whyrec.verification.support import Support
     >>> verifier = Verifier(Vocabulary())
     >>> support = Support("Heat", ["You rated “Casino” 5/5."])
     >>> verifier.verify("Heat, because you rated Casino 4/5.", support, "en").passed
@@ -111,11 +111,6 @@ class Verifier:
 
         if not base.strip():
             return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
-        for pattern, kind in ((URL_RE, "url"), (EMAIL_RE, "email"), (PHONE_RE, "phone")):
-            for start, end, span in find(pattern, base):
-                if _free(masked, start, end):
-                    flag(span, kind, f"{kind} {span!r} is never allowed in an explanation")
-                    masked.append((start, end))
         terms = self.vocabulary.find(base)
         for start, end, span, kind in terms:
             masked.append((start, end))
@@ -125,6 +120,12 @@ class Verifier:
                     not _is_history(span, support)):
                 flag(span, "history", f"{span!r} is not something you did: it is not among "
                                       "your history items in the facts")
+        for pattern, kind in ((EMAIL_RE, "email"), (URL_RE, "url"), (PHONE_RE, "phone")):
+            for start, end, span in find(pattern, base):
+                digits = sum(c.isdigit() for c in span)
+                if _free(masked, start, end) and (kind != "phone" or digits >= 8):
+                    flag(span, kind, f"{kind} {span!r} is never allowed in an explanation")
+                    masked.append((start, end))
         self._counts(base, support, flag)
         self._quoted(base, support, flag)
         self._example_names(base, flag)
@@ -279,9 +280,9 @@ def support_term_in(term: str, sentence: str) -> bool:
 
 
 def _is_history(span: str, support: Support) -> bool:
-    key = normalise(span)
-    return any(key in {normalise(v) for v in title_variants(title)}
-               for title in support.history_titles)
+    key = normalise(span) if has_cjk(span) else token_key(span)
+    return any(key in {normalise(v) if has_cjk(v) else token_key(v) for v in title_variants(t)}
+               for t in support.history_titles)
 
 
 def _free(masked: list[tuple[int, int]], start: int, end: int) -> bool:

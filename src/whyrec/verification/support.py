@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from whyrec.verify.patterns import numbers_in
-from whyrec.verify.text import has_cjk, normalise, token_key, tokens
+from whyrec.verification.patterns import numbers_in
+from whyrec.verification.text import has_cjk, normalise, token_key, tokens
 
 
 @dataclass

@@ -12,13 +12,20 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from whyrec.verify.text import CJK_RE, INVISIBLE_RE, WORD_RE, has_cjk, title_variants, token_key
+from whyrec.verification.text import (
+    CJK_RE,
+    INVISIBLE_RE,
+    WORD_RE,
+    has_cjk,
+    title_variants,
+    token_key,
+)
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
 
-#: most tokens a Latin term may have (longer titles are matched by their first 12 tokens)
-MAX_TERM_TOKENS = 12
+#: most tokens a Latin term may have (a longer title is not matched as a whole)
+MAX_TERM_TOKENS = 24
 #: which kind a term counts as when it is several (a film titled "Heat" tagged "heat")
 KIND_ORDER = ("title", "brand", "feature")
 #: too common to count as a catalog word when a tag or category happens to be one
