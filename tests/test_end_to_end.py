@@ -47,7 +47,8 @@ def test_real_shop_explanations_are_grounded_and_name_free(
         for language in ("en", "zh"):
             for rec, explanation in zip(recs, pipeline.explain(recs, language=language),
                                         strict=True):
-                titles = {e.title for e in rec.evidence if getattr(e, "title", "")}
+                titles = {e.title for e in rec.evidence if getattr(e, "title", "")} | {rec.title}
+                assert explanation.verdict is not None and explanation.verdict.passed
                 quoted = {part.split("\u201d")[0] for part in explanation.text.split("\u201c")[1:]}
                 quoted |= {part.split("》")[0] for part in explanation.text.split("《")[1:]}
                 facts_text = json.dumps([e.to_dict() for e in rec.evidence], ensure_ascii=False)

@@ -79,7 +79,8 @@ class OpenAIBackend(Backend):
             raise BackendError(f"{self.base_url} returned no choices")
         usage = reply.usage
         return Completion(
-            text=reply.choices[0].message.content or "", model=reply.model or self.model_name,
+            # the name asked for: servers echo aliases or placeholders ("-") back
+            text=reply.choices[0].message.content or "", model=self.model_name,
             latency_ms=latency,
             prompt_tokens=usage.prompt_tokens if usage else 0,
             completion_tokens=usage.completion_tokens if usage else 0,

@@ -202,10 +202,9 @@ class Explainer:
         explanation = wording.explain(rec)
         support = support_for(rec, details, wording, translations=self._translations(language),
                               untrusted=untrusted)
-        # template text comes from the facts by construction and need not name the item (the
-        # item is shown next to it); the check still runs, so a wording bug cannot hide
-        explanation.verdict = verifier.verify(explanation.text, support, language, style,
-                                              require_item=False)
+        # template text comes from the facts by construction; the check still runs, so a
+        # wording bug cannot hide
+        explanation.verdict = verifier.verify(explanation.text, support, language, style)
         explanation.fallback = reason is not None
         explanation.fallback_reason = reason
         explanation.backend = self.backend.name  # what was asked for; ``model`` says who wrote

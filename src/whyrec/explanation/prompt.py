@@ -130,8 +130,10 @@ def support_for(
     translations = translations or {}
     safe_rec = _with_clean_text(rec)
     sentences = wording.fact_sentences(safe_rec, safe_rec.evidence)
+    # the template words the original strings, the prompt the cleaned ones: both are backed
+    sentences += [t for fact in rec.evidence for t in _terms(fact, translations)]
     item_line = _item_line(details, wording.language, translations)
-    return _support(safe_rec.evidence, sentences, details, item_line, translations, untrusted)
+    return _support(rec.evidence, sentences, details, item_line, translations, untrusted)
 
 
 def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetails,

@@ -66,6 +66,8 @@ class TemplateExplainer:
     translations: Mapping[str, str] = field(default_factory=dict)
     rating_scale: float = 5.0
     style: Style | None = None
+    #: open with the recommended item's name, as every delivered explanation must
+    name_item: bool = True
 
     def __post_init__(self) -> None:
         if self.language not in LANGUAGES:
@@ -143,6 +145,8 @@ class TemplateExplainer:
                 budget -= 1
         if not sentences:
             sentences.append(self._pick("fallback", key))
+        if self.name_item:
+            sentences.insert(0, self._pick("lead", key).format(title=self._title(rec.title)))
         if style.tone == "friendly":
             sentences.append(self._pick("friendly", key))
         return sentences, cited

@@ -67,7 +67,7 @@ PROMPT_ECHO_RE = re.compile(
 #: "you bought X": X must be one of the person's history items (en, then zh)
 HISTORY_VERB_RE = re.compile(
     r"(?:\b(?:bought|purchased|viewed|looked at|rated|watched|read|liked|clicked|added|"
-    r"reviewed|ordered)\b[^.!?;]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢|给|把)[^。！？；]{0,2})$",
+    r"reviewed|ordered)\b[^.!?;]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢)[^。！？；]{0,2}|给|把)$",
     re.IGNORECASE)
 #: "3 of your items" / "你的3件商品": the count must be one a fact states
 COUNT_RE = re.compile(
@@ -136,6 +136,8 @@ class Verifier:
         for match in PROMPT_ECHO_RE.finditer(base):
             flag(match.group().strip(), "prompt_echo", "it repeats the prompt's layout")
         self._repeated(base, flag)
+        if support.fact_terms and not support.cited_ids(base):
+            flag(base[:40], "ungrounded", "it states none of the facts")
         if require_item and not _names(base, support.item_title):
             flag(support.item_title, "missing_item",
                  f"it must name the recommended item {support.item_title!r}")

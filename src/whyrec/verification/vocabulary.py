@@ -24,8 +24,6 @@ from whyrec.verification.text import (
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
 
-#: most tokens a Latin term may have (a longer title is not matched as a whole)
-MAX_TERM_TOKENS = 24
 #: which kind a term counts as when it is several (a film titled "Heat" tagged "heat")
 KIND_ORDER = ("title", "brand", "feature")
 #: too common to count as a catalog word when a tag or category happens to be one
@@ -46,6 +44,8 @@ class Vocabulary:
     cjk: dict[str, str] = field(default_factory=dict)
     ids: set[str] = field(default_factory=set)
     descriptions: dict[str, str] = field(default_factory=dict)
+    #: how many tokens the Latin terms have, longest first (the only n-grams worth looking up)
+    lengths: list[int] = field(default_factory=list)
 
     def add(self, kind: str, values: Iterable[Any]) -> None:
         for value in values:
@@ -66,11 +66,14 @@ class Vocabulary:
         if not key or len(key) < 3 or (kind == "feature" and key in COMMON_WORDS):
             return
         self.latin[key] = _stronger(self.latin.get(key), kind)
+        size = key.count(" ") + 1
+        if size not in self.lengths:
+            self.lengths = sorted([*self.lengths, size], reverse=True)
 
     def extended(self, **terms: Iterable[Any]) -> Vocabulary:
         """A copy with more terms (``title=…``, ``brand=…``, ``feature=…``), e.g. a caller's."""
         copy = Vocabulary(dict(self.latin), dict(self.cjk), set(self.ids),
-                          dict(self.descriptions))
+                          dict(self.descriptions), list(self.lengths))
         for kind, values in terms.items():
             copy.add(kind, values)
         return copy
@@ -82,7 +85,9 @@ class Vocabulary:
         keys = [w.group().casefold() for w in words]
         i = 0
         while i < len(words):
-            for n in range(min(MAX_TERM_TOKENS, len(words) - i), 0, -1):
+            for n in self.lengths:
+                if n > len(words) - i:
+                    continue
                 key = " ".join(keys[i : i + n])
                 kind = self.latin.get(key)
                 if kind is None or (n == 1 and kind == "title"
