@@ -28,6 +28,7 @@ import statistics
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -51,8 +52,21 @@ def main(argv: list[str] | None = None) -> int:
         options.checkpoint.unlink()
     done = read_checkpoint(options.checkpoint)
     log(f"{len(done)} explanations already in {options.checkpoint}")
-    for config in configs:
-        run_config(config, per_config, options, done)
+    # round-robin over the configurations, so a partial run still covers every one of them
+    runs = [run_config(config, per_config, options, done) for config in configs]
+    options.checkpoint.parent.mkdir(parents=True, exist_ok=True)
+    with options.checkpoint.open("a", encoding="utf-8") as out:
+        while runs:
+            for run in list(runs):
+                record = next(run, None)
+                if record is None:
+                    runs.remove(run)
+                    continue
+                out.write(json.dumps(record, ensure_ascii=False) + "\n")
+                out.flush()
+                done[record["key"]] = record
+                if len(done) % 20 == 0:
+                    log(f"{len(done)} explanations measured")
     records = [r for r in read_checkpoint(options.checkpoint).values()
                if r["config"] in configs]
     result = report(records, configs, options)
@@ -93,7 +107,8 @@ def read_checkpoint(path: Path) -> dict[str, dict[str, Any]]:
 
 
 def run_config(config: str, count: int, options: argparse.Namespace,
-               done: dict[str, dict[str, Any]]) -> None:
+               done: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
+    """Measured explanations of one configuration, up to ``count`` with the checkpoint's."""
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.explainer import Explainer
     from whyrec.models.registry import create
@@ -116,23 +131,15 @@ def run_config(config: str, count: int, options: argparse.Namespace,
     template = Explainer("template", dataset=dataset)
     users = dataset.user_ids.tolist()
     random.Random(f"{options.seed}:{config}").shuffle(users)
-    options.checkpoint.parent.mkdir(parents=True, exist_ok=True)
-    written = 0
-    with options.checkpoint.open("a", encoding="utf-8") as out:
-        for user in users:
-            for rec in pipeline.recommend(str(user), n=3):
-                key = f"{config}|{rec.user_id}|{rec.item_id}"
-                if key in done:
-                    continue
-                record = measure(rec, language, explainer, template, config, key)
-                out.write(json.dumps(record, ensure_ascii=False) + "\n")
-                out.flush()
-                done[key] = record
-                written += 1
-                if written % 10 == 0:
-                    log(f"{config}: {written}/{todo}")
-                if written >= todo:
-                    return
+    for user in users:
+        for rec in pipeline.recommend(str(user), n=3):
+            key = f"{config}|{rec.user_id}|{rec.item_id}"
+            if key in done:
+                continue
+            yield measure(rec, language, explainer, template, config, key)
+            todo -= 1
+            if todo <= 0:
+                return
 
 
 def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,

@@ -16,49 +16,48 @@ _EXAMPLES: dict[str, dict[str, tuple[str, str, tuple[str, ...], str, str]]] = {
         "ecommerce": (
             "Alder Trail Socks", "category \u201csports\u201d; tags \u201crunning\u201d",
             ("Because you bought \u201cAlder Running Cap\u201d.",
-             "It is tagged \u201crunning\u201d, like 2 of your items."),
+             "It is rated 4.6/5 by 31 people."),
             "We picked \u201cAlder Trail Socks\u201d because you bought \u201cAlder Running "
             "Cap\u201d.",
             "We picked \u201cAlder Trail Socks\u201d because you bought \u201cAlder Running "
-            "Cap\u201d. Like 2 of your items, it is tagged \u201crunning\u201d.",
+            "Cap\u201d. It is also rated 4.6/5 by 31 people.",
         ),
         "movies": (
             "Quiet Harbor", "category \u201cDrama\u201d",
             ("Because you rated \u201cNight Ferry\u201d 5/5.",
-             "It shares the genre \u201cDrama\u201d with 3 of your films."),
+             "It is rated 4.1/5 by 57 people."),
             "\u201cQuiet Harbor\u201d is here because you rated \u201cNight Ferry\u201d 5/5.",
             "\u201cQuiet Harbor\u201d is here because you rated \u201cNight Ferry\u201d 5/5. "
-            "It is a Drama, like 3 of your films.",
+            "It is also rated 4.1/5 by 57 people.",
         ),
         "news": (
             "City Rivers Return", "category \u201cenvironment\u201d",
             ("Because you read \u201cCleaning the Canal\u201d.",
-             "It is in environment, like 4 of your articles."),
+             "64 people read it."),
             "\u201cCity Rivers Return\u201d is here because you read \u201cCleaning the "
             "Canal\u201d.",
             "\u201cCity Rivers Return\u201d is here because you read \u201cCleaning the "
-            "Canal\u201d. Like 4 of your articles, it is about the environment.",
+            "Canal\u201d. 64 people read it.",
         ),
     },
     "zh": {
         "ecommerce": (
             "松木越野袜", "类别 \u201c运动\u201d；标签 \u201c跑步\u201d",
-            ("因为你购买过《松木跑步帽》。", "它和你的2件商品一样，带有\u201c跑步\u201d标签。"),
+            ("因为你购买过《松木跑步帽》。", "31人给它的平均评分是4.6分（满分5分）。"),
             "推荐《松木越野袜》，因为你购买过《松木跑步帽》。",
-            "推荐《松木越野袜》，因为你购买过《松木跑步帽》。它和你的2件商品一样，带有\u201c跑步\u201d"
-            "标签。",
+            "推荐《松木越野袜》，因为你购买过《松木跑步帽》。它的平均评分是4.6分，共31人评价。",
         ),
         "movies": (
             "静港", "类别 \u201c剧情\u201d",
-            ("因为你给《夜渡》打了5分。", "它与你的3部电影同为\u201c剧情\u201d类型。"),
+            ("因为你给《夜渡》打了5分。", "57人给它的平均评分是4.1分（满分5分）。"),
             "推荐《静港》，因为你给《夜渡》打了5分。",
-            "推荐《静港》，因为你给《夜渡》打了5分。它和你的3部电影一样，都是剧情片。",
+            "推荐《静港》，因为你给《夜渡》打了5分。它的平均评分是4.1分，共57人评价。",
         ),
         "news": (
             "城市河流回来了", "类别 \u201c环境\u201d",
-            ("因为你读过《清理运河》。", "它和你的4篇文章一样，属于\u201c环境\u201d类。"),
+            ("因为你读过《清理运河》。", "已有64人读过它。"),
             "推荐《城市河流回来了》，因为你读过《清理运河》。",
-            "推荐《城市河流回来了》，因为你读过《清理运河》。它和你的4篇文章一样，属于环境类。",
+            "推荐《城市河流回来了》，因为你读过《清理运河》。已有64人读过它。",
         ),
     },
 }

@@ -29,7 +29,7 @@ from whyrec.verification.support import Support
 from whyrec.verification.text import CJK_RE, clean_catalog_text
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
-PROMPT_VERSION = "p1"
+PROMPT_VERSION = "p2"
 DEFAULT_TOKEN_BUDGET = 700
 #: the order facts are kept in when the budget is short (first kept longest)
 KIND_STRENGTH = {"history_item": 0, "preference": 1, "free_text": 2, "shared_feature": 3,
