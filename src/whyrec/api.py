@@ -25,6 +25,7 @@ from whyrec.data.load import load_dataset
 from whyrec.eval.offline import evaluate
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
+from whyrec.explanation.requests import ExplanationRequest
 from whyrec.explanation.style import Style
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
@@ -51,7 +52,8 @@ def recommend(
 
 
 def explain(
-    recommendations: Sequence[Recommendation], dataset: Dataset | None = None, *,
+    recommendations: Sequence[Recommendation | ExplanationRequest],
+    dataset: Dataset | None = None, *,
     language: str | None = None, length: str = "medium", tone: str = "neutral",
     prefer: Sequence[str] = (), exclude: Sequence[str] = (), backend: Backend | str = "llamacpp",
     max_repairs: int = 2, cache: ExplanationCache | None = None, **backend_options: Any,
@@ -59,13 +61,18 @@ def explain(
     """Word each recommendation's evidence; every delivered text passes the verifier.
 
     ``backend`` is ``llamacpp`` (the bundled model, offline), ``openai`` (any OpenAI-compatible
-    server: ``base_url=…, model=…``), ``template`` or a registered plug-in. Without a
-    ``dataset``, recommendations from another system are explained from their own evidence.
+    server: ``base_url=…, model=…``), ``template`` or a registered plug-in. Another system's
+    recommendations come as :class:`~whyrec.explanation.requests.ExplanationRequest` (see
+    ``read_requests``) or plain recommendations, explained from their own evidence.
     """
     explainer = Explainer(backend, dataset=dataset, max_repairs=max_repairs, cache=cache,
                           style=Style(length=length, tone=tone, prefer=tuple(prefer),
                                       exclude=tuple(exclude)), **backend_options)
-    return explainer.explain_many(recommendations, language=language)
+    return [
+        explainer.explain(r.recommendation, details=r.details, language=r.language or language)
+        if isinstance(r, ExplanationRequest) else explainer.explain(r, language=language)
+        for r in recommendations
+    ]
 
 
 def verify(

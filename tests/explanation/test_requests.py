@@ -108,3 +108,13 @@ def test_explain_mistakes_are_one_line_errors(
     assert main(args) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1
+
+
+def test_python_api_explains_requests_without_a_dataset(tmp_path: Path) -> None:
+    import whyrec
+    from whyrec.explanation.requests import read_requests
+
+    requests = read_requests(write(tmp_path, REQUEST))
+    [explanation] = whyrec.explain(requests, backend="template", length="short")
+    assert explanation.verdict is not None and explanation.verdict.passed
+    assert "Summit Running Cap" in explanation.text and explanation.language == "en"
