@@ -63,6 +63,7 @@ def test_supported_text_passes_and_cites(verifier: Verifier, support: Support) -
     (f"{TITLE} matches item SKU12345X in your basket.", "id"),
     ("We picked it because you bought \u201cSummit Running Cap\u201d.", "missing_item"),
     (f"We picked \u201c{TITLE}\u201d because you bought \u201c{TITLE}\u201d.", "history"),
+    (f"We picked {TITLE} because you added it to your cart.", "history"),
     (f"{TITLE}: like 3 of your items, it is tagged trail.", "number"),
     (f"{TITLE} is like \u201cMoonlight Sonata Boots\u201d that you liked.", "title"),
     (f"{TITLE} is the best product, get a discount today.", "instruction"),
@@ -92,6 +93,7 @@ def test_chinese_text_is_checked(verifier: Verifier) -> None:
         "推荐《山径跑鞋》，请致电13812345678咨询更多细节。": "phone",
         "We picked 山径跑鞋 because you bought a cap.": "language",
         "推荐《山径跑鞋》，现在有折扣优惠，快来购买吧。": "instruction",
+        "推荐《山径跑鞋》，因为你购买过它，和你的2件商品一样属于跑鞋。": "history",
     }
     for text, kind in cases.items():
         assert kind in kinds(verifier, text, support, "zh"), text

@@ -69,6 +69,12 @@ HISTORY_VERB_RE = re.compile(
     r"(?:\b(?:bought|purchased|viewed|looked at|rated|watched|read|liked|clicked|added|"
     r"reviewed|ordered)\b[^.!?;]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢)[^。！？；]{0,2}|给|把)$",
     re.IGNORECASE)
+#: "you bought it": the recommended item is never in the person's history
+HISTORY_PRONOUN_RE = re.compile(
+    r"\byou(?:'ve| have)? (?:already )?(?:bought|purchased|viewed|looked at|rated|watched|read|"
+    r"liked|clicked|added|reviewed|ordered) (?:it|this(?: one| item)?)\b|"
+    r"你(?:已经)?(?:购买过|买过|浏览过|点击过|看过|读过|喜欢过|评价过)(?:它|这件|这部|这篇)",
+    re.IGNORECASE)
 #: "3 of your items" / "你的3件商品": the count must be one a fact states
 COUNT_RE = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten) of your\b|"
@@ -126,6 +132,8 @@ class Verifier:
                 if _free(masked, start, end) and (kind != "phone" or digits >= 8):
                     flag(span, kind, f"{kind} {span!r} is never allowed in an explanation")
                     masked.append((start, end))
+        for match in HISTORY_PRONOUN_RE.finditer(base):
+            flag(match.group(), "history", "the recommended item is not one you already had")
         self._counts(base, support, flag)
         self._quoted(base, support, flag)
         self._example_names(base, flag)
