@@ -176,3 +176,16 @@ def test_cli_json_contract(capsys: pytest.CaptureFixture[str], server_url: str,
         assert row["backend"] == backend_name and isinstance(row["fallback"], bool)
         assert row["verdict"]["passed"] is True and row["verdict"]["unsupported"] == []
         assert row["attempts"] >= 1
+
+
+def test_demo_runs_on_the_bundled_model(capsys: pytest.CaptureFixture[str],
+                                        llamacpp_backend: LlamaCppBackend) -> None:
+    """The README's first command: the demo with its default backend, the bundled model."""
+    assert main(["demo", "--no-eval", "--n", "1", "--json", "--no-progress"]) == 0
+    payload = json.loads(capsys.readouterr().out)
+    assert payload["backend"] == "llamacpp"
+    for user in payload["users"]:
+        explanation = user["items"][0]["explanation"]
+        assert explanation["backend"] == "llamacpp"
+        assert explanation["verdict"]["passed"] and explanation["language"] == user["language"]
+        assert explanation["model"] in ("SmolLM2-135M-Instruct", "template")
