@@ -72,6 +72,7 @@ def test_supported_text_passes_and_cites(verifier: Verifier, support: Support) -
     (f"{TITLE} is like \u201cAlder Trail Socks\u201d, the example item.", "prompt_echo"),
     (f"{TITLE}是你买过的东西，我们推荐给你。", "language"),
     (f"{TITLE} is good. {TITLE} is good. {TITLE} is good.", "repetition"),
+    (f"We picked {TITLE}. It is in trail. It is also in trail.", "repetition"),
     (f"{TITLE} " + "fits you well and " * 20 + "that is all.", "length"),
     (TITLE, "length"),
 ])
@@ -97,6 +98,17 @@ def test_chinese_text_is_checked(verifier: Verifier) -> None:
     }
     for text, kind in cases.items():
         assert kind in kinds(verifier, text, support, "zh"), text
+
+
+def test_numbers_inside_titles_back_only_the_title(verifier: Verifier) -> None:
+    verifier.vocabulary.add("title", ["Casino (1995)"])
+    support = Support("Heat (1995)", ["Because you rated \u201cCasino (1995)\u201d 5/5."],
+                      fact_terms={"h": ["Casino (1995)"]}, history_titles=["Casino (1995)"])
+    assert verifier.verify("We picked Heat (1995) because you rated Casino (1995) 5/5.",
+                           support, "en").passed
+    claim = verifier.verify("We picked Heat because you rated Casino 5/5; 1995 people agree.",
+                            support, "en")
+    assert [s.text for s in claim.unsupported] == ["1995"]
 
 
 def test_one_word_titles_count_only_when_named(verifier: Verifier, support: Support) -> None:

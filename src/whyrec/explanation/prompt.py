@@ -147,6 +147,7 @@ def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetai
         fact_terms=fact_terms, untrusted=list(untrusted),
         history_titles=[f.title for f in facts if isinstance(f, HistoryItem) and f.item_id],
         counts=_counts(facts, translations),
+        other_titles=[f.anchor_title for f in facts if isinstance(f, Cohort)],
     )
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from whyrec.verification.patterns import numbers_in
-from whyrec.verification.text import has_cjk, normalise, token_key, tokens
+from whyrec.verification.text import has_cjk, normalise, title_variants, token_key, tokens
+
+#: a quoted title in a fact sentence: “…” or 《…》
+QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》")
 
 
 @dataclass
@@ -25,12 +29,21 @@ class Support:
     history_titles: list[str] = field(default_factory=list)
     #: "N of your items" counts the facts state, each with the words it is said of
     counts: dict[str, list[str]] = field(default_factory=dict)
+    #: titles of other items the facts name (cohort anchors)
+    other_titles: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         joined = "\n".join([self.item_title, *self.sentences])
         self.text = normalise(joined)
         self.token_text = f" {' '.join(tokens(self.text))} "
-        self.numbers = numbers_in(joined)
+        # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
+        # like "1995 people rated it": titles are taken out before numbers are collected
+        bare = joined
+        for title in sorted({self.item_title, *self.history_titles, *self.other_titles},
+                            key=len, reverse=True):
+            if title:
+                bare = bare.replace(title, " ")
+        self.numbers = numbers_in(QUOTED_SPAN_RE.sub(" ", bare))
 
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""
@@ -45,10 +58,9 @@ class Support:
         keys = f" {' '.join(tokens(folded))} "
         cited = []
         for fact_id, terms in self.fact_terms.items():
-            for term in terms:
-                found = (normalise(term) in folded if has_cjk(term)
-                         else f" {token_key(term)} " in keys)
-                if term and found:
-                    cited.append(fact_id)
-                    break
+            # a title is cited by any of its names ("Casino" for "Casino (1995)")
+            names = {v for term in terms if term for v in title_variants(term)}
+            if any(normalise(n) in folded if has_cjk(n) else f" {token_key(n)} " in keys
+                   for n in names):
+                cited.append(fact_id)
         return cited

@@ -80,6 +80,7 @@ COUNT_RE = re.compile(
     r"\b(\d+|one|two|three|four|five|six|seven|eight|nine|ten) of your\b|"
     r"你的([\d一二两三四五六七八九十]+)[件部篇个]", re.IGNORECASE)
 SENTENCE_RE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
+FILLER_RE = re.compile(r"\b(?:also|too|as well)\b\s*|[还也]")
 #: reports one unsupported span: (text, kind, reason)
 Flag = Callable[[str, str, str], None]
 EXAMPLE_NAMES = tuple(normalise(n) for n in example_titles())
@@ -237,7 +238,9 @@ class Verifier:
 
     @staticmethod
     def _repeated(base: str, flag: Flag) -> None:
-        sentences = [s.strip() for s in re.split(r"(?<=[.!?。！？])\s*", normalise(base))
+        # "It is in books. It is also in books." says one thing twice
+        sentences = [FILLER_RE.sub("", s).strip()
+                     for s in re.split(r"(?<=[.!?。！？])\s*", normalise(base))
                      if len(s.strip()) > 8]
         seen: set[str] = set()
         for sentence in sentences:
