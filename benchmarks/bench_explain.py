@@ -52,6 +52,11 @@ def main(argv: list[str] | None = None) -> int:
         options.checkpoint.unlink()
     done = read_checkpoint(options.checkpoint)
     log(f"{len(done)} explanations already in {options.checkpoint}")
+    if options.recheck:
+        records = [r for r in done.values() if r["config"] in configs]
+        result = report(records, configs, options)
+        result["recheck"] = recheck(records, options)
+        return finish(result, [], options.check, started)
     # round-robin over the configurations, so a partial run still covers every one of them
     runs = [run_config(config, per_config, options, done) for config in configs]
     options.checkpoint.parent.mkdir(parents=True, exist_ok=True)
@@ -91,6 +96,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--checkpoint", type=Path, default=CHECKPOINT)
     parser.add_argument("--fresh", action="store_true", help="ignore the checkpoint")
+    parser.add_argument("--recheck", action="store_true",
+                        help="measure nothing new: judge the checkpoint's delivered texts with "
+                             "the current verifier (after a verifier change)")
     parser.add_argument("--check", action="store_true", help="exit 1 when a target is missed")
     return parser
 
@@ -140,6 +148,47 @@ def run_config(config: str, count: int, options: argparse.Namespace,
             todo -= 1
             if todo <= 0:
                 return
+
+
+def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[str, Any]:
+    """The recorded model-written texts judged by the current verifier: those it now rejects
+    would be delivered as template text (which passes) by the current code."""
+    from whyrec.explanation.explainer import Explainer
+    from whyrec.models.registry import create
+    from whyrec.pipeline import Pipeline
+
+    rejected: Counter[str] = Counter()
+    kinds: Counter[str] = Counter()
+    by_config: dict[str, list[dict[str, Any]]] = {}
+    for record in records:
+        by_config.setdefault(record["config"], []).append(record)
+    for config, group in by_config.items():
+        name, language = config.split(":")
+        if name == "demo":
+            from whyrec.data.load import load_dataset
+
+            dataset = load_dataset("demo")
+        else:
+            dataset = load(options.data)
+        pipeline = Pipeline(dataset, create(options.algo).fit(dataset), backend="template")
+        judge = Explainer("template", dataset=dataset)
+        for record in group:
+            if record["fallback"]:
+                continue
+            _, user, item = record["key"].split("|")
+            rec = next(r for r in pipeline.recommend(user, n=3) if r.item_id == item)
+            verdict = judge.verify(record["text"], rec, language=language)
+            if not verdict.passed:
+                rejected[config] += 1
+                kinds.update({s.kind for s in verdict.unsupported})
+    llm = sum(1 for r in records if not r["fallback"])
+    return {
+        "model_written": llm,
+        "now_rejected": sum(rejected.values()),
+        "now_rejected_by_config": dict(rejected),
+        "now_rejected_kinds": dict(kinds.most_common()),
+        "llm_delivered_rate_now": _rate(llm - sum(rejected.values()), len(records)),
+    }
 
 
 def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,
