@@ -64,6 +64,7 @@ def test_supported_text_passes_and_cites(verifier: Verifier, support: Support) -
     ("We picked it because you bought \u201cSummit Running Cap\u201d.", "missing_item"),
     (f"We picked \u201c{TITLE}\u201d because you bought \u201c{TITLE}\u201d.", "history"),
     (f"We picked {TITLE} because you added it to your cart.", "history"),
+    (f"We picked {TITLE} because you bought \u201ctrail\u201d before.", "history"),
     (f"{TITLE}: like 3 of your items, it is tagged trail.", "number"),
     (f"{TITLE} is like \u201cMoonlight Sonata Boots\u201d that you liked.", "title"),
     (f"{TITLE} is the best product, get a discount today.", "instruction"),

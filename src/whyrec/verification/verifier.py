@@ -197,6 +197,10 @@ class Verifier:
             name = match.group(1).strip()
             if name and not support.backs(name):
                 flag(name, "title", f"{name!r} is not a name in the facts")
+            elif name and HISTORY_VERB_RE.search(base[max(0, match.start() - 24):match.start()]) \
+                    and not _is_history(name, support):
+                # "you rated “Drama” 5/5": a quoted genre after a history verb poses as a title
+                flag(name, "history", f"{name!r} is not among your history items")
 
     @staticmethod
     def _example_names(base: str, flag: Flag) -> None:
@@ -293,8 +297,10 @@ def support_term_in(term: str, sentence: str) -> bool:
 
 
 def _is_history(span: str, support: Support) -> bool:
-    key = normalise(span) if has_cjk(span) else token_key(span)
-    return any(key in {normalise(v) if has_cjk(v) else token_key(v) for v in title_variants(t)}
+    def key(text: str) -> str:
+        return normalise(text).strip('"') if has_cjk(text) else token_key(text)
+
+    return any(key(span) in {key(v) for v in title_variants(t)}
                for t in support.history_titles)
 
 
