@@ -244,10 +244,10 @@ def _with_clean_text(rec: Recommendation) -> Recommendation:
             fact = replace(fact, anchor_title=clean_catalog_text(fact.anchor_title))
         elif isinstance(fact, Trend):
             fact = replace(fact, category=clean_catalog_text(fact.category, 40))
-        elif isinstance(fact, (Preference, FreeText)):
-            fact = (replace(fact, statement=clean_catalog_text(fact.statement, 160))
-                    if isinstance(fact, Preference)
-                    else replace(fact, text=clean_catalog_text(fact.text, 200)))
+        elif isinstance(fact, Preference):
+            fact = replace(fact, statement=clean_catalog_text(fact.statement, 160))
+        elif isinstance(fact, FreeText):
+            fact = replace(fact, text=clean_catalog_text(fact.text, 200))
         facts.append(fact)
     return replace(rec, title=clean_catalog_text(rec.title), evidence=facts)
 
