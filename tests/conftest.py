@@ -1,18 +1,28 @@
-"""Shared fixtures: a tiny checkerboard shop with exact expected answers, and the demo data."""
+"""Shared fixtures: a tiny checkerboard shop with exact expected answers, the demo data, and a
+fresh store per test on SQLite and on a real PostgreSQL server.
+
+PostgreSQL comes from ``WHYREC_TEST_PG_URL`` (``.ci/run`` starts one with
+``scripts/start-postgres.sh``); each test gets its own new database. Without the variable the
+PostgreSQL cases skip, unless ``WHYREC_REQUIRE_PG=1`` (CI), where they fail.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
+from whyrec.store import Store, open_store
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 MOVIELENS = SHARED_DATA / "ml-latest-small"
@@ -130,3 +140,46 @@ def movielens() -> Dataset:
     from whyrec.data.load import load_dataset
 
     return load_dataset(MOVIELENS)
+
+
+# --- stores: SQLite and PostgreSQL ---------------------------------------------------------
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pg_admin_url() -> str | None:
+    url = os.environ.get("WHYREC_TEST_PG_URL")
+    if not url:
+        if os.environ.get("WHYREC_REQUIRE_PG") == "1":
+            pytest.fail("WHYREC_REQUIRE_PG=1 but WHYREC_TEST_PG_URL is not set")
+        pytest.skip("no PostgreSQL: set WHYREC_TEST_PG_URL (bash scripts/start-postgres.sh)")
+    return url
+
+
+def new_database_url(kind: str, tmp_path: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{tmp_path / 'whyrec.sqlite'}"
+        return
+    admin = pg_admin_url()
+    assert admin is not None
+    name = f"whyrec_test_{uuid.uuid4().hex[:12]}"
+    engine = create_engine(admin, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(admin).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with engine.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        engine.dispose()
+
+
+@pytest.fixture(params=BACKENDS)
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    yield from new_database_url(request.param, tmp_path)
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[Store]:
+    opened = open_store(store_url)
+    yield opened
+    opened.close()

@@ -48,3 +48,12 @@ class ModelError(WhyrecError):
 
 class ConfigError(WhyrecError):
     """An option or setting has an invalid value."""
+
+
+class StoreError(WhyrecError):
+    """The feedback / cache store cannot be opened, migrated or written."""
+
+
+class FeedbackError(WhyrecError):
+    """Feedback input is refused (unknown explanation, unknown kind, oversized text); nothing
+    is stored."""

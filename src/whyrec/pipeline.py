@@ -12,9 +12,16 @@ from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
+from whyrec.feedback.events import record_explanation
+from whyrec.feedback.preferences import Preferences, preferences_for
+from whyrec.feedback.rerank import down_weight
 from whyrec.models.base import Recommender
 from whyrec.models.evidence import EvidenceBuilder
+from whyrec.store.engine import Store
 from whyrec.types import Explanation, Recommendation
+
+#: extra candidates scored when some must make way for a person's "not like this"
+CANDIDATE_MARGIN = 50
 
 
 @dataclass
@@ -36,6 +43,9 @@ class Pipeline:
     #: or a :class:`~whyrec.backends.base.Backend`
     backend: Backend | str = "llamacpp"
     cache: ExplanationCache | None = None
+    #: where feedback lives: with a store, each person's feedback shapes their explanations and
+    #: recommendations, and every delivered explanation is recorded (feedback refers to it)
+    store: Store | None = None
     _builder: EvidenceBuilder = field(init=False, repr=False)
     _explainer: Explainer | None = field(default=None, init=False, repr=False)
 
@@ -56,8 +66,18 @@ class Pipeline:
         ``history`` (item ids) recommends for a person the model has not seen.
         """
         row = None if history is None else self.model.history_from_items(history)
-        recs = self.model.recommend(str(user_id), n, history=row, exclude=exclude)
+        avoid = self.preferences(user_id).avoid_items if self.store is not None else {}
+        if not avoid:
+            recs = self.model.recommend(str(user_id), n, history=row, exclude=exclude)
+        else:  # score more candidates, then down-weight those like the ones turned down
+            candidates = self.model.recommend(str(user_id), n + CANDIDATE_MARGIN, history=row,
+                                              exclude=exclude)
+            recs = down_weight(candidates, avoid, self.dataset, n)
         return self._builder.enrich(recs, history)
+
+    def enrich(self, recommendations: list[Recommendation]) -> list[Recommendation]:
+        """Add every kind of evidence to recommendations made elsewhere (``recommend_item``)."""
+        return self._builder.enrich(recommendations)
 
     def recommend_many(
         self, user_ids: Iterable[str], n: int = 10, *, chunk_size: int = 128
@@ -82,15 +102,49 @@ class Pipeline:
             self._explainer = Explainer(self.backend, dataset=self.dataset, cache=self.cache)
         return self._explainer
 
+    def use_explainer(self, explainer: Explainer) -> Pipeline:
+        """Explain with this (configured) explainer instead of one built from ``backend``."""
+        self._explainer = explainer
+        return self
+
     def explain(
         self, recommendations: Sequence[Recommendation], *, language: str | None = None,
         length: str | None = None, style: Style | None = None, workers: int = 1,
     ) -> list[Explanation]:
-        """Explanations in the person's own language unless ``language`` is given."""
+        """Explanations in the person's own language unless ``language`` is given.
+
+        With a store, each person's feedback adjusts ``style`` and language, the explanation
+        lists what shaped it (``preferences``), and it is recorded so feedback can refer to it.
+        """
         if length is not None:
             style = replace(style or self.explainer.style, length=length)
-        return self.explainer.explain_many(recommendations, language=language, style=style,
-                                           workers=workers)
+        if self.store is None:
+            return self.explainer.explain_many(recommendations, language=language, style=style,
+                                               workers=workers)
+        explanations: list[Explanation] = []
+        for user_id, recs in _by_user(recommendations):
+            prefs = self.preferences(user_id)
+            shaped = self.explainer.explain_many(
+                recs, language=language or prefs.language,
+                style=prefs.style(style or self.explainer.style), workers=workers)
+            for explanation in shaped:
+                explanation.preferences = prefs.notes()
+                record_explanation(self.store, explanation)
+            explanations += shaped
+        return explanations
+
+    def preferences(self, user_id: str) -> Preferences:
+        """The person's explanation preferences from the store (none without a store)."""
+        if self.store is None:
+            return Preferences(user_id=str(user_id))
+        return preferences_for(self.store, str(user_id))
+
+
+def _by_user(recs: Sequence[Recommendation]) -> list[tuple[str, list[Recommendation]]]:
+    groups: dict[str, list[Recommendation]] = {}
+    for rec in recs:
+        groups.setdefault(rec.user_id, []).append(rec)
+    return list(groups.items())
 
 
 def template_explainer(

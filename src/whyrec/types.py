@@ -6,6 +6,7 @@ stable id, and is JSON-serialisable with ``to_dict`` / ``evidence_from_dict``.
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, ClassVar, Literal
 
@@ -231,6 +232,8 @@ class Explanation:
     ``attempts`` counts language-model calls (0 for templates and cache hits); ``fallback`` is
     true when the template text was delivered instead of a model's draft, with the reason;
     ``drafts`` keeps each raw draft's verdict so the LLM-pass rate is always measurable.
+    ``id`` names the delivered text (feedback refers to it); ``preferences`` says which of the
+    person's stated preferences shaped it.
     """
 
     user_id: str
@@ -248,6 +251,15 @@ class Explanation:
     style: str = ""
     cached: bool = False
     drafts: list[dict[str, Any]] = field(default_factory=list)
+    id: str = ""
+    preferences: list[str] = field(default_factory=list)
+
+    def assign_id(self) -> str:
+        """A stable id from who, what and the words: the same text for the same person and item
+        always gets the same id, so recording it twice stores it once."""
+        blob = "\x1f".join((self.user_id, self.item_id, self.language, self.style, self.text))
+        self.id = hashlib.sha256(blob.encode()).hexdigest()[:20]
+        return self.id
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

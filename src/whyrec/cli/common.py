@@ -110,3 +110,17 @@ def get_model(
 
 def emit_json(payload: Any) -> None:
     click.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+
+
+def store_option(func: F) -> F:
+    return click.option(
+        "--db", "db_url", default=None, metavar="URL",
+        help="Store for feedback, explanations and the cache: a database URL or SQLite file "
+             "(default: $WHYREC_DB_URL, else $WHYREC_HOME/whyrec.sqlite).",
+    )(func)
+
+
+def open_db(url: str | None) -> Any:
+    from whyrec.store import open_store
+
+    return open_store(url)

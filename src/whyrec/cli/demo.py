@@ -35,17 +35,19 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, b
     """Train on the demo shop, recommend, and explain in each person's language."""
     from whyrec.data.load import load_dataset
     from whyrec.eval.offline import evaluate
-    from whyrec.explanation.cache import ExplanationCache, default_cache_path
+    from whyrec.explanation.cache import ExplanationCache
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
+    from whyrec.store import open_store
 
     show_progress = want_progress(progress)
     dataset = load_dataset(data)
     started = time.perf_counter()
     model = create(algo).fit(dataset, progress=show_progress)
     fit_seconds = time.perf_counter() - started
-    pipeline = Pipeline(dataset, model, backend=backend,
-                        cache=ExplanationCache(default_cache_path()))
+    store = open_store()
+    pipeline = Pipeline(dataset, model, backend=backend, cache=ExplanationCache(store),
+                        store=store)
     people = list(users) or _one_per_language(dataset)
 
     shown: list[dict[str, Any]] = []

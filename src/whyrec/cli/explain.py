@@ -15,6 +15,7 @@ from whyrec.cli.common import (
     json_option,
     load_data,
     model_options,
+    open_db,
     progress_option,
     want_progress,
 )
@@ -22,7 +23,7 @@ from whyrec.errors import ConfigError
 
 
 def backend_options(func: Any) -> Any:
-    """--backend, --model, --base-url, --repairs and --cache: how explanations are written."""
+    """--backend, --model, --base-url, --repairs, --db: how explanations are written and kept."""
     options = [
         click.option("--backend", default="llamacpp", show_default=True,
                      help="llamacpp (bundled model), openai (any OpenAI-compatible server), "
@@ -36,8 +37,10 @@ def backend_options(func: Any) -> Any:
                      help="Seconds a model call may take before the template is used."),
         click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True,
                      help="Regenerations with the verifier's complaint before the template."),
-        click.option("--cache", "cache_path", type=click.Path(path_type=Path), default=None,
-                     help="Explanation cache file (default: $WHYREC_HOME/cache.sqlite)."),
+        click.option("--db", "db_url", default=None, metavar="URL",
+                     help="Store for explanations, feedback and the cache: a database URL or "
+                          "SQLite file (default: $WHYREC_DB_URL, else "
+                          "$WHYREC_HOME/whyrec.sqlite)."),
         click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
     ]
     for option in reversed(options):
@@ -83,10 +86,11 @@ def style_options(func: Any) -> Any:
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
             user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
             backend: str, llm_model: str | None, base_url: str | None, timeout: float | None,
-            repairs: int, cache_path: Path | None, no_cache: bool, language: str | None,
+            repairs: int, db_url: str | None, no_cache: bool, language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
             facts: bool, progress: bool | None, as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
+    from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.explainer import Explainer
     from whyrec.explanation.style import Style
 
@@ -95,12 +99,14 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
                           "(explain another system's)")
     show_progress = want_progress(progress)
     style = Style(length=length, tone=tone, prefer=prefer, exclude=exclude)
+    store = open_db(db_url)
     explainer = Explainer(
         backend, dataset=None, style=style, max_repairs=repairs,
-        cache=_cache(cache_path, no_cache), **_backend_options(backend, llm_model, base_url,
-                                                                timeout))
+        cache=None if no_cache else ExplanationCache(store),
+        **_backend_options(backend, llm_model, base_url, timeout))
     if input_path is not None:
         from whyrec.explanation.requests import read_requests
+        from whyrec.feedback.events import record_explanation
 
         requests = read_requests(input_path)
         if data != "demo":
@@ -109,6 +115,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
         for request in _progress(requests, show_progress, "explain"):
             explanation = explainer.explain(request.recommendation, details=request.details,
                                             language=request.language or language)
+            record_explanation(store, explanation)
             rows.append((request.recommendation, explanation))
     else:
         dataset = load_data(data)
@@ -116,13 +123,14 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
         model = get_model(dataset, algo, model_dir, params, show_progress)
         from whyrec.pipeline import Pipeline
 
-        recs = Pipeline(dataset, model, backend=explainer.backend).recommend(user_id or "", n)
+        pipeline = Pipeline(dataset, model, store=store).use_explainer(explainer)
+        recs = pipeline.recommend(user_id or "", n)
         if item_id is not None:
             recs = [r for r in recs if r.item_id == item_id]
             if not recs:
                 raise ConfigError(f"item {item_id!r} is not among the top {n} for {user_id!r} "
                                   "(raise --n, or ask about another item)")
-        rows = [(rec, explainer.explain(rec, language=language))
+        rows = [(rec, pipeline.explain([rec], language=language, style=style)[0])
                 for rec in _progress(recs, show_progress, "explain")]
     if as_json:
         emit_json([_row(rec, e) for rec, e in rows])
@@ -139,12 +147,6 @@ def _backend_options(backend: str, model: str | None, base_url: str | None,
     if base_url is not None or model is not None:
         raise ConfigError(f"--model and --base-url do not apply to the {backend} backend")
     return {}
-
-
-def _cache(path: Path | None, disabled: bool) -> Any:
-    from whyrec.explanation.cache import ExplanationCache, default_cache_path
-
-    return None if disabled else ExplanationCache(path or default_cache_path())
 
 
 def _progress(items: list[Any], show: bool, label: str) -> list[Any] | Any:
@@ -164,7 +166,8 @@ def _row(rec: Any, explanation: Any) -> dict[str, Any]:
         "fallback_reason": data["fallback_reason"], "attempts": data["attempts"],
         "verdict": data["verdict"], "cited_ids": data["cited_ids"],
         "latency_ms": round(data["latency_ms"], 2), "cached": data["cached"],
-        "style": data["style"], "drafts": data["drafts"],
+        "style": data["style"], "drafts": data["drafts"], "id": data["id"],
+        "preferences": data["preferences"],
         "evidence": [e.to_dict() for e in rec.evidence],
     }
 

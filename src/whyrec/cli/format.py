@@ -59,7 +59,9 @@ def print_recommendations(
         if explanations is not None:
             explanation = explanations[k]
             click.echo(f"    {explanation.text}")
-            click.echo(f"    ({_provenance(explanation)})")
+            click.echo(f"    ({_provenance(explanation)}; id {explanation.id})")
+            if explanation.preferences:
+                click.echo(f"    (shaped by your feedback: {'; '.join(explanation.preferences)})")
         if facts:
             for fact in rec.evidence:
                 click.echo(f"      - {describe_fact(fact)}")

@@ -1,34 +1,28 @@
-"""A persistent explanation cache: SQLite (WAL), keyed by user, item, evidence, language, style
+"""The explanation cache, a table of the store: keyed by user, item, evidence, language, style
 and model, so a repeated request costs a lookup instead of a model call.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
-import sqlite3
-import threading
+import time
 from pathlib import Path
 from typing import Any
 
-from whyrec.types import Explanation
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS explanation_cache (
-    key TEXT PRIMARY KEY,
-    user_id TEXT NOT NULL,
-    item_id TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    created REAL NOT NULL DEFAULT (julianday('now'))
-)
-"""
+from whyrec.store.engine import Store, whyrec_home
+from whyrec.store.schema import explanation_cache as table
+from whyrec.types import Explanation
 
 
 def default_cache_path() -> Path:
-    """``$WHYREC_HOME/cache.sqlite``; ``WHYREC_HOME`` defaults to ``~/.cache/whyrec``."""
-    home = os.environ.get("WHYREC_HOME") or Path.home() / ".cache" / "whyrec"
-    return Path(home) / "cache.sqlite"
+    """The default store's file (``$WHYREC_HOME/whyrec.sqlite``), unless ``WHYREC_DB_URL``."""
+    return whyrec_home() / "whyrec.sqlite"
 
 
 def cache_key(*parts: Any) -> str:
@@ -38,7 +32,10 @@ def cache_key(*parts: Any) -> str:
 
 
 class ExplanationCache:
-    """Delivered explanations by key; ``path=None`` keeps them in memory for this process.
+    """Delivered explanations by key, in a :class:`~whyrec.store.Store`.
+
+    ``source`` is a store, a SQLite path or database URL, or ``None`` for a private in-memory
+    store (this process only).
 
     Examples
     --------
@@ -47,34 +44,32 @@ class ExplanationCache:
     True
     """
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        target = ":memory:" if path is None else str(path)
-        if path is not None:
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        if path is not None:
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA busy_timeout=5000")
-        self._db.execute(SCHEMA)
+    def __init__(self, source: Store | str | os.PathLike[str] | None = None) -> None:
+        self.store = source if isinstance(source, Store) else Store(source or "sqlite://")
 
     def get(self, key: str) -> Explanation | None:
-        with self._lock:
-            row = self._db.execute(
-                "SELECT payload FROM explanation_cache WHERE key = ?", (key,)).fetchone()
-        return None if row is None else Explanation.from_dict(json.loads(row[0]))
+        with self.store.read() as connection:
+            payload = connection.execute(
+                select(table.c.payload).where(table.c.key == key)).scalar()
+        return None if payload is None else Explanation.from_dict(json.loads(payload))
 
     def put(self, key: str, explanation: Explanation) -> None:
-        payload = json.dumps(explanation.to_dict(), ensure_ascii=False)
-        with self._lock:
-            self._db.execute(
-                "INSERT OR REPLACE INTO explanation_cache (key, user_id, item_id, payload) "
-                "VALUES (?, ?, ?, ?)", (key, explanation.user_id, explanation.item_id, payload))
+        row = {"user_id": explanation.user_id, "item_id": explanation.item_id,
+               "payload": json.dumps(explanation.to_dict(), ensure_ascii=False),
+               "created_at": time.time()}
+
+        def upsert(connection: Any) -> None:
+            updated = connection.execute(table.update().where(table.c.key == key).values(**row))
+            if updated.rowcount == 0:
+                connection.execute(table.insert().values(key=key, **row))
+
+        # IntegrityError: another process stored the same key first (the same content)
+        with contextlib.suppress(IntegrityError):
+            self.store.run_write(upsert)
 
     def __len__(self) -> int:
-        with self._lock:
-            return int(self._db.execute("SELECT COUNT(*) FROM explanation_cache").fetchone()[0])
+        with self.store.read() as connection:
+            return int(connection.execute(select(func.count()).select_from(table)).scalar() or 0)
 
     def close(self) -> None:
-        with self._lock:
-            self._db.close()
+        self.store.close()

@@ -105,9 +105,11 @@ class Explainer:
             if hit is not None:
                 hit.cached = True
                 hit.latency_ms = (time.perf_counter() - started) * 1000.0
+                hit.assign_id()
                 return hit
         explanation = self._explain(rec, language, style, details)
         explanation.latency_ms = (time.perf_counter() - started) * 1000.0
+        explanation.assign_id()
         # a backend outage is temporary: its fallback is not worth remembering
         outage = (explanation.fallback_reason or "").startswith(BACKEND_ERROR)
         if self.cache is not None and not outage:

@@ -183,6 +183,37 @@ class Recommender(ABC):
             scores = self._scores(row, self._user_state(row)).astype(np.float64, copy=True)
             return [self._item_list[i] for i in self._top_n(scores, row, n, ())]
 
+    def recommend_item(
+        self, user_id: str, item_id: str, *, history: sparse.csr_matrix | None = None,
+        max_shares: int = 5,
+    ) -> Recommendation:
+        """Any item as if recommended: its score, the rank it has among the items the person
+        has not seen (ties ordered as ``recommend`` orders them), and its history evidence.
+
+        ``rank`` is 0 when the person already has the item. Answers "why not X?".
+        """
+        row = self.history_row(user_id) if history is None else history
+        column = self.item_index.get(str(item_id))
+        if column is None:
+            raise UnknownItemError(str(item_id))
+        if row.nnz < self.min_history:  # cold start: popularity is the score and the reason
+            scores = self.popularity.astype(np.float64, copy=True)
+            rec = self._popular_recommendation(str(user_id), column, 0)
+        else:
+            with single_threaded_blas():
+                state = self._user_state(row)
+                scores = self._scores(row, state).astype(np.float64, copy=True)
+                shares = self._shares(row, state, np.asarray([column]))
+            rec = self._recommendations(str(user_id), np.asarray([column]), scores, shares, row,
+                                        max_shares)[0]
+        seen = column in set(row.indices.tolist())
+        unseen = np.ones(len(scores), dtype=bool)
+        unseen[row.indices] = False
+        better = (scores > scores[column]) | ((scores == scores[column])
+                                              & (np.arange(len(scores)) < column))
+        rec.rank = 0 if seen else int(np.count_nonzero(better & unseen)) + 1
+        return rec
+
     def recommend_many(
         self, user_ids: Iterable[str], n: int = 10, *, chunk_size: int = 128,
         max_shares: int = 5,
@@ -285,21 +316,22 @@ class Recommender(ABC):
     ) -> list[Recommendation]:
         """Cold start: the most popular unseen items; the score *is* the popularity fact."""
         scores = self.popularity.astype(np.float64, copy=True)
-        recs = []
-        for rank, item in enumerate(self._top_n(scores, row, n, exclude), 1):
-            quality = ItemQuality(
-                id=f"quality:{self.item_ids[item]}",
-                item_id=str(self.item_ids[item]),
-                n_people=int(self.popularity[item]),
-                score_share=float(self.popularity[item]),
-            )
-            recs.append(Recommendation(
-                user_id=user_id, item_id=str(self.item_ids[item]),
-                title=str(self.titles[item]), score=float(self.popularity[item]), rank=rank,
-                algorithm=self.algorithm, evidence=[quality],
-                cold_start=self.popularity_is_fallback,
-            ))
-        return recs
+        return [self._popular_recommendation(user_id, item, rank)
+                for rank, item in enumerate(self._top_n(scores, row, n, exclude), 1)]
+
+    def _popular_recommendation(self, user_id: str, item: int, rank: int) -> Recommendation:
+        quality = ItemQuality(
+            id=f"quality:{self.item_ids[item]}",
+            item_id=str(self.item_ids[item]),
+            n_people=int(self.popularity[item]),
+            score_share=float(self.popularity[item]),
+        )
+        return Recommendation(
+            user_id=user_id, item_id=str(self.item_ids[item]),
+            title=str(self.titles[item]), score=float(self.popularity[item]), rank=rank,
+            algorithm=self.algorithm, evidence=[quality],
+            cold_start=self.popularity_is_fallback,
+        )
 
     def _check_fitted(self) -> None:
         if not self.fitted:

@@ -73,7 +73,7 @@ class EvidenceBuilder:
         self._item_ids: list[str] = [str(i) for i in dataset.item_ids.tolist()]
         self._categories: list[str] = items["category"].astype(str).tolist()
         self._feature_names, self._item_feature = _feature_matrix(
-            _item_features(category, tags, brand)
+            catalog_features(category, tags, brand)
             for category, tags, brand in zip(
                 items["category"].tolist(), items["tags"].tolist(), items["brand"].tolist(),
                 strict=True,
@@ -301,7 +301,7 @@ class EvidenceBuilder:
         )
 
 
-def _item_features(category: object, tags: object, brand: object) -> list[tuple[str, str]]:
+def catalog_features(category: object, tags: object, brand: object) -> list[tuple[str, str]]:
     features: list[tuple[str, str]] = []
     if isinstance(category, str) and category:
         features.append(("category", category))

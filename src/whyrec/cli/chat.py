@@ -1,0 +1,83 @@
+"""``whyrec chat``: follow-up questions about one recommendation, answered from its evidence."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import click
+
+from whyrec.cli.common import (
+    data_option,
+    emit_json,
+    get_model,
+    json_option,
+    load_data,
+    model_options,
+    open_db,
+)
+from whyrec.cli.explain import _backend_options, backend_options
+
+
+@click.command()
+@data_option
+@model_options
+@click.option("--user", "user_id", required=True, help="The person asking.")
+@click.option("--item", "item_id", default=None,
+              help="The recommended item asked about (default: their top recommendation).")
+@click.option("--ask", "questions", multiple=True, metavar="QUESTION",
+              help="Ask this and exit (repeatable); otherwise questions are read from stdin.")
+@click.option("--lang", "--language", "language", type=click.Choice(["en", "zh"]),
+              default=None, help="Answer language (default: the person's own).")
+@backend_options
+@json_option
+def chat(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], user_id: str,
+         item_id: str | None, questions: tuple[str, ...], language: str | None, backend: str,
+         llm_model: str | None, base_url: str | None, timeout: float | None, repairs: int,
+         db_url: str | None, no_cache: bool, as_json: bool) -> None:
+    """Ask "why?", "why not X?", "what else like this?", "don't show me things like this"."""
+    from whyrec.chat import Conversation
+    from whyrec.explanation.cache import ExplanationCache
+    from whyrec.explanation.explainer import Explainer
+    from whyrec.pipeline import Pipeline
+
+    dataset = load_data(data)
+    store = open_db(db_url)
+    explainer = Explainer(backend, dataset=dataset, max_repairs=repairs,
+                          cache=None if no_cache else ExplanationCache(store),
+                          **_backend_options(backend, llm_model, base_url, timeout))
+    model = get_model(dataset, algo, model_dir, params, False)
+    pipeline = Pipeline(dataset, model, store=store).use_explainer(explainer)
+    if item_id is None:
+        top = pipeline.recommend(user_id, 1)
+        if not top:
+            raise click.ClickException(f"nothing to ask about: no recommendation for {user_id}")
+        item_id = top[0].item_id
+    conversation = Conversation(pipeline, user_id, item_id, language=language)
+    interactive = not questions and sys.stdin.isatty()
+    if not as_json:
+        click.echo(f"About “{conversation.recommendation.title}” [{item_id}] for {user_id} "
+                   f"(conversation {conversation.id})", err=True)
+    answers = []
+    for question in questions or _read(interactive):
+        answer = conversation.ask(question)
+        answers.append(answer.to_dict())
+        if not as_json:
+            click.echo(answer.text)
+    if as_json:
+        emit_json({"conversation_id": conversation.id, "user_id": user_id, "item_id": item_id,
+                   "answers": answers})
+
+
+def _read(interactive: bool) -> Iterator[str]:
+    """Questions from stdin, one per line (with a prompt at a terminal)."""
+    while True:
+        try:
+            line = input("> ") if interactive else sys.stdin.readline()
+        except EOFError:
+            return
+        if not interactive and not line:
+            return
+        if line.strip():
+            yield line.strip()
