@@ -151,8 +151,10 @@ class Conversation:
                   facts: dict[str, Any]) -> list[FreeText]:
         """True differences, strongest first: rank, features, history that points to ours."""
         sentences = [self.words.ranks(ours.title, ours.rank, other.title, other.rank)]
-        theirs = {f.id for f in other.evidence if isinstance(f, SharedFeature)}
-        lacking = [f for f in ours.evidence if isinstance(f, SharedFeature) and f.id not in theirs]
+        # X's whole catalog entry, not its evidence (which lists only its strongest features)
+        theirs = {value.lower() for _, value in features_of(self.pipeline.dataset, other.item_id)}
+        lacking = [f for f in ours.evidence
+                   if isinstance(f, SharedFeature) and f.value.lower() not in theirs]
         facts["missing_features"] = [f.value for f in lacking]
         if lacking:
             sentences.append(self.words.lacks(other.title, lacking[0]))
