@@ -77,6 +77,11 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, b
         click.echo(f"  {name:<8} NDCG@10 {scores['ndcg@10']:.4f}  Recall@10 "
                    f"{scores['recall@10']:.4f}  coverage {scores['coverage']:.3f}  "
                    "(leave-last-1 split)")
+    if shown and shown[0]["items"]:
+        example = shown[0]["items"][0]["explanation"]["id"]
+        click.echo(f"\nTell whyrec what you think: whyrec feedback add {example} too_long  "
+                   f"(or helpful, too_technical, dont_mention others, …); then ask: "
+                   f"whyrec chat --user {shown[0]['user_id']} --ask 'why?'")
 
 
 def _one_per_language(dataset: Any) -> list[str]:
