@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 #: CJK ideographs (the basic block and extension A), the characters that mark Chinese text
 CJK = "\u3400-\u4dbf\u4e00-\u9fff"
@@ -25,6 +26,7 @@ ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$"
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 
 
+@lru_cache(maxsize=65_536)  # catalog strings are normalised again and again
 def normalise(text: str) -> str:
     """NFKC, invisible characters removed, lower case, straight quotes, single spaces."""
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))

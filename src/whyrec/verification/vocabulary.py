@@ -7,7 +7,6 @@ Chinese terms as substrings.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -46,6 +45,9 @@ class Vocabulary:
     descriptions: dict[str, str] = field(default_factory=dict)
     #: how many tokens the Latin terms have, longest first (the only n-grams worth looking up)
     lengths: list[int] = field(default_factory=list)
+    #: Chinese terms by first character, built on first use (``add`` resets it)
+    _cjk_index: dict[str, list[tuple[str, str]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def add(self, kind: str, values: Iterable[Any]) -> None:
         for value in values:
@@ -61,6 +63,7 @@ class Vocabulary:
             key = INVISIBLE_RE.sub("", text).casefold().strip()
             if len(key) >= 2:
                 self.cjk[key] = _stronger(self.cjk.get(key), kind)
+                self._cjk_index = None
             return
         key = token_key(text)
         if not key or len(key) < 3 or (kind == "feature" and key in COMMON_WORDS):
@@ -100,11 +103,23 @@ class Vocabulary:
             i += 1
         if self.cjk and CJK_RE.search(text):
             folded = text.casefold()
-            for term, kind in self.cjk.items():
-                for match in re.finditer(re.escape(term), folded):
-                    found.append((match.start(), match.end(), text[match.start():match.end()],
-                                  kind))
+            by_first = self._cjk_by_first_char()
+            # every occurrence of every term, overlaps included (the longest wins below);
+            # indexed by first character, so a text costs its length, not the vocabulary's size
+            for start, char in enumerate(folded):
+                for term, kind in by_first.get(char, ()):
+                    if folded.startswith(term, start):
+                        end = start + len(term)
+                        found.append((start, end, text[start:end], kind))
         return _without_overlaps(found)
+
+    def _cjk_by_first_char(self) -> dict[str, list[tuple[str, str]]]:
+        if self._cjk_index is None:
+            index: dict[str, list[tuple[str, str]]] = {}
+            for term, kind in self.cjk.items():
+                index.setdefault(term[0], []).append((term, kind))
+            self._cjk_index = index
+        return self._cjk_index
 
 
 def _stronger(current: str | None, kind: str) -> str:
