@@ -57,3 +57,16 @@ class StoreError(WhyrecError):
 class FeedbackError(WhyrecError):
     """Feedback input is refused (unknown explanation, unknown kind, oversized text); nothing
     is stored."""
+
+
+class PrivacyError(WhyrecError):
+    """Refused to protect people's data: a non-local backend under ``local_only``, a spent
+    differential-privacy budget, an input over its size limit, a path outside its folder."""
+
+
+class PrivacyBudgetError(PrivacyError):
+    """The dataset's differential-privacy budget (epsilon) cannot pay for more statistics."""
+
+
+class InputLimitError(PrivacyError):
+    """An input (file, question, comment) is larger than whyrec accepts."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from whyrec._native import gc_paused
 from whyrec.backends.base import Backend
@@ -19,6 +20,9 @@ from whyrec.models.base import Recommender
 from whyrec.models.evidence import EvidenceBuilder
 from whyrec.store.engine import Store
 from whyrec.types import Explanation, Recommendation
+
+if TYPE_CHECKING:
+    from whyrec.privacy.dp import NoisyCounts
 
 #: extra candidates scored when some must make way for a person's "not like this"
 CANDIDATE_MARGIN = 50
@@ -46,15 +50,19 @@ class Pipeline:
     #: where feedback lives: with a store, each person's feedback shapes their explanations and
     #: recommendations, and every delivered explanation is recorded (feedback refers to it)
     store: Store | None = None
+    #: differential privacy for cohort facts (noisy counts from the dataset's privacy budget)
+    privacy: NoisyCounts | None = None
     _builder: EvidenceBuilder = field(init=False, repr=False)
     _explainer: Explainer | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         # building the evidence indexes takes a moment on big data: once per dataset and setting
-        key = ("evidence", self.k_anonymity, self.noise_scale)
+        key = ("evidence", self.k_anonymity, self.noise_scale,
+               None if self.privacy is None else id(self.privacy))
         if key not in self.dataset.derived:
             self.dataset.derived[key] = EvidenceBuilder(
-                self.dataset, k_anonymity=self.k_anonymity, noise_scale=self.noise_scale)
+                self.dataset, k_anonymity=self.k_anonymity, noise_scale=self.noise_scale,
+                privacy=self.privacy)
         self._builder = self.dataset.derived[key]
 
     def recommend(

@@ -75,7 +75,8 @@ class SharedFeature(Evidence):
 class Cohort(Evidence):
     """Co-occurrence: share of people who interacted with ``anchor`` and also with the item.
 
-    Only emitted when at least k distinct people back it (k-anonymity).
+    Only emitted when at least k distinct people back it (k-anonymity); with differential
+    privacy on, both counts are noisy releases and ``approximate`` is true.
     """
 
     kind: ClassVar[EvidenceKind] = "cohort"
@@ -84,6 +85,8 @@ class Cohort(Evidence):
     co_count: int  # people with both the anchor and the recommended item
     anchor_count: int  # people with the anchor
     share: float  # co_count / anchor_count
+    #: the counts carry differential-privacy noise: worded as "about 60%", never exactly
+    approximate: bool = False
 
 
 @dataclass(slots=True)

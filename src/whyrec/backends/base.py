@@ -48,6 +48,10 @@ class Backend(ABC):
     supports_prefill: bool = False
     #: the model loaded or asked for; part of every cache key
     model_name: str = ""
+    #: the model runs inside this process: prompts never leave the machine
+    in_process: ClassVar[bool] = False
+    #: where prompts are sent (a URL) when not in process; ``None`` when the backend does not say
+    endpoint: str | None = None
 
     @abstractmethod
     def complete(

@@ -24,6 +24,7 @@ class FakeBackend(Backend):
     """
 
     name = "fake"
+    in_process = True
 
     def __init__(
         self, replies: Sequence[Reply] | Callable[[list[Message]], Reply] = ("",),

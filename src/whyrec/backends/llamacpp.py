@@ -83,6 +83,7 @@ class LlamaCppBackend(Backend):
 
     name = "llamacpp"
     supports_prefill = True
+    in_process = True
 
     def __init__(
         self, model: str | os.PathLike[str] | None = None, *, n_ctx: int = 2048,

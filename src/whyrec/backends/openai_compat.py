@@ -53,6 +53,7 @@ class OpenAIBackend(Backend):
                               "(or set WHYREC_MODEL)")
         key = api_key or next((os.environ[v] for v in KEY_VARIABLES if os.environ.get(v)), None)
         self.base_url = base_url
+        self.endpoint = base_url
         self.supports_prefill = prefill
         self.model_name = model
         self._errors = (openai.APIError,)

@@ -13,6 +13,7 @@ class TemplateBackend(Backend):
     name = "template"
     uses_model = False
     model_name = "template"
+    in_process = True
 
     def complete(
         self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,

@@ -25,6 +25,8 @@ from whyrec.explanation.style import Style
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.feedback.rerank import features_of
 from whyrec.pipeline import Pipeline
+from whyrec.privacy.limits import check_question
+from whyrec.privacy.pii import scrub_catalog_text, scrub_text
 from whyrec.store.schema import conversation_turns
 from whyrec.types import Explanation, FreeText, HistoryItem, Recommendation, SharedFeature
 
@@ -66,11 +68,19 @@ class Conversation:
                              pipeline.dataset.translations.get(self.language, {}))
 
     def ask(self, question: str) -> Answer:
-        """Answer one question and store both turns."""
+        """Answer one question and store both turns.
+
+        The question is size-checked and scrubbed of personal data first: it is stored, and
+        its words may be looked up in the catalog, but it is never echoed back.
+        """
+        question = scrub_text(check_question(question))
         intent = classify(question)
         handler = {"why": self._why, "why_not": self._why_not, "similar": self._similar,
                    "not_like_this": self._not_like_this}.get(intent.name, self._unknown)
         answer = handler(intent)
+        # answers quote catalog titles and features: no contact data in them, ever
+        answer.text = scrub_catalog_text(answer.text)
+        answer.facts = _scrubbed(answer.facts)
         self._store_turns(question, answer)
         return answer
 
@@ -181,3 +191,14 @@ class Conversation:
                  "payload": json.dumps({"facts": answer.facts}, ensure_ascii=False,
                                        default=str)}]
         store.run_write(lambda connection: connection.execute(conversation_turns.insert(), rows))
+
+
+def _scrubbed(value: Any) -> Any:
+    """``value`` with every string in it (nested in dicts and lists) scrubbed of contact data."""
+    if isinstance(value, str):
+        return scrub_catalog_text(value)
+    if isinstance(value, dict):
+        return {k: _scrubbed(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_scrubbed(v) for v in value]
+    return value

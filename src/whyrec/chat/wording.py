@@ -58,8 +58,8 @@ class Wording:
         return f"Noted: you will see fewer items like “{title}”{detail}."
 
     def not_in_catalog(self, name: str) -> str:
-        return (f"目录中找不到“{name}”。" if self.zh
-                else f"I can't find “{name}” in the catalog.")
+        # the person's own words are never echoed: they may carry an injected instruction
+        return "目录中找不到这件物品。" if self.zh else "I can't find that item in the catalog."
 
     def same_item(self, title: str) -> str:
         return (f"“{title}”就是我们推荐给你的物品。" if self.zh

@@ -17,7 +17,7 @@ from whyrec.cli.common import (
     model_options,
     open_db,
 )
-from whyrec.cli.explain import _backend_options, backend_options
+from whyrec.cli.explain import _backend_options, backend_options, local_only_option
 
 
 @click.command()
@@ -31,11 +31,12 @@ from whyrec.cli.explain import _backend_options, backend_options
 @click.option("--lang", "--language", "language", type=click.Choice(["en", "zh"]),
               default=None, help="Answer language (default: the person's own).")
 @backend_options
+@local_only_option
 @json_option
 def chat(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], user_id: str,
          item_id: str | None, questions: tuple[str, ...], language: str | None, backend: str,
          llm_model: str | None, base_url: str | None, timeout: float | None, repairs: int,
-         db_url: str | None, no_cache: bool, as_json: bool) -> None:
+         db_url: str | None, no_cache: bool, local_only: bool | None, as_json: bool) -> None:
     """Ask "why?", "why not X?", "what else like this?", "don't show me things like this"."""
     from whyrec.chat import Conversation
     from whyrec.explanation.cache import ExplanationCache
@@ -46,6 +47,7 @@ def chat(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], 
     store = open_db(db_url)
     explainer = Explainer(backend, dataset=dataset, max_repairs=repairs,
                           cache=None if no_cache else ExplanationCache(store),
+                          local_only=local_only,
                           **_backend_options(backend, llm_model, base_url, timeout))
     model = get_model(dataset, algo, model_dir, params, False)
     pipeline = Pipeline(dataset, model, store=store).use_explainer(explainer)

@@ -86,8 +86,9 @@ def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
 
 def load_data(source: str) -> Dataset:
     from whyrec.data.load import load_dataset
+    from whyrec.privacy.limits import contained
 
-    return load_dataset(source)
+    return load_dataset(source if source == "demo" else contained(source, what="--data"))
 
 
 def get_model(

@@ -48,6 +48,14 @@ def backend_options(func: Any) -> Any:
     return func
 
 
+def local_only_option(func: Any) -> Any:
+    """--local-only: refuse a backend that would send prompts off this machine."""
+    return click.option(
+        "--local-only", is_flag=True, default=None,
+        help="Refuse backends that send prompts off this machine (also WHYREC_LOCAL_ONLY=1).",
+    )(func)
+
+
 def style_options(func: Any) -> Any:
     """--lang, --length, --tone, --prefer, --exclude: how an explanation reads."""
     options = [
@@ -79,6 +87,7 @@ def style_options(func: Any) -> Any:
               help="Explain another system's recommendations: a JSON-lines file of requests "
                    "(item, evidence, language); --data then only lends its vocabulary.")
 @backend_options
+@local_only_option
 @style_options
 @click.option("--facts/--no-facts", default=False, help="Also list the facts behind each one.")
 @progress_option
@@ -86,7 +95,8 @@ def style_options(func: Any) -> Any:
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
             user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
             backend: str, llm_model: str | None, base_url: str | None, timeout: float | None,
-            repairs: int, db_url: str | None, no_cache: bool, language: str | None,
+            repairs: int, db_url: str | None, no_cache: bool, local_only: bool | None,
+            language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
             facts: bool, progress: bool | None, as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
@@ -102,7 +112,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     store = open_db(db_url)
     explainer = Explainer(
         backend, dataset=None, style=style, max_repairs=repairs,
-        cache=None if no_cache else ExplanationCache(store),
+        cache=None if no_cache else ExplanationCache(store), local_only=local_only,
         **_backend_options(backend, llm_model, base_url, timeout))
     if input_path is not None:
         from whyrec.explanation.requests import read_requests

@@ -28,6 +28,9 @@ def describe_fact(fact: Evidence) -> str:
         return f"{did} {fact.title!r}: share {fact.score_share:+.4f}"
     if isinstance(fact, SharedFeature):
         return f"shares {fact.feature} {fact.value!r} with {fact.history_count} history items"
+    if isinstance(fact, Cohort) and fact.approximate:
+        return (f"about {fact.share:.0%} of people with {fact.anchor_title!r} also had it "
+                "(differential privacy: noisy counts)")
     if isinstance(fact, Cohort):
         return (f"{fact.co_count} of {fact.anchor_count} people with {fact.anchor_title!r} "
                 f"also had it ({fact.share:.0%})")

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from whyrec.errors import DataError
+from whyrec.privacy.limits import MAX_TABLE_BYTES, check_file_size
 
 #: File endings ``read_table`` understands, longest first so ``.csv.gz`` wins over ``.gz``.
 SUFFIXES = (
@@ -88,6 +89,7 @@ def read_table(path: str | Path, *, text: bool = False) -> pd.DataFrame:
         )
     if path.stat().st_size == 0:
         raise DataError(f"{path} is empty (0 bytes)")
+    check_file_size(path, "max_table_bytes", MAX_TABLE_BYTES, "data file")
     kind = _FORMATS[suffix.removesuffix(".gz")]
     try:
         if kind == "parquet":

@@ -28,6 +28,10 @@ from whyrec.explanation.prompt import (
 )
 from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
+from whyrec.privacy.audit import AuditLog, audit_everything
+from whyrec.privacy.locality import is_local, local_only_default, require_local
+from whyrec.privacy.pii import scrub_catalog_text
+from whyrec.privacy.sanitise import private_details, private_recommendation
 from whyrec.types import Cohort, Explanation, HistoryItem, Recommendation, Verdict
 from whyrec.verification.text import CJK_RE
 from whyrec.verification.verifier import Verifier
@@ -58,6 +62,14 @@ class Explainer:
     style : default length, tone and evidence preferences.
     max_repairs : regenerations with the verifier's complaint before the template fallback.
     cache : an :class:`ExplanationCache`; ``None`` caches nothing.
+    local_only : refuse a backend that sends prompts off this machine (default:
+        ``$WHYREC_LOCAL_ONLY``); :class:`~whyrec.errors.PrivacyError` names where they would go.
+    audit : an :class:`~whyrec.privacy.audit.AuditLog` for every model request; by default
+        (``None``) requests to an external backend are logged to ``$WHYREC_HOME/audit.jsonl``
+        (every request with ``WHYREC_AUDIT=all``); ``False`` logs nothing.
+
+    Every recommendation is scrubbed of personal data and pseudonymised (the person's id
+    replaced by "you") before it is worded, prompted, cached or logged.
 
     Examples
     --------
@@ -70,10 +82,18 @@ class Explainer:
         self, backend: Backend | str = "llamacpp", *, dataset: Dataset | None = None,
         style: Style | None = None, max_repairs: int = 2, cache: ExplanationCache | None = None,
         token_budget: int = DEFAULT_TOKEN_BUDGET, domain: str | None = None,
+        local_only: bool | None = None, audit: AuditLog | bool | None = None,
         **backend_options: Any,
     ) -> None:
         self.backend = (create_backend(backend, **backend_options) if isinstance(backend, str)
                         else backend)
+        self.local_only = local_only_default() if local_only is None else local_only
+        if self.local_only:
+            require_local(self.backend)
+        if audit is None:
+            audit = (not is_local(self.backend) or audit_everything()) and self.backend.uses_model
+        self.audit: AuditLog | None = (audit if isinstance(audit, AuditLog)
+                                       else AuditLog() if audit else None)
         self.style = style or Style()
         self.max_repairs = max_repairs
         self.cache = cache
@@ -99,6 +119,9 @@ class Explainer:
         language = language or self._language_of(rec.user_id)
         style = style or self.style
         details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        # personal data never reaches a prompt, a cache entry or a log: scrub it first
+        rec = private_recommendation(rec)
+        details = private_details(details, rec.user_id)
         key = self._key(rec, details, language, style)
         if self.cache is not None:
             hit = self.cache.get(key)
@@ -170,6 +193,10 @@ class Explainer:
         for attempt in range(1 + self.max_repairs):
             request: list[Message] = (
                 [*messages, {"role": "assistant", "content": start}] if start else messages)
+            if self.audit is not None:
+                self.audit.record(self.backend, prompt.facts, details, request,
+                                  purpose="explain" if attempt == 0 else "repair",
+                                  language=language)
             try:
                 completion = self.backend.complete(
                     request, max_tokens=max_tokens, temperature=0.2 if attempt == 0 else 0.7,
@@ -179,7 +206,8 @@ class Explainer:
                 break
             draft = clean_draft(_continued(start, completion.text, language))
             verdict = verifier.verify(draft, prompt.support, language, style)
-            drafts.append({"text": draft, **verdict.to_dict(),
+            # drafts are kept for the record: a model may invent contact data, never store it
+            drafts.append({**_private_verdict(verdict), "text": scrub_catalog_text(draft),
                            "latency_ms": round(completion.latency_ms, 1)})
             if verdict.passed:
                 return Explanation(
@@ -240,7 +268,7 @@ class Explainer:
         """Catalog free text about the items involved: the model must never echo it."""
         descriptions = self.vocabulary.descriptions
         ids = [rec.item_id, *(e.item_id for e in rec.evidence if isinstance(e, HistoryItem))]
-        texts = [descriptions[i] for i in ids if i in descriptions]
+        texts = [scrub_catalog_text(descriptions[i]) for i in ids if i in descriptions]
         return [*texts, details.description] if details.description else texts
 
 
@@ -268,6 +296,15 @@ def _continued(start: str, reply: str, language: str) -> str:
     if not start or reply.lstrip().startswith(start):
         return reply
     return start + ("" if language == "zh" else " ") + reply.lstrip()
+
+
+def _private_verdict(verdict: Verdict) -> dict[str, Any]:
+    """A verdict as stored with a draft: the unsupported spans scrubbed of personal data."""
+    data = verdict.to_dict()
+    for span in data["unsupported"]:
+        span["text"] = scrub_catalog_text(span["text"])
+        span["reason"] = scrub_catalog_text(span["reason"])
+    return data
 
 
 def _short_complaint(verdict: Verdict) -> str:

@@ -83,6 +83,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         "cohort_often": (
             "People who {people_verb} {anchor} often chose it too ({share}% of {anchor_count}).",
         ),
+        "cohort_about": (
+            "About {share}% of people who {people_verb} {anchor} also {people_verb} it.",
+        ),
         "quality_rated": (
             "It is rated {mean}/{scale} by {n_ratings} people.",
             "{n_ratings} people rated it {mean} out of {scale} on average.",
@@ -133,6 +136,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
         ),
         "cohort_often": (
             "{people_verb}{anchor}的人常常也选择它（{anchor_count}人中的{share}%）。",
+        ),
+        "cohort_about": (
+            "{people_verb}{anchor}的人中，大约{share}%也{people_verb}它。",
         ),
         "quality_rated": (
             "{n_ratings}人给它的平均评分是{mean}分（满分{scale}分）。",

@@ -29,6 +29,12 @@ from typing import Any
 
 from whyrec.errors import ValidationError
 from whyrec.explanation.prompt import ItemDetails
+from whyrec.privacy.limits import (
+    MAX_REQUESTS_BYTES,
+    check_file_size,
+    check_line_size,
+    contained,
+)
 from whyrec.types import EVIDENCE_TYPES, Evidence, FreeText, Recommendation, evidence_from_dict
 
 MAX_PROBLEMS_SHOWN = 10
@@ -47,9 +53,10 @@ class ExplanationRequest:
 def read_requests(path: str | Path) -> list[ExplanationRequest]:
     """Parse a JSON-lines file of requests; raises one :class:`ValidationError` listing every
     problem with its line number."""
-    source = Path(path)
+    source = contained(path, what="requests file")
     if not source.is_file():
         raise ValidationError([f"requests file not found: {source}"])
+    check_file_size(source, "max_requests_bytes", MAX_REQUESTS_BYTES, "requests file")
     with source.open(encoding="utf-8") as handle:
         return parse_requests(handle, name=source.name)
 
@@ -60,10 +67,13 @@ def parse_requests(lines: Iterable[str], name: str = "<requests>") -> list[Expla
     for number, line in enumerate(lines, start=1):
         if not line.strip():
             continue
+        check_line_size(line, number, name)
         try:
             requests.append(parse_request(json.loads(line), rank=len(requests) + 1))
         except json.JSONDecodeError as exc:
             problems.append(f"{name}:{number}: not JSON ({exc.msg})")
+        except RecursionError:
+            problems.append(f"{name}:{number}: JSON nested too deeply")
         except (ValueError, TypeError, KeyError) as exc:
             problems.append(f"{name}:{number}: {_message(exc)}")
     if problems:

@@ -22,6 +22,7 @@ from whyrec.explanation.phrases import (
     PHRASES,
 )
 from whyrec.explanation.style import Style
+from whyrec.privacy.rounding import approximate_percent
 from whyrec.types import (
     Cohort,
     Evidence,
@@ -180,6 +181,11 @@ class TemplateExplainer:
                 n=ONE[self.language] if count == 1 else count, items=plural,
                 value=self._word(fact.value),
             )
+        if isinstance(fact, Cohort) and fact.approximate:
+            # noisy counts (differential privacy): a rounded share, never a precise figure
+            return self._pick("cohort_about", key).format(
+                share=approximate_percent(fact.share), anchor=self._title(fact.anchor_title),
+                people_verb=people_verb)
         if isinstance(fact, Cohort):
             name = "cohort_often" if fact.share >= OFTEN_SHARE else "cohort"
             return self._pick(name, key).format(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 from scipy import sparse
@@ -26,6 +27,9 @@ from whyrec.types import (
     Trend,
 )
 
+if TYPE_CHECKING:
+    from whyrec.privacy.dp import NoisyCounts
+
 DAY = 86_400.0
 #: (anchor row -> matrix row, item row -> matrix column, people-with-both matrix)
 CoCounts = tuple[dict[int, int], dict[int, int], np.ndarray]
@@ -40,6 +44,9 @@ class EvidenceBuilder:
     k_anonymity : a statistic about other people is stated only when at least this many
         distinct people back it.
     noise_scale : Laplace noise scale added to cohort counts (0 = exact counts).
+    privacy : differential privacy for cohort facts: a
+        :class:`~whyrec.privacy.dp.NoisyCounts` releases both counts with noise, paid for
+        from the dataset's privacy budget; the facts are then ``approximate``.
     max_features, max_cohorts : at most this many facts of each kind per recommendation.
     trend_days : window of the trend fact, ending at the newest interaction.
 
@@ -59,12 +66,14 @@ class EvidenceBuilder:
         max_cohorts: int = 2,
         trend_days: int = 30,
         seed: int = 0,
+        privacy: NoisyCounts | None = None,
     ) -> None:
         if k_anonymity < 1:
             raise ConfigError(f"k_anonymity must be at least 1, got {k_anonymity}")
         self.dataset = dataset
         self.k = int(k_anonymity)
         self.noise_scale = float(noise_scale)
+        self.privacy = privacy
         self.max_features = max_features
         self.max_cohorts = max_cohorts
         self.trend_days = trend_days
@@ -109,14 +118,16 @@ class EvidenceBuilder:
         histories = histories if histories is not None else [None] * len(batches)
         items = [[self.dataset.item_row(rec.item_id) for rec in recs] for recs in batches]
         together = self._cooccurrence(batches, items)
+        noisy = self._noisy_counts(batches, items, together) if self.privacy else None
         for recs, rows, history in zip(batches, items, histories, strict=True):
             if recs:
-                self._enrich_one(recs, rows, history, together)
+                self._enrich_one(recs, rows, history, together, noisy)
         return [list(recs) for recs in batches]
 
     def _enrich_one(
         self, recommendations: list[Recommendation], items: list[int],
         history: Iterable[str] | None, together: CoCounts,
+        noisy: dict[str, int] | None = None,
     ) -> None:
         user_id = recommendations[0].user_id
         history_rows = self._history_rows(user_id, history)
@@ -126,7 +137,8 @@ class EvidenceBuilder:
             # a popularity model's own fact carries its score share: complete it, don't repeat it
             model_facts = [self._complete_quality(f, item) if isinstance(f, ItemQuality) else f
                            for f in rec.evidence]
-            facts: list[Evidence] = [*model_facts, *features, *self._cohorts(item, rec, together)]
+            facts: list[Evidence] = [*model_facts, *features,
+                                   *self._cohorts(item, rec, together, noisy)]
             quality, trend = self._item_facts(item)
             if quality is not None and not (model_facts and isinstance(model_facts[-1],
                                                                         ItemQuality)):
@@ -225,12 +237,40 @@ class EvidenceBuilder:
         return ({row: k for k, row in enumerate(anchors)},
                 {row: k for k, row in enumerate(targets)}, both)
 
-    def _cohorts(self, item: int, rec: Recommendation, together: CoCounts) -> list[Evidence]:
+    def _noisy_counts(self, batches: Sequence[list[Recommendation]], items: list[list[int]],
+                      together: CoCounts) -> dict[str, int]:
+        """Every count the cohort facts of this batch may state, released with noise at once
+        (one payment from the budget; counts released before are reused for free)."""
+        assert self.privacy is not None
+        anchor_pos, target_pos, both = together
+        wanted: dict[str, int] = {}
+        for recs, rows in zip(batches, items, strict=True):
+            for rec, item in zip(recs, rows, strict=True):
+                for anchor in self._anchors(rec):
+                    anchor_row = self.dataset.item_index[anchor.item_id]
+                    wanted[f"n:{anchor.item_id}"] = int(self._item_people[anchor_row])
+                    wanted[f"co:{anchor.item_id}:{self._item_ids[item]}"] = round(float(
+                        both[anchor_pos[anchor_row], target_pos[item]]))
+        return self.privacy.release(wanted) if wanted else {}
+
+    def _cohorts(self, item: int, rec: Recommendation, together: CoCounts,
+                 noisy: dict[str, int] | None = None) -> list[Evidence]:
         """How many people with the recommendation's top history items also had it."""
         anchor_pos, target_pos, both = together
         facts: list[Evidence] = []
         for anchor in self._anchors(rec):
             anchor_row = self.dataset.item_index[anchor.item_id]
+            if noisy is not None:  # differential privacy: only released (noisy) counts
+                co_count = noisy[f"co:{anchor.item_id}:{self._item_ids[item]}"]
+                anchor_count = noisy[f"n:{anchor.item_id}"]
+                if co_count < self.k or anchor_count < self.k:
+                    continue
+                facts.append(Cohort(
+                    id=f"cohort:{anchor.item_id}:{self._item_ids[item]}",
+                    anchor_item_id=anchor.item_id, anchor_title=anchor.title,
+                    co_count=co_count, anchor_count=anchor_count,
+                    share=round(min(1.0, co_count / anchor_count), 4), approximate=True))
+                continue
             co_count = round(float(both[anchor_pos[anchor_row], target_pos[item]]))
             anchor_count = int(self._item_people[anchor_row])
             if self.noise_scale > 0:

@@ -45,7 +45,7 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
     --------
     >>> store = open_store("sqlite://")       # in memory, for this process only
     >>> store.schema_version()
-    1
+    2
     """
     return Store(url)
 

@@ -95,6 +95,28 @@ conversation_turns = Table(
 )
 
 
+# --- version 2: differential-privacy budgets and released statistics -----------------------
+#: tables added after version 1 live in their own metadata, so version 1 stays what it was
+metadata_v2 = MetaData()
+
+privacy_budget = Table(
+    "privacy_budget", metadata_v2,
+    Column("dataset", String(200), primary_key=True),
+    Column("budget", Float, nullable=False),  # epsilon the dataset may spend in all
+    Column("spent", Float, nullable=False),  # epsilon spent so far
+    Column("updated_at", Float, nullable=False),
+)
+
+privacy_releases = Table(
+    "privacy_releases", metadata_v2,
+    Column("dataset", String(200), primary_key=True),
+    # what was released ("co:ANCHOR:ITEM", "n:ANCHOR"); reusing it costs nothing more
+    Column("key", String(450), primary_key=True),
+    Column("value", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+)
+
+
 class Migration(NamedTuple):
     version: int
     name: str
@@ -106,8 +128,13 @@ def _initial(connection: Connection) -> None:
                                             if t is not schema_migrations])
 
 
+def _privacy_tables(connection: Connection) -> None:
+    metadata_v2.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial),
+    Migration(2, "privacy budget and released statistics", _privacy_tables),
 )
 #: an arbitrary constant naming whyrec's advisory lock on PostgreSQL
 PG_LOCK_KEY = 0x77687972
