@@ -11,11 +11,16 @@ import sys
 import click
 
 from whyrec import __version__
+from whyrec.cli.batch import batch
+from whyrec.cli.chat import chat
 from whyrec.cli.demo import demo
 from whyrec.cli.evaluate import eval_command
 from whyrec.cli.explain import explain
+from whyrec.cli.feedback import feedback
+from whyrec.cli.forget import forget
 from whyrec.cli.info import info
 from whyrec.cli.recommend import recommend
+from whyrec.cli.report import report
 from whyrec.cli.train import train
 from whyrec.errors import WhyrecError
 
@@ -26,7 +31,8 @@ def cli() -> None:
     """Recommend items and explain, in each person's language, why."""
 
 
-for command in (demo, info, train, recommend, explain, eval_command):
+for command in (demo, info, train, recommend, explain, feedback, chat, eval_command, batch,
+                report, forget):
     cli.add_command(command)
 
 

@@ -26,9 +26,23 @@ ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$"
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 
 
-@lru_cache(maxsize=65_536)  # catalog strings are normalised again and again
 def normalise(text: str) -> str:
     """NFKC, invisible characters removed, lower case, straight quotes, single spaces."""
+    # short strings (titles, tags) recur endlessly and are memoised; long ones (whole
+    # explanations) are unique, and memoising them would only grow memory
+    return _normalise_short(text) if len(text) <= SHORT else _normalise(text)
+
+
+#: the longest string worth memoising
+SHORT = 120
+
+
+@lru_cache(maxsize=65_536)
+def _normalise_short(text: str) -> str:
+    return _normalise(text)
+
+
+def _normalise(text: str) -> str:
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     text = text.translate(_QUOTES).casefold()
     return " ".join(text.split())

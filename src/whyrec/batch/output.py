@@ -1,0 +1,161 @@
+"""The output folder: shard files written atomically and ``manifest.json``.
+
+A shard counts as finished only when its file exists *and* the manifest lists it; both are
+written to a temporary name first and renamed into place, so a crash at any moment leaves
+either a finished shard or none. The manifest records the job's configuration: resuming with
+another configuration is refused.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from whyrec.batch.shards import ShardResult, ShardStats, shard_file_name
+from whyrec.errors import ConfigError
+
+MANIFEST = "manifest.json"
+FORMAT = "whyrec-batch/1"
+MODEL_DIR = "recommender"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+
+
+class OutputFolder:
+    """The shards and manifest of one batch job.
+
+    Parameters
+    ----------
+    path : the output folder (created when missing).
+    config : the job's fingerprint (``BatchConfig.fingerprint()`` plus data facts).
+    n_shards, n_users : the job's shard plan.
+
+    Raises
+    ------
+    ConfigError
+        The folder holds another job (different configuration), or files that are not a
+        whyrec batch output.
+    """
+
+    def __init__(self, path: Path, config: dict[str, Any], *, n_shards: int,
+                 n_users: int) -> None:
+        self.path = path
+        self.config = config
+        existing = self._read_manifest()
+        if existing is None:
+            self._refuse_foreign_files()
+            self.manifest: dict[str, Any] = {
+                "format": FORMAT, "config": config, "n_shards": n_shards, "n_users": n_users,
+                "shards": {}, "complete": False, "created": _now(), "runs": [],
+            }
+        else:
+            _check_same_job(path, existing["config"], config)
+            self.manifest = existing
+        path.mkdir(parents=True, exist_ok=True)
+        self._remove_temporaries()
+        if existing is None:
+            self.flush()  # from now on the folder is recognisably this job's
+
+    @property
+    def model_dir(self) -> Path:
+        """Where the job's recommender is saved (reused when the job resumes)."""
+        return self.path / MODEL_DIR
+
+    def finished(self) -> set[int]:
+        """Shards listed in the manifest whose file is present."""
+        return {int(k) for k, entry in self.manifest["shards"].items()
+                if (self.path / entry["file"]).is_file()}
+
+    def totals(self) -> ShardStats:
+        """Counts summed over every finished shard."""
+        total = ShardStats()
+        for key in self.finished():
+            total.add(ShardStats.from_dict(self.manifest["shards"][str(key)]["stats"]))
+        return total
+
+    def nodes(self) -> dict[str, int]:
+        """How many finished shards each node wrote."""
+        counts: dict[str, int] = {}
+        for entry in self.manifest["shards"].values():
+            node = entry["stats"].get("node", "")
+            counts[node] = counts.get(node, 0) + 1
+        return counts
+
+    def save_result(self, result: ShardResult) -> None:
+        """Write a shard's file, then list it in the manifest (both atomically)."""
+        name = shard_file_name(result.index)
+        write_atomic(self.path / name, result.payload)
+        self.manifest["shards"][str(result.index)] = {
+            "file": name, "bytes": len(result.payload), "written": _now(),
+            "stats": result.stats.to_dict(),
+        }
+        self.flush()
+
+    def start_run(self, run: dict[str, Any]) -> None:
+        """Record that a run (engine, workers, start time) began."""
+        self.manifest["runs"].append({"started": _now(), **run})
+        self.flush()
+
+    def finish_run(self, summary: dict[str, Any]) -> None:
+        """Record the run's summary and whether every shard is now finished."""
+        self.manifest["complete"] = len(self.finished()) == self.manifest["n_shards"]
+        self.manifest["runs"][-1].update({"finished": _now(), "summary": summary})
+        self.flush()
+
+    def flush(self) -> None:
+        text = json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n"
+        write_atomic(self.path / MANIFEST, text.encode())
+
+    # --- checks -----------------------------------------------------------------------------
+    def _read_manifest(self) -> dict[str, Any] | None:
+        target = self.path / MANIFEST
+        if not target.is_file():
+            return None
+        try:
+            manifest = json.loads(target.read_text(encoding="utf-8"))
+        except (OSError, json.JSONDecodeError) as exc:
+            raise ConfigError(f"{target} is damaged ({exc}); use a new --out folder") from None
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+            raise ConfigError(f"{target} is not a whyrec batch manifest; use a new --out folder")
+        return manifest
+
+    def _refuse_foreign_files(self) -> None:
+        if self.path.exists() and not self.path.is_dir():
+            raise ConfigError(f"--out {self.path} is a file; pass a folder")
+        if self.path.is_dir() and any(self.path.iterdir()):
+            raise ConfigError(f"--out {self.path} is not empty and holds no whyrec batch "
+                              f"({MANIFEST} missing); pass an empty or new folder")
+
+    def _remove_temporaries(self) -> None:
+        """Half-written files of an interrupted run (they never look finished)."""
+        for stale in self.path.glob(".*.tmp"):
+            stale.unlink(missing_ok=True)
+
+
+def _check_same_job(path: Path, recorded: dict[str, Any], wanted: dict[str, Any]) -> None:
+    changed = sorted(k for k in set(recorded) | set(wanted) if recorded.get(k) != wanted.get(k))
+    if changed:
+        detail = ", ".join(f"{k}: {recorded.get(k)!r} -> {wanted.get(k)!r}" for k in changed[:3])
+        raise ConfigError(
+            f"{path} holds a batch run with another configuration ({detail}); resume it with "
+            "the same options, or pass a new --out folder")
+
+
+def _now() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -1,0 +1,140 @@
+"""``whyrec batch --engine local``: shards, manifest, resume, refusals — real runs, real files."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from tests.batch.conftest import WHYREC, read_output
+
+from whyrec.batch import BatchConfig, EngineOptions, run_batch
+from whyrec.batch.shards import SCHEMA
+from whyrec.cli.main import main
+from whyrec.types import evidence_from_dict
+
+
+def config(shop: Path, model: Path, out: Path, **changes: object) -> BatchConfig:
+    settings: dict[str, object] = {"data": str(shop), "out": str(out), "model_dir": str(model),
+                                   "backend": "template", "n": 5, "shard_size": 40,
+                                   "max_users": 200}
+    settings.update(changes)
+    return BatchConfig(**settings)  # type: ignore[arg-type]
+
+
+def test_shards_hold_every_user_with_checked_explanations(
+    shop: Path, shop_model: Path, tmp_path: Path
+) -> None:
+    summary = run_batch(config(shop, shop_model, tmp_path / "out"), EngineOptions(workers=1))
+    files = sorted((tmp_path / "out").glob("part-*.parquet"))
+    assert [f.name for f in files] == [f"part-{k:05d}.parquet" for k in range(5)]
+    table = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    assert list(table.columns) == SCHEMA.names
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["complete"] and manifest["n_users"] == 200 and len(manifest["shards"]) == 5
+    # every user of the first 200 (sorted ids), each with at most n ranked rows
+    assert table["user_id"].nunique() == summary["users"] == 200
+    assert table.groupby("user_id")["rank"].max().max() <= 5
+    assert not table.duplicated(["user_id", "rank"]).any()
+    assert summary["explanations"] == len(table) and summary["fallbacks"] == 0
+    assert summary["llm_pass_rate"] is None  # the template backend asks no model
+    for row in table.head(50).itertuples():
+        facts = [evidence_from_dict(f) for f in json.loads(row.evidence)]
+        assert set(row.cited_ids) <= {f.id for f in facts}
+        assert row.verdict_passed and json.loads(row.verdict)["passed"]
+        assert row.text and row.backend == "template"
+    # the recommender used is saved with the output, so a resumed run uses the same one
+    assert (tmp_path / "out" / "recommender" / "model.json").is_file()
+
+
+def test_second_run_skips_finished_shards_and_rewrites_missing(
+    shop: Path, shop_model: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    run_batch(config(shop, shop_model, out), EngineOptions(workers=1))
+    before = read_output(out)
+    kept = out / "part-00001.parquet"
+    kept_mtime = kept.stat().st_mtime_ns
+    (out / "part-00003.parquet").unlink()  # lost after the manifest listed it
+    (out / ".part-00004.parquet.x.tmp").write_bytes(b"half a shard")  # a crashed write
+    summary = run_batch(config(shop, shop_model, out), EngineOptions(workers=1))
+    assert summary["shards"] == {"total": 5, "written": 1, "skipped": 4}
+    assert kept.stat().st_mtime_ns == kept_mtime
+    assert not list(out.glob(".*.tmp"))
+    pd.testing.assert_frame_equal(read_output(out), before)
+
+
+def test_killed_run_resumes_to_the_same_output(
+    shop: Path, shop_model: Path, tmp_path: Path
+) -> None:
+    args = ["batch", "--data", str(shop), "--recommender", str(shop_model), "--backend",
+            "template", "--n", "5", "--shard-size", "20", "--max-users", "400",
+            "--workers", "2", "--no-progress", "--json"]
+    out = tmp_path / "out"
+    process = subprocess.Popen([*WHYREC, *args, "--out", str(out)], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(list(out.glob("part-*.parquet"))) < 3:
+        time.sleep(0.05)
+    os.killpg(process.pid, signal.SIGKILL)  # the driver and its pool, mid-run
+    process.communicate()
+    done = len(list(out.glob("part-*.parquet")))
+    assert 3 <= done < 20, "the kill came too late to test resuming"
+    resumed = subprocess.run([*WHYREC, *args, "--out", str(out)], capture_output=True,
+                             text=True, check=True)
+    summary = json.loads(resumed.stdout)
+    assert summary["complete"] and summary["shards"]["skipped"] >= 2
+    fresh = tmp_path / "fresh"
+    subprocess.run([*WHYREC, *args, "--out", str(fresh)], capture_output=True, check=True)
+    pd.testing.assert_frame_equal(read_output(out), read_output(fresh))
+
+
+@pytest.mark.parametrize(("extra", "message"), [
+    (["--n", "3"], "another configuration (n: 5 -> 3)"),
+    (["--backend", "fake"], "another configuration (backend: 'template' -> 'fake')"),
+])
+def test_resuming_with_another_config_is_refused(
+    shop: Path, shop_model: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+    extra: list[str], message: str,
+) -> None:
+    base = ["batch", "--data", str(shop), "--recommender", str(shop_model), "--out",
+            str(tmp_path / "out"), "--backend", "template", "--n", "5", "--max-users", "20",
+            "--workers", "1", "--no-progress"]
+    assert main(base) == 0
+    capsys.readouterr()
+    assert main([*base, *extra]) == 1
+    err = capsys.readouterr().err
+    assert message in err and len(err.strip().splitlines()) == 1
+
+
+def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "busy").mkdir()
+    (tmp_path / "busy" / "notes.txt").write_text("mine")
+    cases = [
+        (["--data", str(tmp_path / "nope")], "does not exist"),
+        (["--out", str(tmp_path / "busy")], "holds no whyrec batch"),
+        (["--address", "127.0.0.1:1"], "--address only applies to --engine ray"),
+        (["--no-cache", "--db", str(tmp_path / "x.sqlite")], "drop --db"),
+    ]
+    for extra, message in cases:
+        args = ["batch", "--data", "demo", "--out", str(tmp_path / "o"), "--backend",
+                "template", *extra]
+        assert main(args) == 1, extra
+        err = capsys.readouterr().err
+        assert message in err and len(err.strip().splitlines()) == 1, err
+    assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
+
+
+def test_ray_engine_without_ray_names_the_extra(tmp_path: Path) -> None:
+    code = ("import sys; sys.modules['ray'] = None; from whyrec.cli.main import main; "
+            f"sys.exit(main(['batch', '--data', 'demo', '--out', {str(tmp_path / 'o')!r}, "
+            "'--backend', 'template', '--max-users', '5', '--engine', 'ray']))")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "pip install 'whyrec[ray]'" in result.stderr
