@@ -87,6 +87,7 @@ def test_losing_a_node_mid_run_loses_nothing(cluster: LocalRayCluster, shop: Pat
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, stderr[-3000:]
+    assert stdout.strip(), f"no summary on stdout; stderr: {stderr[-3000:]}"
     summary = json.loads(stdout)
     assert written_before < summary["shards"]["total"], "the node died after the run ended"
     assert summary["complete"] and summary["shards"]["written"] == summary["shards"]["total"]

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable, Sequence
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -74,18 +77,36 @@ def run_ray(
         return
     ray = import_ray()
     started_here = not ray.is_initialized()
-    if started_here:
-        try:
-            ray.init(address=options.address, logging_level=logging.WARNING,
-                     log_to_driver=False, include_dashboard=False)
-        except ConnectionError as exc:
-            raise ConfigError(f"cannot reach the Ray cluster at {options.address}: "
-                              f"{str(exc).splitlines()[0]}") from None
-    try:
-        _execute(ray, shards, dataset, model, spec, options, on_result)
-    finally:
+    # Ray's driver prints cluster events ("(raylet) Task … failed") to stdout even with
+    # log_to_driver=False; stdout belongs to the command's own output (--json), so Ray gets
+    # stderr until it is shut down
+    with _stdout_to_stderr():
         if started_here:
-            ray.shutdown()
+            try:
+                ray.init(address=options.address, logging_level=logging.WARNING,
+                         log_to_driver=False, include_dashboard=False)
+            except ConnectionError as exc:
+                raise ConfigError(f"cannot reach the Ray cluster at {options.address}: "
+                                  f"{str(exc).splitlines()[0]}") from None
+        try:
+            _execute(ray, shards, dataset, model, spec, options, on_result)
+        finally:
+            if started_here:
+                ray.shutdown()
+
+
+@contextmanager
+def _stdout_to_stderr() -> Iterator[None]:
+    """File descriptor 1 points at stderr inside (Python's and native code's writes alike)."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    os.dup2(2, 1)
+    try:
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def cluster_workers(ray: Any, options: EngineOptions) -> int:
