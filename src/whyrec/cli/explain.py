@@ -87,6 +87,10 @@ def style_options(func: Any) -> Any:
               help="Explain another system's recommendations: a JSON-lines file of requests "
                    "(item, evidence, language); --data then only lends its vocabulary.")
 @backend_options
+@click.option("--adapter", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="llamacpp: a LoRA adapter GGUF from `whyrec tune` (default: the shipped "
+                   "explanation adapter, when installed).")
+@click.option("--no-adapter", is_flag=True, help="llamacpp: the bundled model without adapter.")
 @local_only_option
 @style_options
 @click.option("--facts/--no-facts", default=False, help="Also list the facts behind each one.")
@@ -95,8 +99,8 @@ def style_options(func: Any) -> Any:
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
             user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
             backend: str, llm_model: str | None, base_url: str | None, timeout: float | None,
-            repairs: int, db_url: str | None, no_cache: bool, local_only: bool | None,
-            language: str | None,
+            repairs: int, db_url: str | None, no_cache: bool, adapter: Path | None,
+            no_adapter: bool, local_only: bool | None, language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
             facts: bool, progress: bool | None, as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
@@ -113,7 +117,8 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     explainer = Explainer(
         backend, dataset=None, style=style, max_repairs=repairs,
         cache=None if no_cache else ExplanationCache(store), local_only=local_only,
-        **_backend_options(backend, llm_model, base_url, timeout))
+        **_backend_options(backend, llm_model, base_url, timeout),
+        **_adapter_options(backend, adapter, no_adapter))
     if input_path is not None:
         from whyrec.explanation.requests import read_requests
         from whyrec.feedback.events import record_explanation
@@ -146,6 +151,16 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
         emit_json([_row(rec, e) for rec, e in rows])
         return
     _print(rows, facts)
+
+
+def _adapter_options(backend: str, adapter: Path | None, no_adapter: bool) -> dict[str, Any]:
+    if adapter is not None and no_adapter:
+        raise ConfigError("give --adapter or --no-adapter, not both")
+    if adapter is None and not no_adapter:
+        return {}
+    if backend != "llamacpp":
+        raise ConfigError(f"--adapter and --no-adapter do not apply to the {backend} backend")
+    return {"adapter": False if no_adapter else adapter}
 
 
 def _backend_options(backend: str, model: str | None, base_url: str | None,

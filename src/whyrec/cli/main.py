@@ -22,6 +22,7 @@ from whyrec.cli.info import info
 from whyrec.cli.recommend import recommend
 from whyrec.cli.report import report
 from whyrec.cli.train import train
+from whyrec.cli.tune import tune
 from whyrec.errors import WhyrecError
 
 
@@ -32,7 +33,7 @@ def cli() -> None:
 
 
 for command in (demo, info, train, recommend, explain, feedback, chat, eval_command, batch,
-                report, forget):
+                report, forget, tune):
     cli.add_command(command)
 
 

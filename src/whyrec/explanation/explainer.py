@@ -21,6 +21,7 @@ from whyrec.explanation.prompt import (
     DEFAULT_TOKEN_BUDGET,
     PROMPT_VERSION,
     ItemDetails,
+    Prompt,
     answer_start,
     build_prompt,
     repair_messages,
@@ -173,7 +174,33 @@ class Explainer:
         return Verifier(self.vocabulary.extended(
             title=titles, brand=[details.brand], feature=[details.category, *details.tags]))
 
+    def prompt_for(
+        self, rec: Recommendation, *, language: str | None = None, style: Style | None = None,
+        details: ItemDetails | None = None,
+    ) -> tuple[Prompt, Verifier, str]:
+        """The first request :meth:`explain` sends for ``rec``, without sending it.
+
+        Returns the prompt (messages, facts and what they back), the verifier that judges the
+        reply, and the answer start that prefill-capable backends continue ("" otherwise).
+        Fine-tuning builds its training prompts here, so they are exactly the ones sent.
+        """
+        language = language or self._language_of(rec.user_id)
+        style = style or self.style
+        details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        rec = private_recommendation(rec)
+        details = private_details(details, rec.user_id)
+        start = answer_start(details.title, language) if self.backend.supports_prefill else ""
+        return (self._prompt(rec, language, style, details), self.verifier_for(rec, details),
+                start)
+
     # --- the pipeline -----------------------------------------------------------------------
+    def _prompt(self, rec: Recommendation, language: str, style: Style,
+                details: ItemDetails) -> Prompt:
+        return build_prompt(rec, details, self._wording(language, style), style=style,
+                            token_budget=self.token_budget,
+                            translations=self._translations(language),
+                            untrusted=self._untrusted(rec, details))
+
     def _explain(self, rec: Recommendation, language: str, style: Style,
                  details: ItemDetails) -> Explanation:
         wording = self._wording(language, style)
@@ -182,8 +209,7 @@ class Explainer:
         if not self.backend.uses_model:
             return self._template(rec, wording, verifier, details, untrusted, language, style,
                                   reason=None)
-        prompt = build_prompt(rec, details, wording, style=style, token_budget=self.token_budget,
-                              translations=self._translations(language), untrusted=untrusted)
+        prompt = self._prompt(rec, language, style, details)
         drafts: list[dict[str, Any]] = []
         messages = prompt.messages
         seed = zlib.crc32(f"{rec.user_id}\x1f{rec.item_id}".encode())

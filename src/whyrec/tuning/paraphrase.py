@@ -1,0 +1,223 @@
+"""Many surface forms of each evidence kind, in English and Chinese: fine-tuning targets.
+
+The template explainer words every fact one fixed way (a handful of phrasings). A model fine-tuned
+on that alone collapses into the template. Here each fact kind has many clause forms, and
+:func:`paraphrase` joins one to three of them with varied connectives into the continuation of
+the prompt's answer start ("We picked “X” because" / "推荐《X》，因为"). Every value placed in a
+form comes from the fact itself; :mod:`whyrec.tuning.data` still verifies every result.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+
+from whyrec.privacy.rounding import approximate_percent
+from whyrec.types import (
+    Cohort,
+    Evidence,
+    FreeText,
+    HistoryItem,
+    ItemQuality,
+    Preference,
+    SharedFeature,
+    Trend,
+)
+
+#: English history verbs by domain and event; "{t}" is the quoted title, "{r}" the rating
+EN_DID = {
+    "purchase": ("bought {t}", "purchased {t}", "ordered {t}", "picked up {t}"),
+    "add_to_cart": ("added {t} to your cart", "put {t} in your cart"),
+    "click": ("looked at {t}", "clicked on {t}", "checked out {t}"),
+    "view": ("viewed {t}", "looked at {t}", "checked out {t}"),
+    "rating": ("rated {t} {r}", "gave {t} {r}", "rated {t} {r} yourself"),
+    "movies": ("watched {t}", "saw {t}", "have watched {t}"),
+    "news": ("read {t}", "have read {t}"),
+    "ecommerce": ("liked {t}", "showed interest in {t}"),
+}
+ZH_DID = {
+    "purchase": ("购买过{t}", "买过{t}", "下单购买了{t}"),
+    "add_to_cart": ("把{t}加入了购物车", "将{t}放进了购物车"),
+    "click": ("点击过{t}", "浏览过{t}"),
+    "view": ("浏览过{t}", "看过{t}的页面"),
+    "rating": ("给{t}打了{r}", "给{t}评了{r}"),
+    "movies": ("看过{t}", "观看过{t}"),
+    "news": ("读过{t}", "阅读过{t}"),
+    "ecommerce": ("喜欢{t}", "关注过{t}"),
+}
+EN_PEOPLE = {"ecommerce": "bought or viewed", "movies": "watched", "news": "read"}
+ZH_PEOPLE = {"ecommerce": "买过或看过", "movies": "看过", "news": "读过"}
+EN_NOUN = {"ecommerce": ("item", "items"), "movies": ("film", "films"),
+           "news": ("article", "articles")}
+ZH_NOUN = {"ecommerce": "件商品", "movies": "部电影", "news": "篇文章"}
+
+#: English clause forms per feature kind: "{v}" value, "{n}" count phrase ("4 of your films")
+EN_FEATURE = {
+    "genre": ("it shares the genre \u201c{v}\u201d with {n}", "like {n}, it is in the genre "
+              "\u201c{v}\u201d", "it is a \u201c{v}\u201d title, like {n}",
+              "{n} share its genre, \u201c{v}\u201d"),
+    "category": ("it is in {v}, like {n}", "like {n}, it belongs to {v}",
+                 "it sits in {v}, as {n} do"),
+    "tag": ("it is tagged \u201c{v}\u201d, like {n}", "it carries the tag \u201c{v}\u201d, as "
+            "{n} do", "like {n}, it is tagged \u201c{v}\u201d"),
+    "brand": ("it is made by {v}, like {n}", "it comes from {v}, the brand of {n}",
+              "like {n}, it is from {v}"),
+}
+ZH_FEATURE = {
+    "genre": ("它和你的{n}一样，属于\u201c{v}\u201d类型", "它与你的{n}同为\u201c{v}\u201d类型",
+              "它也是\u201c{v}\u201d类型，你有{n}也是"),
+    "category": ("它和你的{n}一样，属于\u201c{v}\u201d类", "它与你的{n}同属\u201c{v}\u201d类"),
+    "tag": ("它和你的{n}一样，带有\u201c{v}\u201d标签", "它与你的{n}都有\u201c{v}\u201d标签"),
+    "brand": ("它和你的{n}一样，来自品牌\u201c{v}\u201d", "它与你的{n}同为\u201c{v}\u201d品牌"),
+}
+
+
+def paraphrase(facts: Sequence[Evidence], language: str, domain: str, rng: random.Random,
+               *, translations: dict[str, str] | None = None,
+               rating_scale: float = 5.0) -> str:
+    """The continuation of the answer start that words ``facts`` (in order) one varied way.
+
+    Parameters
+    ----------
+    facts : one or more facts, already cleaned as the prompt shows them.
+    language : ``en`` or ``zh``.
+    domain : ``ecommerce``, ``movies`` or ``news``.
+    rng : the random source (a seeded ``random.Random`` makes the result reproducible).
+
+    Examples
+    --------
+    >>> from whyrec.types import HistoryItem
+    >>> fact = HistoryItem(id="h1", item_id="9", title="Heat", score_share=1.0,
+    ...                    event="rating", rating=5.0)
+    >>> paraphrase([fact], "en", "movies", random.Random(0)).startswith(" you")
+    True
+    """
+    translations = translations or {}
+    if language == "zh":
+        clauses = [_zh_clause(f, domain, rng, translations) for f in facts]
+        return _zh_join([c for c in clauses if c], rng)
+    clauses = [_en_clause(f, domain, rng, rating_scale) for f in facts]
+    return _en_join([c for c in clauses if c], rng)
+
+
+# --- English ------------------------------------------------------------------------------------
+def _en_clause(fact: Evidence, domain: str, rng: random.Random, scale: float) -> str | None:
+    if isinstance(fact, HistoryItem):
+        title = (fact.title if fact.title.startswith("《") and fact.title.endswith("》")
+                 else f"\u201c{fact.title}\u201d")
+        event = fact.event if fact.event in EN_DID else domain
+        if event == "rating" and fact.rating is None:
+            event = domain
+        rating = f"{_num(fact.rating or 0.0)}/{_num(scale)}"
+        return "you " + rng.choice(EN_DID[event]).format(t=title, r=rating)
+    noun_many = EN_NOUN[domain][1]
+    if isinstance(fact, SharedFeature):
+        kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
+        forms = EN_FEATURE.get(kind, EN_FEATURE["tag"])
+        count = ("one of your " + noun_many if fact.history_count == 1
+                 else f"{fact.history_count} of your {noun_many}")
+        return rng.choice(forms).format(v=fact.value, n=count)
+    verb = EN_PEOPLE[domain]
+    if isinstance(fact, Cohort):
+        anchor = f"\u201c{fact.anchor_title}\u201d"
+        if fact.approximate:
+            return (f"about {approximate_percent(fact.share)}% of people who {verb} {anchor} "
+                    f"also {verb} it")
+        shares = [f"{round(fact.share * 100)}% of the {fact.anchor_count} people who {verb} "
+                  f"{anchor} also {verb} it",
+                  f"{fact.co_count} of the {fact.anchor_count} people who {verb} {anchor} also "
+                  f"{verb} it"]
+        if fact.share >= 0.3:
+            shares.append(f"people who {verb} {anchor} often chose it too")
+        return rng.choice(shares)
+    if isinstance(fact, ItemQuality):
+        if fact.mean_rating is not None and fact.n_ratings:
+            mean, top = _num(fact.mean_rating), _num(fact.rating_scale or scale)
+            return rng.choice((
+                f"it is rated {mean}/{top} by {fact.n_ratings} people",
+                f"{fact.n_ratings} people rated it {mean} out of {top} on average",
+                f"it has an average rating of {mean}/{top} from {fact.n_ratings} people",
+            ))
+        return rng.choice((f"{fact.n_people} people {verb} it",
+                           f"{fact.n_people} other people {verb} it"))
+    if isinstance(fact, Trend):
+        return rng.choice((
+            f"it is among the top {fact.rank_in_category} in {fact.category} over the last "
+            f"{fact.window_days} days",
+            f"it ranks number {fact.rank_in_category} in {fact.category} in the last "
+            f"{fact.window_days} days"))
+    if isinstance(fact, Preference):
+        return rng.choice((f"you told us: {fact.statement}", f"you said {fact.statement}"))
+    if isinstance(fact, FreeText):
+        text = fact.text.strip().rstrip(".!")
+        return text[:1].lower() + text[1:] if text else None
+    return None
+
+
+def _en_join(clauses: list[str], rng: random.Random) -> str:
+    if not clauses:
+        return ""
+    first, rest = clauses[0], clauses[1:]
+    if not rest:
+        return " " + first + "."
+    if len(rest) == 1 and rng.random() < 0.5:
+        return " " + first + rng.choice((", and ", "; also, ", ", and besides, ")) + rest[0] + "."
+    text = " " + first + "."
+    openers = ("", "Also, ", "On top of that, ", "And ", "What is more, ", "Besides, ")
+    for clause in rest:
+        opener = rng.choice(openers)
+        sentence = opener + clause if opener else clause[:1].upper() + clause[1:]
+        text += " " + sentence + "."
+    return text
+
+
+# --- Chinese ------------------------------------------------------------------------------------
+def _zh_clause(fact: Evidence, domain: str, rng: random.Random,
+               translations: dict[str, str]) -> str | None:
+    if isinstance(fact, HistoryItem):
+        title = fact.title if fact.title.startswith("《") else f"《{fact.title}》"
+        event = fact.event if fact.event in ZH_DID else domain
+        if event == "rating" and fact.rating is None:
+            event = domain
+        return "你" + rng.choice(ZH_DID[event]).format(t=title, r=f"{_num(fact.rating or 0)}分")
+    if isinstance(fact, SharedFeature):
+        kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
+        value = translations.get(fact.value, fact.value)
+        count = ("一" if fact.history_count == 1 else str(fact.history_count)) + ZH_NOUN[domain]
+        return rng.choice(ZH_FEATURE.get(kind, ZH_FEATURE["tag"])).format(v=value, n=count)
+    verb = ZH_PEOPLE[domain]
+    if isinstance(fact, Cohort):
+        anchor = f"《{fact.anchor_title}》"
+        if fact.approximate:
+            return f"{verb}{anchor}的人中，大约{approximate_percent(fact.share)}%也{verb}它"
+        return rng.choice((
+            f"{verb}{anchor}的{fact.anchor_count}人中，有{round(fact.share * 100)}%也{verb}它",
+            f"在{verb}{anchor}的{fact.anchor_count}人里，{fact.co_count}人也{verb}它"))
+    if isinstance(fact, ItemQuality):
+        if fact.mean_rating is not None and fact.n_ratings:
+            mean, top = _num(fact.mean_rating), _num(fact.rating_scale or 5.0)
+            return rng.choice((f"{fact.n_ratings}人给它的平均评分是{mean}分（满分{top}分）",
+                               f"它的平均评分为{mean}/{top}，共{fact.n_ratings}人评价"))
+        return rng.choice((f"已有{fact.n_people}人{verb}它",
+                           f"目前有{fact.n_people}位用户{verb}它"))
+    if isinstance(fact, Trend):
+        category = translations.get(fact.category, fact.category)
+        return f"最近{fact.window_days}天它在{category}中排名前{fact.rank_in_category}"
+    if isinstance(fact, Preference):
+        return f"你说过：{fact.statement}"
+    if isinstance(fact, FreeText):
+        return fact.text.strip().rstrip("。.!！") or None
+    return None
+
+
+def _zh_join(clauses: list[str], rng: random.Random) -> str:
+    if not clauses:
+        return ""
+    text = clauses[0]
+    for clause in clauses[1:]:
+        text += rng.choice(("。另外，", "。而且", "；", "。")) + clause
+    return text + "。"
+
+
+def _num(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")

@@ -1,0 +1,101 @@
+"""Training pairs: every target passes the verifier, held-out people stay out, bad targets are
+dropped, and the rendered prompt is the one llama.cpp builds from whyrec's chat messages."""
+
+from __future__ import annotations
+
+import importlib.util
+import random
+from collections import Counter
+
+import pytest
+
+from whyrec.data.dataset import Dataset
+from whyrec.errors import ConfigError
+from whyrec.explanation.explainer import Explainer
+from whyrec.models.registry import create
+from whyrec.pipeline import Pipeline
+from whyrec.tuning import data as tuning_data
+from whyrec.tuning.data import build_pairs, is_held_out, render_chat
+from whyrec.tuning.paraphrase import paraphrase
+from whyrec.types import Cohort, HistoryItem, ItemQuality, SharedFeature
+
+START_EN = "We picked \u201c"
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_every_target_passes_the_verifier_against_all_evidence(
+        demo_dataset: Dataset, language: str) -> None:
+    stats: Counter[str] = Counter()
+    pairs = list(build_pairs(demo_dataset, languages=[language], max_pairs=25, stats=stats))
+    assert len(pairs) == 25 and stats["accepted"] == 25
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    judge = Explainer("template", dataset=demo_dataset)
+    for pair in pairs:
+        user, item, _ = pair.key.split("|")
+        assert not is_held_out(user)
+        rec = next(r for r in pipeline.recommend(user, n=3) if r.item_id == item)
+        start = pair.prompt.rsplit("<|im_start|>assistant\n", 1)[1]
+        assert start.startswith(START_EN if language == "en" else "推荐")
+        verdict = judge.verify(start + pair.target, rec, language=language)
+        assert verdict.passed, (pair.target, verdict.unsupported)
+
+
+def test_targets_vary(demo_dataset: Dataset) -> None:
+    pairs = list(build_pairs(demo_dataset, languages=["en"], max_pairs=40))
+    assert len({p.target for p in pairs}) >= 35
+
+
+def test_an_unfaithful_target_is_dropped(demo_dataset: Dataset,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tuning_data, "paraphrase",
+                        lambda *a, **k: " you rated \u201cThe Invented Film\u201d 5/5.")
+    stats: Counter[str] = Counter()
+    assert list(build_pairs(demo_dataset, languages=["en"], max_pairs=5, stats=stats)) == []
+    assert stats["accepted"] == 0 and sum(stats.values()) > 0
+
+
+@pytest.mark.parametrize("source", ["references", "distill", "nonsense"])
+def test_other_sources_say_so(demo_dataset: Dataset, source: str) -> None:
+    with pytest.raises(ConfigError, match=r"not implemented yet|must be one of"):
+        list(build_pairs(demo_dataset, source=source))
+
+
+def test_paraphrases_use_only_the_facts_values() -> None:
+    facts = [HistoryItem(id="h", item_id="1", title="Heat", score_share=1.0, event="rating",
+                         rating=4.5),
+             SharedFeature(id="f", feature="tag", value="heist", history_count=3),
+             Cohort(id="c", anchor_item_id="1", anchor_title="Heat", co_count=12,
+                    anchor_count=40, share=0.3),
+             ItemQuality(id="q", item_id="2", n_people=50, mean_rating=4.1, n_ratings=50)]
+    seen = {paraphrase(facts, "en", "movies", random.Random(seed)) for seed in range(30)}
+    assert len(seen) >= 20
+    for text in seen:
+        digits = {t for t in text.replace("/", " ").replace("%", " ").split() if t[:1].isdigit()}
+        assert {d.rstrip(".,;") for d in digits} <= {"4.5/5", "4.5", "5", "3", "30", "12", "40",
+                                                     "4.1", "50"}
+
+
+def test_held_out_share_is_about_a_fifth() -> None:
+    assert 150 <= sum(is_held_out(str(u)) for u in range(1000)) <= 250
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("xllamacpp") is None,
+                    reason="the `llm` extra (xllamacpp) is not installed")
+def test_rendered_prompt_is_what_llamacpp_continues(demo_dataset: Dataset) -> None:
+    from whyrec.backends.llamacpp import LlamaCppBackend
+
+    backend = LlamaCppBackend(adapter=False, n_ctx=1024)
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    user = next(str(u) for u in demo_dataset.user_ids.tolist() if not is_held_out(str(u)))
+    rec = pipeline.recommend(user, n=1)[0]
+    prompt, _, start = tuning_data._PrefillExplainer(demo_dataset).prompt_for(rec, language="en")
+    chat = backend.complete([*prompt.messages, {"role": "assistant", "content": start}],
+                            max_tokens=12, temperature=0.0)
+    raw = backend._server.handle_completions({
+        "prompt": render_chat(prompt.messages, start), "n_predict": 12, "temperature": 0.0})
+    assert chat.prompt_tokens == raw["usage"]["prompt_tokens"]
+    # the chat reply repeats the answer start; the raw one may end inside a UTF-8 character
+    continued = chat.text.removeprefix(start).strip()
+    raw_text = str(raw["choices"][0]["text"]).rstrip("\ufffd").strip()
+    assert raw_text and continued.startswith(raw_text)
