@@ -99,10 +99,12 @@ def add_lora(model: Any, config: TrainConfig) -> Any:
     torch.manual_seed(config.seed)
     n_layers = int(model.config.num_hidden_layers)
     top = list(range(max(0, n_layers - config.layers), n_layers)) if config.layers else None
-    lora = LoraConfig(r=config.rank, lora_alpha=config.alpha,  # type: ignore[arg-type]
-                      lora_dropout=config.dropout,
-                      target_modules=list(TARGET_MODULES), bias="none", task_type="CAUSAL_LM",
-                      layers_to_transform=top, layers_pattern="layers" if top else None)
+    # passed as a dict: peft's stubs and the CI without peft (everything Any) then agree
+    options: dict[str, Any] = {
+        "r": config.rank, "lora_alpha": config.alpha, "lora_dropout": config.dropout,
+        "target_modules": list(TARGET_MODULES), "bias": "none", "task_type": "CAUSAL_LM",
+        "layers_to_transform": top, "layers_pattern": "layers" if top else None}
+    lora = LoraConfig(**options)
     return get_peft_model(model, lora)
 
 
