@@ -94,6 +94,15 @@ def load(path: Path) -> Any:
     return dataset
 
 
+def config_dataset(name: str, data: Path) -> Any:
+    """The dataset a ``name:language`` configuration names: the bundled demo, or ``data``."""
+    if name == "demo":
+        from whyrec.data.load import load_dataset
+
+        return load_dataset("demo")
+    return load(data)
+
+
 def timed(function: Callable[[], Any]) -> tuple[float, Any]:
     """Seconds one call of ``function`` takes (after a garbage collection) and its result."""
     gc.collect()

@@ -34,7 +34,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATA, REPO_ROOT, Target, finish, load, log
+from _common import DEFAULT_DATA, REPO_ROOT, Target, config_dataset, finish, log
 
 #: unsupported-span kinds that state a false fact (the rest are form: length, language...)
 FACT_KINDS = {"title", "brand", "feature", "number", "history", "id", "url", "email", "phone",
@@ -126,12 +126,7 @@ def run_config(config: str, count: int, options: argparse.Namespace,
     todo = count - sum(1 for r in done.values() if r["config"] == config)
     if todo <= 0:
         return
-    if name == "demo":
-        from whyrec.data.load import load_dataset
-
-        dataset = load_dataset("demo")
-    else:
-        dataset = load(options.data)
+    dataset = config_dataset(name, options.data)
     model = create(options.algo).fit(dataset)
     pipeline = Pipeline(dataset, model, backend="template")
     explainer = Explainer("llamacpp", dataset=dataset, max_repairs=options.repairs,
@@ -164,12 +159,7 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
         by_config.setdefault(record["config"], []).append(record)
     for config, group in by_config.items():
         name, language = config.split(":")
-        if name == "demo":
-            from whyrec.data.load import load_dataset
-
-            dataset = load_dataset("demo")
-        else:
-            dataset = load(options.data)
+        dataset = config_dataset(name, options.data)
         pipeline = Pipeline(dataset, create(options.algo).fit(dataset), backend="template")
         judge = Explainer("template", dataset=dataset)
         for record in group:

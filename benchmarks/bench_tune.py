@@ -30,7 +30,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATA, REPO_ROOT, Target, finish, load, log
+from _common import DEFAULT_DATA, REPO_ROOT, Target, config_dataset, finish, log
 
 RESULT = REPO_ROOT / "benchmarks" / "results" / "tune.json"
 CONFIGS = ("demo:en", "movielens:en")
@@ -106,12 +106,7 @@ def run_config(config: str, options: argparse.Namespace,
     from whyrec.tuning.data import is_held_out
 
     name, language = config.split(":")
-    if name == "demo":
-        from whyrec.data.load import load_dataset
-
-        dataset = load_dataset("demo")
-    else:
-        dataset = load(options.data)
+    dataset = config_dataset(name, options.data)
     pipeline = Pipeline(dataset, create(options.algo).fit(dataset), backend="template")
     explainers = {m: Explainer(b, dataset=dataset, max_repairs=options.repairs, audit=False)
                   for m, b in backends.items()}
