@@ -7,7 +7,7 @@ Capabilities are class attributes, as in Simon Willison's ``llm``.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypedDict
 
@@ -46,6 +46,8 @@ class Backend(ABC):
     uses_model: ClassVar[bool] = True
     #: continues a final assistant message instead of starting a new one (llama.cpp, vLLM)
     supports_prefill: bool = False
+    #: :meth:`stream` yields the reply piece by piece as the model writes it
+    supports_streaming: bool = False
     #: the model loaded or asked for; part of every cache key
     model_name: str = ""
     #: the model runs inside this process: prompts never leave the machine
@@ -59,6 +61,14 @@ class Backend(ABC):
         seed: int = 0, stop: Sequence[str] = (),
     ) -> Completion:
         """One completion. Raises :class:`BackendError` when no usable reply came back."""
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,
+        seed: int = 0, stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        """The reply in pieces as it is written; backends without streaming give it whole."""
+        yield self.complete(messages, max_tokens=max_tokens, temperature=temperature,
+                            seed=seed, stop=stop).text
 
     def close(self) -> None:
         """Release what the backend holds (servers, connections)."""

@@ -11,7 +11,7 @@ import importlib.util
 import os
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +99,7 @@ class LlamaCppBackend(Backend):
 
     name = "llamacpp"
     supports_prefill = True
+    supports_streaming = True
     in_process = True
 
     def __init__(
@@ -118,6 +119,7 @@ class LlamaCppBackend(Backend):
         self.parallel = parallel
         self.timeout = timeout
         self.repeat_penalty = repeat_penalty
+        self._stream_client: Any = None
         self._server = shared_server(self.path, n_ctx=n_ctx, threads=self.threads,
                                      parallel=parallel, adapter=self.adapter)
 
@@ -154,6 +156,26 @@ class LlamaCppBackend(Backend):
             completion_tokens=int(usage.get("completion_tokens", 0)),
             cached_tokens=int((usage.get("prompt_tokens_details") or {}).get("cached_tokens", 0)),
         )
+
+
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,
+        seed: int = 0, stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        """Pieces of the reply through the engine's own HTTP endpoint (loopback only)."""
+        import openai
+
+        from whyrec.backends.openai_compat import stream_chat
+
+        if self._stream_client is None:
+            self._stream_client = openai.OpenAI(base_url=f"{self.address}/v1",
+                                                api_key="not-needed", timeout=self.timeout,
+                                                max_retries=0)
+        extra = {"cache_prompt": True, "repeat_penalty": self.repeat_penalty,
+                 "t_max_predict_ms": int(self.timeout * 1000)}
+        yield from stream_chat(self._stream_client, self.model_name, "llama.cpp", messages,
+                               max_tokens=max_tokens, temperature=temperature, seed=seed,
+                               stop=stop, errors=(openai.APIError,), extra=extra)
 
 
 def _adapter_path(adapter: str | os.PathLike[str] | bool | None, *, bundled: bool) -> Path | None:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from typing import Any
 
 from whyrec.backends.base import Backend, BackendError, Completion, Message
 from whyrec.errors import ConfigError
@@ -31,6 +32,7 @@ class OpenAIBackend(Backend):
     """
 
     name = "openai"
+    supports_streaming = True
 
     def __init__(
         self, base_url: str | None = None, model: str | None = None, *,
@@ -87,8 +89,34 @@ class OpenAIBackend(Backend):
             completion_tokens=usage.completion_tokens if usage else 0,
         )
 
+    def stream(
+        self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,
+        seed: int = 0, stop: Sequence[str] = (),
+    ) -> Iterator[str]:
+        yield from stream_chat(self._client, self.model_name, self.base_url, messages,
+                               max_tokens=max_tokens, temperature=temperature, seed=seed,
+                               stop=stop, errors=self._errors)
+
     def close(self) -> None:
         self._client.close()
+
+
+def stream_chat(
+    client: Any, model: str, where: str, messages: list[Message], *, max_tokens: int,
+    temperature: float, seed: int, stop: Sequence[str], errors: tuple[type[BaseException], ...],
+    extra: dict[str, Any] | None = None,
+) -> Iterator[str]:
+    """A streamed chat completion's text pieces; failures become :class:`BackendError`."""
+    try:
+        chunks = client.chat.completions.create(
+            model=model, messages=messages, max_tokens=max_tokens, temperature=temperature,
+            seed=seed, stop=list(stop) or None, stream=True, extra_body=extra)
+        for chunk in chunks:
+            if chunk.choices and chunk.choices[0].delta.content:
+                yield chunk.choices[0].delta.content
+    except errors as exc:
+        raise BackendError(f"{type(exc).__name__} from {where}: "
+                           f"{_first_line(str(exc))}") from None
 
 
 def _first_line(text: str) -> str:

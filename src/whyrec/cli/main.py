@@ -21,6 +21,7 @@ from whyrec.cli.forget import forget
 from whyrec.cli.info import info
 from whyrec.cli.recommend import recommend
 from whyrec.cli.report import report
+from whyrec.cli.serve import keys, serve
 from whyrec.cli.train import train
 from whyrec.cli.tune import tune
 from whyrec.errors import WhyrecError
@@ -33,7 +34,7 @@ def cli() -> None:
 
 
 for command in (demo, info, train, recommend, explain, feedback, chat, eval_command, batch,
-                report, forget, tune):
+                report, forget, tune, serve, keys):
     cli.add_command(command)
 
 

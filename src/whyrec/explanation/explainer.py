@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 import time
 import zlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from whyrec.backends.base import Backend, BackendError, Message
+from whyrec.backends.base import Backend, BackendError, Completion, Message
 from whyrec.backends.registry import create_backend
 from whyrec.explanation.cache import ExplanationCache, cache_key
 from whyrec.explanation.prompt import (
@@ -113,9 +113,13 @@ class Explainer:
     # --- public -----------------------------------------------------------------------------
     def explain(
         self, rec: Recommendation, *, language: str | None = None, style: Style | None = None,
-        details: ItemDetails | None = None,
+        details: ItemDetails | None = None, on_piece: Callable[[str], None] | None = None,
     ) -> Explanation:
-        """One explanation; never raises for a failing backend (it falls back instead)."""
+        """One explanation; never raises for a failing backend (it falls back instead).
+
+        ``on_piece`` receives the first draft piece by piece as a streaming backend writes it
+        (unverified: :mod:`whyrec.explanation.streaming` shows only the sentences that pass).
+        """
         started = time.perf_counter()
         language = language or self._language_of(rec.user_id)
         style = style or self.style
@@ -131,7 +135,7 @@ class Explainer:
                 hit.latency_ms = (time.perf_counter() - started) * 1000.0
                 hit.assign_id()
                 return hit
-        explanation = self._explain(rec, language, style, details)
+        explanation = self._explain(rec, language, style, details, on_piece)
         explanation.latency_ms = (time.perf_counter() - started) * 1000.0
         explanation.assign_id()
         # a backend outage is temporary: its fallback is not worth remembering
@@ -202,7 +206,8 @@ class Explainer:
                             untrusted=self._untrusted(rec, details))
 
     def _explain(self, rec: Recommendation, language: str, style: Style,
-                 details: ItemDetails) -> Explanation:
+                 details: ItemDetails, on_piece: Callable[[str], None] | None = None
+                 ) -> Explanation:
         wording = self._wording(language, style)
         verifier = self.verifier_for(rec, details)
         untrusted = self._untrusted(rec, details)
@@ -223,10 +228,14 @@ class Explainer:
                 self.audit.record(self.backend, prompt.facts, details, request,
                                   purpose="explain" if attempt == 0 else "repair",
                                   language=language)
+            options: dict[str, Any] = {
+                "max_tokens": max_tokens, "temperature": 0.2 if attempt == 0 else 0.7,
+                "seed": seed + attempt, "stop": STOP}
             try:
-                completion = self.backend.complete(
-                    request, max_tokens=max_tokens, temperature=0.2 if attempt == 0 else 0.7,
-                    seed=seed + attempt, stop=STOP)
+                if attempt == 0 and on_piece is not None and self.backend.supports_streaming:
+                    completion = _streamed(self.backend, request, options, on_piece)
+                else:
+                    completion = self.backend.complete(request, **options)
             except BackendError as exc:
                 reason = f"{BACKEND_ERROR}: {exc}"
                 break
@@ -315,6 +324,17 @@ def clean_draft(text: str) -> str:
             kept.append(sentence)
     joiner = "" if CJK_RE.search(text) else " "
     return joiner.join(kept)
+
+
+def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],
+              on_piece: Callable[[str], None]) -> Completion:
+    started = time.perf_counter()
+    pieces = []
+    for piece in backend.stream(request, **options):
+        pieces.append(piece)
+        on_piece(piece)
+    return Completion(text="".join(pieces), model=backend.model_name,
+                      latency_ms=(time.perf_counter() - started) * 1000.0)
 
 
 def _continued(start: str, reply: str, language: str) -> str:

@@ -117,6 +117,23 @@ privacy_releases = Table(
 )
 
 
+# --- version 3: API keys of the HTTP service ------------------------------------------------
+metadata_v3 = MetaData()
+
+api_keys = Table(
+    "api_keys", metadata_v3,
+    Column("key_id", String(32), primary_key=True),
+    Column("name", String(100), nullable=False),
+    # SHA-256 of the secret: keys are long random tokens, so a fast hash is enough, and the
+    # secret itself is never stored
+    Column("secret_hash", String(64), nullable=False),
+    Column("scope", String(16), nullable=False),  # read | write | admin
+    Column("rate_per_minute", Integer, nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("revoked_at", Float),
+)
+
+
 class Migration(NamedTuple):
     version: int
     name: str
@@ -132,9 +149,14 @@ def _privacy_tables(connection: Connection) -> None:
     metadata_v2.create_all(connection)
 
 
+def _api_keys(connection: Connection) -> None:
+    metadata_v3.create_all(connection)
+
+
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial tables", _initial),
     Migration(2, "privacy budget and released statistics", _privacy_tables),
+    Migration(3, "API keys", _api_keys),
 )
 #: an arbitrary constant naming whyrec's advisory lock on PostgreSQL
 PG_LOCK_KEY = 0x77687972

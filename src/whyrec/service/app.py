@@ -1,0 +1,192 @@
+"""The FastAPI app: the ``/v1`` API, health, metrics and the web page, in one process.
+
+Every error reaches the client as ``{"error": {"status", "code", "message", "details"}}``;
+unexpected ones as a bare 500 with a request id, never a stack trace. The access log names the
+route template (``/v1/users/{user_id}/recommendations``), never the path a person's id is in.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import Awaitable, Callable, MutableMapping
+from contextlib import asynccontextmanager
+from importlib.resources import files
+from typing import Any
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from whyrec import __version__
+from whyrec.errors import (
+    FeedbackError,
+    InputLimitError,
+    PrivacyError,
+    UnknownItemError,
+    UnknownUserError,
+    ValidationError,
+    WhyrecError,
+)
+from whyrec.service.routes import router
+from whyrec.service.schemas import ErrorOut, HealthOut
+from whyrec.service.security import ApiError, require, state_of
+from whyrec.service.state import ServiceState
+
+log = logging.getLogger("whyrec.service")
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut} for status in (400, 401, 403, 404, 413, 422, 429)}
+
+
+def create_app(state: ServiceState) -> FastAPI:
+    """The app around a built :class:`ServiceState` (see :func:`whyrec.service.serve`)."""
+
+    @asynccontextmanager
+    async def lifespan(_: FastAPI) -> Any:
+        yield
+        state.close()
+
+    app = FastAPI(title="whyrec", version=__version__, lifespan=lifespan, responses=ERRORS,
+                  description="Recommendations, and why: every explanation is checked against "
+                              "the recommender's own evidence before it is sent.")
+    app.state.whyrec = state
+    app.include_router(router)
+    _add_operations(app)
+    _add_error_handlers(app)
+    if state.settings.cors_origins:  # off unless origins are named
+        app.add_middleware(CORSMiddleware, allow_origins=state.settings.cors_origins,
+                           allow_methods=["GET", "POST", "DELETE"],
+                           allow_headers=["Authorization", "X-API-Key", "Content-Type"])
+    app.add_middleware(RequestGuard, state=state)
+    return app
+
+
+def _add_operations(app: FastAPI) -> None:
+    web = files("whyrec.service") / "web"
+
+    @app.get("/healthz", response_model=HealthOut, summary="Liveness and the model's state")
+    def healthz(request: Request) -> dict[str, Any]:
+        state = state_of(request)
+        llm = state.llm_status()
+        return {"status": "ok" if llm != "down" else "degraded", "llm": llm,
+                "backend": state.backend.name, "version": __version__}
+
+    @app.get("/metrics", summary="Prometheus metrics (admin keys)",
+             dependencies=[Depends(require("admin"))],
+             responses={200: {"content": {"text/plain": {}}}})
+    def metrics(request: Request) -> Response:
+        return Response(state_of(request).metrics.render(),
+                        media_type="text/plain; version=0.0.4")
+
+    @app.get("/", include_in_schema=False)
+    def page() -> FileResponse:
+        return FileResponse(str(web / "index.html"), media_type="text/html")
+
+    app.mount("/static", StaticFiles(directory=str(web)), name="static")
+
+
+def _error(status: int, code: str, message: str, details: list[dict[str, Any]] | None = None,
+           headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": {"status": status, "code": code, "message": message,
+                                   "details": details or []}}, status_code=status,
+                        headers=headers)
+
+
+def _add_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ApiError)
+    async def api_error(_: Request, exc: ApiError) -> JSONResponse:
+        return _error(exc.status, exc.code, exc.message, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        details = [{"where": ".".join(str(p) for p in e.get("loc", ())), "problem": e["msg"]}
+                   for e in exc.errors()[:20]]
+        first = details[0] if details else {"where": "request", "problem": "invalid"}
+        return _error(422, "invalid_request", f"{first['where']}: {first['problem']}", details)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
+        return _error(exc.status_code, code, str(exc.detail),
+                      headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(WhyrecError)
+    async def whyrec_error(_: Request, exc: WhyrecError) -> JSONResponse:
+        status, code = _status_of(exc)
+        return _error(status, code, str(exc).splitlines()[0][:500])
+
+    @app.exception_handler(Exception)
+    async def unexpected(request: Request, exc: Exception) -> JSONResponse:
+        request_id = uuid.uuid4().hex[:12]
+        # the type and where, not the message: messages can quote a person's data
+        route = getattr(request.scope.get("route"), "path", "?")
+        log.error("request %s on %s failed: %s", request_id, route, type(exc).__name__)
+        return _error(500, "internal_error", f"internal error (request {request_id})")
+
+
+def _status_of(exc: WhyrecError) -> tuple[int, str]:
+    if isinstance(exc, UnknownUserError | UnknownItemError):
+        return 404, "not_found"
+    if isinstance(exc, InputLimitError):
+        return 413, "too_large"
+    if isinstance(exc, FeedbackError | ValidationError):
+        return 422, "invalid_request"
+    if isinstance(exc, PrivacyError):
+        return 403, "forbidden"
+    return 400, "bad_request"
+
+
+class RequestGuard:
+    """Pure ASGI middleware: body size limit, metrics, and an access log without personal data."""
+
+    def __init__(self, app: ASGIApp, state: ServiceState) -> None:
+        self.app = app
+        self.state = state
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        limit = self.state.settings.max_body_bytes
+        status = {"code": 500}
+
+        async def send_status(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                status["code"] = message["status"]
+            await send(message)
+
+        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
+        try:
+            too_big = int(declared) > limit
+        except ValueError:
+            too_big = True
+        if too_big:
+            response = _error(413, "too_large", f"the request body is over {limit:,} bytes")
+            await response(scope, receive, send_status)
+        else:
+            seen = {"bytes": 0}
+
+            async def limited_receive() -> Message:
+                message = await receive()
+                seen["bytes"] += len(message.get("body", b""))
+                if seen["bytes"] > limit:  # chunked bodies declare no length
+                    raise ApiError(413, "too_large", f"the request body is over {limit:,} bytes")
+                return message
+
+            await self.app(scope, limited_receive, send_status)
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        elapsed = time.perf_counter() - started
+        self.state.metrics.observe_request(route, scope["method"], status["code"], elapsed)
+        key_id = getattr(scope.get("state", {}), "get", lambda *_: "-")("key_id", "-")
+        log.info("%s %s %d %.1fms key=%s", scope["method"], route, status["code"],
+                 elapsed * 1000.0, key_id)

@@ -1,0 +1,225 @@
+"""The ``/v1`` API: recommendations, explanations, follow-up questions, feedback, preferences."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import StreamingResponse
+
+from whyrec.chat.answers import Conversation
+from whyrec.explanation.requests import parse_request
+from whyrec.explanation.streaming import stream_explanation
+from whyrec.explanation.style import Style
+from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
+from whyrec.feedback.preferences import reset_preferences
+from whyrec.service.schemas import (
+    CallerExplanationIn,
+    ChatIn,
+    ChatOut,
+    ExplanationOut,
+    FeedbackIn,
+    FeedbackOut,
+    ItemOut,
+    ItemsOut,
+    Language,
+    Length,
+    PreferencesOut,
+    RecommendationsOut,
+    UserOut,
+    UsersOut,
+)
+from whyrec.service.security import ApiError, Caller, require, state_of
+from whyrec.service.state import ServiceState
+from whyrec.types import Explanation, Recommendation
+
+router = APIRouter(prefix="/v1")
+Reader = Annotated[Caller, Depends(require("read"))]
+Writer = Annotated[Caller, Depends(require("write"))]
+UserId = Annotated[str, Path(min_length=1, max_length=200)]
+ItemId = Annotated[str, Path(min_length=1, max_length=200)]
+BACKEND_ERROR = "backend error"
+
+
+@router.get("/users", response_model=UsersOut, summary="People the recommender knows")
+def users(request: Request, _: Reader, limit: Annotated[int, Query(ge=1, le=500)] = 50,
+          offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
+    state = state_of(request)
+    ids = [str(u) for u in state.dataset.user_ids[offset:offset + limit]]
+    languages = _languages(state)
+    return {"users": [UserOut(id=u, language=languages.get(u, "en")) for u in ids],
+            "total": len(state.dataset.user_ids)}
+
+
+@router.get("/items", response_model=ItemsOut, summary="Catalog items whose title matches")
+def items(request: Request, _: Reader,
+          query: Annotated[str, Query(max_length=200)] = "",
+          limit: Annotated[int, Query(ge=1, le=100)] = 20) -> dict[str, Any]:
+    catalog = state_of(request).dataset.items
+    needle = query.casefold().strip()
+    titles = catalog["title"].astype(str)
+    matches = catalog[titles.str.casefold().str.contains(needle, regex=False)] if needle \
+        else catalog
+    return {"items": [ItemOut(id=str(i), title=str(t))
+                      for i, t in zip(matches["item_id"][:limit], matches["title"][:limit],
+                                      strict=True)]}
+
+
+@router.get("/users/{user_id}/recommendations", response_model=RecommendationsOut,
+            summary="Top-n recommendations with their evidence, optionally explained")
+def recommendations(
+    request: Request, _: Reader, user_id: UserId,
+    n: Annotated[int, Query(ge=1, le=100)] = 10,
+    explain: Annotated[bool, Query(description="add explanations (they cost time)")] = False,
+    language: Language | None = None, length: Length | None = None,
+) -> dict[str, Any]:
+    state = state_of(request)
+    if n > state.settings.max_n:
+        raise ApiError(422, "invalid_request", f"n is {n}; this service allows at most "
+                                               f"{state.settings.max_n}")
+    recs = state.pipeline.recommend(user_id, n)
+    explanations = _explain(state, recs, language, length) if explain else []
+    by_item = {e.item_id: e for e in explanations}
+    return {"user_id": user_id,
+            "recommendations": [{**r.to_dict(), "explanation": _public(by_item.get(r.item_id))}
+                                for r in recs],
+            "degraded": _degraded(explanations),
+            "preferences": state.pipeline.preferences(user_id).notes()}
+
+
+@router.get("/users/{user_id}/items/{item_id}/explanation", response_model=ExplanationOut,
+            summary="Why this item for this person (stream=true: text/event-stream)",
+            responses={200: {"content": {"text/event-stream": {}}}})
+def explanation(
+    request: Request, _: Reader, user_id: UserId, item_id: ItemId,
+    language: Language | None = None, length: Length | None = None,
+    stream: Annotated[bool, Query(description="server-sent events: verified sentences as "
+                                              "they are written, then the explanation")] = False,
+) -> Any:
+    state = state_of(request)
+    rec = _recommendation(state, user_id, item_id)
+    if stream:
+        return StreamingResponse(_events(state, rec, language, length),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-store"})
+    found = _explain(state, [rec], language, length)[0]
+    return {"explanation": _public(found), "recommendation": rec.to_dict(),
+            "degraded": _degraded([found])}
+
+
+@router.post("/explanations", response_model=ExplanationOut,
+             summary="Explain a recommendation made elsewhere, from the evidence sent")
+def caller_explanation(request: Request, _: Reader, body: CallerExplanationIn) -> dict[str, Any]:
+    state = state_of(request)
+    try:
+        parsed = parse_request(body.model_dump(exclude={"length"}))
+    except (ValueError, TypeError) as exc:
+        raise ApiError(422, "invalid_request", str(exc)) from None
+    style = Style(length=body.length)
+    found = state.pipeline.explainer.explain(parsed.recommendation, details=parsed.details,
+                                             language=parsed.language, style=style)
+    state.metrics.observe_explanations([found])
+    return {"explanation": _public(found), "recommendation": parsed.recommendation.to_dict(),
+            "degraded": _degraded([found])}
+
+
+@router.post("/chat", response_model=ChatOut,
+             summary='Follow-up questions: "why?", "why not X?", "what else like this?"')
+def chat(request: Request, _: Writer, body: ChatIn) -> dict[str, Any]:
+    state = state_of(request)
+    conversation = Conversation(state.pipeline, body.user_id, body.item_id,
+                                language=body.language, conversation_id=body.conversation_id)
+    answer = conversation.ask(body.question)
+    state.metrics.observe_explanations(answer.explanations)
+    payload = answer.to_dict()
+    payload["explanations"] = [_public(e) for e in answer.explanations]
+    return {"conversation_id": conversation.id, "answer": payload,
+            "degraded": _degraded(answer.explanations)}
+
+
+@router.post("/feedback", response_model=FeedbackOut, status_code=201,
+             summary="A person's reaction to an explanation; later explanations adapt")
+def feedback(request: Request, _: Writer, body: FeedbackIn) -> dict[str, Any]:
+    state = state_of(request)
+    fields = body.model_dump(exclude_none=True)
+    stored = record_feedback(state.store, FeedbackEvent(**fields))[0]
+    return {"event": stored.to_dict(),
+            "preferences": state.pipeline.preferences(stored.user_id).notes()}
+
+
+@router.get("/users/{user_id}/preferences", response_model=PreferencesOut,
+            summary="What this person's feedback changed about their explanations")
+def preferences(request: Request, _: Reader, user_id: UserId) -> dict[str, Any]:
+    found = state_of(request).pipeline.preferences(user_id)
+    return {"user_id": user_id, "preferences": found.notes(), "language": found.language,
+            "n_events": found.n_events}
+
+
+@router.delete("/users/{user_id}/preferences", response_model=PreferencesOut,
+               summary="Forget this person's explanation preferences (feedback is kept)")
+def reset(request: Request, _: Writer, user_id: UserId) -> dict[str, Any]:
+    state = state_of(request)
+    reset_preferences(state.store, user_id)
+    found = state.pipeline.preferences(user_id)
+    return {"user_id": user_id, "preferences": found.notes(), "language": found.language,
+            "n_events": found.n_events}
+
+
+# --- helpers --------------------------------------------------------------------------------
+def _recommendation(state: ServiceState, user_id: str, item_id: str) -> Recommendation:
+    rec = state.model.recommend_item(user_id, item_id)
+    if rec.rank:
+        state.pipeline.enrich([rec])
+    return rec
+
+
+def _explain(state: ServiceState, recs: list[Recommendation], language: str | None,
+             length: str | None) -> list[Explanation]:
+    found = state.pipeline.explain(recs, language=language, length=length)
+    state.metrics.observe_explanations(found)
+    return found
+
+
+def _events(state: ServiceState, rec: Recommendation, language: str | None,
+            length: str | None) -> Iterator[str]:
+    pipeline = state.pipeline
+    prefs = pipeline.preferences(rec.user_id)
+    base = pipeline.explainer.style
+    style = prefs.style(base if length is None else replace(base, length=length))
+    for event in stream_explanation(pipeline.explainer, rec,
+                                    language=language or prefs.language, style=style):
+        if event["event"] == "explanation":
+            found = Explanation.from_dict(event["explanation"])
+            found.preferences = prefs.notes()
+            record_explanation(state.store, found)
+            state.metrics.observe_explanations([found])
+            event = {**event, "explanation": _public(found), "degraded": _degraded([found])}
+        yield f"event: {event.pop('event')}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
+
+
+def _public(explanation: Explanation | None) -> dict[str, Any] | None:
+    """An explanation as callers see it: raw model drafts (unverified) stay inside."""
+    if explanation is None:
+        return None
+    data = explanation.to_dict()
+    data.pop("drafts", None)
+    return data
+
+
+def _degraded(explanations: list[Explanation]) -> bool:
+    return any((e.fallback_reason or "").startswith(BACKEND_ERROR) for e in explanations)
+
+
+def _languages(state: ServiceState) -> dict[str, str]:
+    key = "service:languages"
+    if key not in state.dataset.derived:
+        users = state.dataset.users
+        state.dataset.derived[key] = (
+            {str(u): str(lang) for u, lang in zip(users["user_id"], users["language"],
+                                                  strict=True) if isinstance(lang, str) and lang}
+            if "language" in users.columns else {})
+    languages: dict[str, str] = state.dataset.derived[key]
+    return languages

@@ -1,0 +1,133 @@
+"""Service settings: command-line options > ``WHYREC_*`` variables > ``whyrec.toml`` > defaults.
+
+``whyrec.toml`` (in the working folder, or ``--config PATH``) holds a ``[serve]`` table with the
+same names as the fields below, e.g.::
+
+    [serve]
+    data = "shop/"
+    backend = "openai"
+    base_url = "http://gpu-node:8000/v1"
+    llm_timeout = 5
+
+Environment variables are the upper-case names with a ``WHYREC_`` prefix (``WHYREC_PORT=9000``).
+An unknown name in the file is refused, so a typo is not silently ignored.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from pydantic import Field, ValidationError, field_validator
+from pydantic.fields import FieldInfo
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
+
+from whyrec.errors import ConfigError
+
+CONFIG_FILE = "whyrec.toml"
+SECTION = "serve"
+
+
+class ServiceSettings(BaseSettings):
+    """Everything ``whyrec serve`` can be told."""
+
+    model_config = SettingsConfigDict(env_prefix="WHYREC_", extra="ignore")
+
+    data: str = "demo"
+    algo: str = "hybrid"
+    #: a recommender saved by ``whyrec train`` (otherwise one is trained at start-up)
+    recommender: str | None = None
+    backend: str = "llamacpp"
+    #: the language model: a GGUF file for llamacpp, a served model name for openai
+    model: str | None = None
+    base_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = Field(8000, ge=0, le=65535)
+    #: the store for feedback, keys and the explanation cache (default: $WHYREC_HOME's SQLite)
+    db_url: str | None = None
+    #: ``false`` serves without API keys: allowed only on a loopback address
+    auth: bool = True
+    #: seconds one model call may take before the explanation falls back to the template
+    llm_timeout: float = Field(10.0, gt=0)
+    #: after a failed model call, seconds during which explanations go straight to the template
+    llm_cooldown: float = Field(15.0, ge=0)
+    #: requests a minute for callers without a key (``auth = false``)
+    rate_limit: int = Field(600, gt=0)
+    max_body_bytes: int = Field(64 * 1024, gt=0)
+    #: origins allowed to call the API from a browser; none (CORS off) by default
+    cors_origins: list[str] = Field(default_factory=list)
+    k_anonymity: int = Field(10, ge=1)
+    #: recommendations a request may ask for
+    max_n: int = Field(50, ge=1)
+
+    @field_validator("backend")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        from whyrec.backends.registry import available_backends
+
+        if value not in available_backends():
+            raise ValueError(f"unknown backend {value!r}; available: "
+                             f"{', '.join(available_backends())}")
+        return value
+
+    @classmethod
+    def settings_customise_sources(
+        cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return init_settings, env_settings, _TomlSection(settings_cls)
+
+    def loopback(self) -> bool:
+        """Whether ``host`` accepts connections from this machine only."""
+        if self.host == "localhost":
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+
+class _TomlSection(PydanticBaseSettingsSource):
+    """The ``[serve]`` table of the config file named by ``_config_path``."""
+
+    path: Path | None = None
+
+    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
+        return None, field_name, False  # __call__ reads the whole table at once
+
+    def __call__(self) -> dict[str, Any]:
+        path = _TomlSection.path
+        if path is None or not path.is_file():
+            return {}
+        try:
+            with path.open("rb") as handle:
+                table = tomllib.load(handle).get(SECTION, {})
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        if not isinstance(table, dict):
+            raise ConfigError(f"{path}: [{SECTION}] must be a table")
+        unknown = sorted(set(table) - set(ServiceSettings.model_fields))
+        if unknown:
+            raise ConfigError(f"{path}: unknown setting(s) in [{SECTION}]: {', '.join(unknown)}; "
+                              f"known: {', '.join(ServiceSettings.model_fields)}")
+        return table
+
+
+def load_settings(config: str | Path | None = None, **overrides: Any) -> ServiceSettings:
+    """Settings from ``config`` (default ``./whyrec.toml`` when present), the environment and
+    ``overrides`` (``None`` values are ignored); one-line :class:`ConfigError` when invalid."""
+    path = Path(config) if config is not None else Path(CONFIG_FILE)
+    if config is not None and not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    _TomlSection.path = path
+    try:
+        return ServiceSettings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"]) or "settings"
+        raise ConfigError(f"invalid setting {where}: {first['msg']}") from None
+    finally:
+        _TomlSection.path = None

@@ -1,0 +1,97 @@
+"""What one service process holds: the data, the trained recommender, the model and the store.
+
+Everything is built once, when the app is created; requests only read it (the store is the
+only thing written, and it serialises its own writes).
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from whyrec.backends.base import Backend
+from whyrec.backends.registry import create_backend
+from whyrec.data.dataset import Dataset
+from whyrec.explanation.cache import ExplanationCache
+from whyrec.explanation.explainer import Explainer
+from whyrec.models.base import Recommender
+from whyrec.pipeline import Pipeline
+from whyrec.service.guard import GuardedBackend
+from whyrec.service.keys import KeyChecker
+from whyrec.service.metrics import ServiceMetrics
+from whyrec.service.ratelimit import RateLimiter
+from whyrec.service.settings import ServiceSettings
+from whyrec.store.engine import Store, open_store
+
+log = logging.getLogger("whyrec.service")
+
+
+@dataclass
+class ServiceState:
+    settings: ServiceSettings
+    dataset: Dataset
+    model: Recommender
+    store: Store
+    backend: Backend
+    pipeline: Pipeline
+    keys: KeyChecker
+    limiter: RateLimiter
+    metrics: ServiceMetrics
+
+    @property
+    def guard(self) -> GuardedBackend | None:
+        return self.backend if isinstance(self.backend, GuardedBackend) else None
+
+    def llm_status(self) -> str:
+        """``none`` (template backend), ``ok``, or ``down`` while the breaker is open."""
+        if not self.backend.uses_model:
+            return "none"
+        guard = self.guard
+        return "ok" if guard is None or guard.healthy else "down"
+
+    def close(self) -> None:
+        self.backend.close()
+        self.store.close()
+
+
+def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
+                model: Recommender | None = None, backend: Backend | None = None,
+                store: Store | None = None) -> ServiceState:
+    """Load (or take) every part once. Given parts are used as they are (tests, embedding)."""
+    from whyrec.cli.common import get_model, load_data
+
+    dataset = dataset if dataset is not None else load_data(settings.data)
+    if model is None:
+        log.info("training %s recommender on %s", settings.algo, settings.data)
+        model = get_model(dataset, settings.algo,
+                          None if settings.recommender is None else _path(settings.recommender),
+                          (), progress=False)
+    inner = backend if backend is not None else create_backend(
+        settings.backend, **_backend_options(settings))
+    # the model gets a deadline and a breaker: a slow or dead model never stalls a request
+    guarded: Backend = (GuardedBackend(inner, timeout=settings.llm_timeout,
+                                       cooldown=settings.llm_cooldown)
+                        if inner.uses_model else inner)
+    store = store if store is not None else open_store(settings.db_url)
+    explainer = Explainer(guarded, dataset=dataset, cache=ExplanationCache(store))
+    pipeline = Pipeline(dataset, model, backend=guarded, store=store,
+                        k_anonymity=settings.k_anonymity).use_explainer(explainer)
+    return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
+                        backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
+                        limiter=RateLimiter(), metrics=ServiceMetrics())
+
+
+def _backend_options(settings: ServiceSettings) -> dict[str, Any]:
+    if settings.backend == "openai":
+        return {"base_url": settings.base_url, "model": settings.model,
+                "timeout": settings.llm_timeout, "retries": 0}
+    if settings.backend == "llamacpp":
+        return {"model": settings.model, "timeout": settings.llm_timeout}
+    return {}
+
+
+def _path(value: str) -> Any:
+    from whyrec.privacy.limits import contained
+
+    return contained(value, what="recommender")
