@@ -165,28 +165,58 @@ class RequestGuard:
                 status["code"] = message["status"]
             await send(message)
 
-        declared = dict(scope.get("headers") or []).get(b"content-length", b"0")
-        try:
-            too_big = int(declared) > limit
-        except ValueError:
-            too_big = True
+        too_big = _over_limit(scope, limit)
+        if not too_big and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+            # read the body here (it is small by then), so a chunked one over the limit is
+            # refused before any handler parses it
+            body, too_big = await _read_body(receive, limit)
+            receive = _replay(body)
         if too_big:
             response = _error(413, "too_large", f"the request body is over {limit:,} bytes")
             await response(scope, receive, send_status)
         else:
-            seen = {"bytes": 0}
-
-            async def limited_receive() -> Message:
-                message = await receive()
-                seen["bytes"] += len(message.get("body", b""))
-                if seen["bytes"] > limit:  # chunked bodies declare no length
-                    raise ApiError(413, "too_large", f"the request body is over {limit:,} bytes")
-                return message
-
-            await self.app(scope, limited_receive, send_status)
+            await self.app(scope, receive, send_status)
         route = getattr(scope.get("route"), "path", None) or "unmatched"
         elapsed = time.perf_counter() - started
         self.state.metrics.observe_request(route, scope["method"], status["code"], elapsed)
         key_id = getattr(scope.get("state", {}), "get", lambda *_: "-")("key_id", "-")
         log.info("%s %s %d %.1fms key=%s", scope["method"], route, status["code"],
                  elapsed * 1000.0, key_id)
+
+
+def _over_limit(scope: Scope, limit: int) -> bool:
+    declared = dict(scope.get("headers") or []).get(b"content-length")
+    if declared is None:
+        return False
+    try:
+        return int(declared) > limit
+    except ValueError:
+        return True
+
+
+async def _read_body(receive: Receive, limit: int) -> tuple[bytes, bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        message = await receive()
+        if message["type"] != "http.request":
+            return b"".join(chunks), False
+        chunk = message.get("body", b"")
+        size += len(chunk)
+        if size > limit:
+            return b"", True
+        chunks.append(chunk)
+        if not message.get("more_body", False):
+            return b"".join(chunks), False
+
+
+def _replay(body: bytes) -> Receive:
+    sent = {"done": False}
+
+    async def receive() -> Message:
+        if sent["done"]:
+            return {"type": "http.disconnect"}
+        sent["done"] = True
+        return {"type": "http.request", "body": body, "more_body": False}
+
+    return receive
