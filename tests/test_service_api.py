@@ -20,18 +20,18 @@ from typing import Any
 import pytest
 
 pytest.importorskip("fastapi")
-from fastapi.testclient import TestClient  # noqa: E402
-from sqlalchemy import select  # noqa: E402
+from fastapi.testclient import TestClient
+from sqlalchemy import select
 
-from whyrec.backends.base import Backend  # noqa: E402
-from whyrec.data.dataset import Dataset  # noqa: E402
-from whyrec.models.base import Recommender  # noqa: E402
-from whyrec.models.registry import create  # noqa: E402
-from whyrec.service import build_app  # noqa: E402
-from whyrec.service.keys import create_key, list_keys, revoke_key  # noqa: E402
-from whyrec.service.settings import load_settings  # noqa: E402
-from whyrec.store import open_store  # noqa: E402
-from whyrec.store.schema import api_keys  # noqa: E402
+from whyrec.backends.base import Backend
+from whyrec.data.dataset import Dataset
+from whyrec.models.base import Recommender
+from whyrec.models.registry import create
+from whyrec.service import build_app
+from whyrec.service.keys import create_key, list_keys, revoke_key
+from whyrec.service.settings import load_settings
+from whyrec.store import open_store
+from whyrec.store.schema import api_keys
 
 PLANTED_EMAIL = "jane.planted@example.org"
 
@@ -320,7 +320,7 @@ def test_settings_precedence_and_typos(tmp_path: Path, monkeypatch: pytest.Monke
     config.write_text("[serve]\nprot = 1\n")
     from whyrec.errors import ConfigError
 
-    with pytest.raises(ConfigError, match="unknown setting.*prot"):
+    with pytest.raises(ConfigError, match=r"unknown setting.*prot"):
         load_settings(config)
     with pytest.raises(ConfigError, match="invalid setting port"):
         load_settings(None, port=70000)

@@ -91,3 +91,10 @@ def test_part_numbers_in_catalog_titles_are_not_phones() -> None:
     assert scrub_catalog_text(title) == title
     assert scrub_catalog_text("Desk lamp, call 415-555-0132") == "Desk lamp, call (phone)"
     assert scrub_catalog_text("台灯 13812345678") == "台灯 (phone)"
+
+
+def test_a_failed_match_does_not_hide_the_number_behind_it() -> None:
+    # the card pattern first reads "13912345678 4111" as one card (Luhn fails), which used to
+    # hide the real card number right after the phone number
+    scrubbed = scrub_text("call 13912345678 4111 1111 1111 1111 now")
+    assert scrubbed == "call (phone) (card number) now"

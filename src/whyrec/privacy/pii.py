@@ -94,6 +94,10 @@ class Finding:
     text: str
 
 
+#: extra scans with earlier findings blanked out (each can reveal what a failed match hid)
+MAX_RESCANS = 2
+
+
 class PiiScrubber:
     """Finds personal data in text and replaces it with placeholders.
 
@@ -119,7 +123,6 @@ class PiiScrubber:
         """
         if not text or not text.strip():
             return []
-        recognizers = self._load()
         wanted = ["email"] if "@" in text else []
         if "." in text or "://" in text:
             wanted += ["url", "domain"] if names else ["url"]
@@ -130,6 +133,25 @@ class PiiScrubber:
             wanted.append("address")
         if names and _NAME_CUE_RE.search(text):
             wanted.append("person")
+        found = _without_overlaps(self._scan(text, text, wanted, names))
+        # a pattern match that fails its check (a phone and a card side by side read as one
+        # bad card) hides the real one behind it: scan again with what was found blanked out
+        for _ in range(MAX_RESCANS):
+            if not found:
+                break
+            masked = list(text)
+            for finding in found:
+                masked[finding.start:finding.end] = " " * (finding.end - finding.start)
+            more = [f for f in self._scan("".join(masked), text, wanted, names)
+                    if not any(f.start < g.end and g.start < f.end for g in found)]
+            if not more:
+                break
+            found = _without_overlaps(found + more)
+        return found
+
+    def _scan(self, text: str, original: str, wanted: list[str], names: bool
+              ) -> list[Finding]:
+        recognizers = self._load()
         found: list[Finding] = []
         for name in wanted:
             recognizer = recognizers[name]
@@ -141,11 +163,11 @@ class PiiScrubber:
                 if result.score < MIN_SCORE or result.end <= result.start:
                     continue
                 if (not names and result.entity_type == "PHONE_NUMBER"
-                        and not _phone_in_catalog(text, result.start, result.end)):
+                        and not _phone_in_catalog(original, result.start, result.end)):
                     continue  # a part number ("Fender 099-2250-000"), not a phone
                 found.append(Finding(result.start, result.end, result.entity_type,
-                                     float(result.score), text[result.start:result.end]))
-        return _without_overlaps(found)
+                                     float(result.score), original[result.start:result.end]))
+        return found
 
     def scrub(self, text: str, *, names: bool = True) -> str:
         """``text`` with every finding replaced by its placeholder."""

@@ -17,6 +17,7 @@ from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline
+from whyrec.privacy.pii import scrub_text
 from whyrec.service.guard import GuardedBackend
 from whyrec.service.keys import KeyChecker
 from whyrec.service.metrics import ServiceMetrics
@@ -77,6 +78,9 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
     explainer = Explainer(guarded, dataset=dataset, cache=ExplanationCache(store))
     pipeline = Pipeline(dataset, model, backend=guarded, store=store,
                         k_anonymity=settings.k_anonymity).use_explainer(explainer)
+    # the PII scrubber imports Presidio and spaCy on first use (seconds): load it now, not
+    # inside the first explanation request, which would stall every request behind it
+    scrub_text("warm-up")
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
                         limiter=RateLimiter(), metrics=ServiceMetrics())
