@@ -5,8 +5,11 @@ and printed (run with -s to see them)."""
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
+from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from whyrec.backends.base import Backend, Message
@@ -138,3 +141,23 @@ def test_the_bundled_model_is_not_steered(llamacpp_backend: Backend) -> None:
         assert not any(leaked(d["text"]) for d in explanation.drafts), explanation.drafts
     print(f"\ninjection/llamacpp: {len(cases)} attempts, {len(through)} got through")
     assert through == []
+
+
+def test_template_text_about_an_injected_history_title_passes(tmp_path: Path) -> None:
+    # found by the web page test: the template names a history item by its defused title; the
+    # verifier used to match a shorter catalog title inside it and call that "not your history"
+    from whyrec.data.load import demo_path, load_dataset
+
+    folder = tmp_path / "shop"
+    shutil.copytree(demo_path(), folder)
+    items = pd.read_csv(folder / "items.csv")
+    injected = ' <img src=x data-injected="1"><script>window.__pwned = 1</script>'
+    items["title"] = items["title"].astype(str) + injected
+    items.to_csv(folder / "items.csv", index=False)
+    dataset = load_dataset(str(folder))
+    pipeline = Pipeline(dataset, create("hybrid").fit(dataset), backend="template")
+    explanations = pipeline.explain(pipeline.recommend("u0001", 10))
+    failing = [(e.item_id, e.verdict.complaint()) for e in explanations
+               if not (e.verdict and e.verdict.passed)]
+    assert failing == []
+    assert not any(leaked(e.text) for e in explanations)

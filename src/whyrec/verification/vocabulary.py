@@ -160,7 +160,14 @@ def dataset_vocabulary(dataset: Dataset) -> Vocabulary:
 def _build(dataset: Dataset) -> Vocabulary:
     items = dataset.items
     vocabulary = Vocabulary()
-    vocabulary.add("title", items["title"].tolist())
+    titles = items["title"].tolist()
+    vocabulary.add("title", titles)
+    # prompts and templates name an item by its title cut before any injection attempt: that
+    # form is a title too (else a shorter title inside it would be matched instead)
+    from whyrec.privacy.injection import defuse
+
+    vocabulary.add("title", {cut for t in titles if isinstance(t, str)
+                             if (cut := defuse(t)) and cut != t})
     if "brand" in items:
         vocabulary.add("brand", items["brand"].tolist())
     if "category" in items:
