@@ -44,8 +44,13 @@ def test_explain_refuses_both_adapter_flags(tmp_path: Path,
 @pytest.mark.skipif(not all(importlib.util.find_spec(m) for m in ("torch", "transformers",
                                                                      "peft", "gguf")),
                     reason="the `tune` extra is not installed")
-def test_tune_says_which_sources_are_not_there_yet(tmp_path: Path,
-                                                   capsys: pytest.CaptureFixture[str]) -> None:
+def test_tune_says_what_a_source_needs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                       capsys: pytest.CaptureFixture[str]) -> None:
+    for variable in ("WHYREC_BASE_URL", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(variable, raising=False)
     code = main(["tune", "--data", "demo", "--out", str(tmp_path), "--source", "distill"])
     assert code == 1
-    assert "not implemented yet" in capsys.readouterr().err
+    assert "pass --base-url URL" in capsys.readouterr().err
+    code = main(["tune", "--data", "demo", "--out", str(tmp_path), "--source", "references"])
+    assert code == 1
+    assert "needs review text" in capsys.readouterr().err

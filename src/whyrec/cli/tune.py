@@ -3,6 +3,11 @@
 Builds training pairs (the exact prompt whyrec sends -> a verified explanation), trains a LoRA
 adapter on them, and writes it as a llama.cpp adapter GGUF that the ``llamacpp`` backend loads
 with ``--adapter``. Needs the ``tune`` extra (torch, transformers, peft, gguf).
+
+Targets come from ``--source``: ``paraphrase`` (the facts worded many ways), ``references``
+(sentences of people's own reviews that mention the evidence; the data needs a ``review``
+column) or ``distill`` (a larger model behind ``--base-url``/``--model``, as for
+``whyrec explain --backend openai``). Every target passes the verifier before it is used.
 """
 
 from __future__ import annotations
@@ -26,11 +31,20 @@ ADAPTER_FILE = "adapter.gguf"
               help="Directory for pairs, checkpoint and adapter.gguf (a rerun resumes).")
 @click.option("--source", type=click.Choice(["paraphrase", "references", "distill"]),
               default="paraphrase", show_default=True,
-              help="Where targets come from (references and distill: not implemented yet).")
+              help="Where targets come from: paraphrase (the facts worded many ways), "
+                   "references (sentences of people's own reviews that mention the evidence; "
+                   "needs a 'review' column), distill (a larger model: --base-url, --model). "
+                   "Every target must pass the verifier.")
+@click.option("--base-url", default=None, help="distill: the teacher's OpenAI-compatible API "
+              "root (http://host:8000/v1; default $WHYREC_BASE_URL). The key comes from "
+              "WHYREC_API_KEY.")
+@click.option("--model", "llm_model", default=None, metavar="MODEL",
+              help="distill: the teacher's model name on that server (default $WHYREC_MODEL).")
 @click.option("--pairs", "n_pairs", type=int, default=160, show_default=True,
               help="Training pairs per dataset.")
 @click.option("--languages", default="en:0.75,zh:0.25", show_default=True,
-              help="Languages of the pairs, with weights.")
+              help="Languages of the pairs, with weights (references: each review "
+                   "sentence's own language, if listed).")
 @click.option("--epochs", type=int, default=1, show_default=True)
 @click.option("--rank", type=int, default=8, show_default=True, help="LoRA rank.")
 @click.option("--layers", type=int, default=10, show_default=True,
@@ -42,9 +56,10 @@ ADAPTER_FILE = "adapter.gguf"
                                                            "later by running again).")
 @progress_option
 @json_option
-def tune(data: tuple[str, ...], out: Path, source: str, n_pairs: int, languages: str,
-         epochs: int, rank: int, layers: int, learning_rate: float, seed: int, threads: int,
-         max_steps: int | None, progress: bool | None, as_json: bool) -> None:
+def tune(data: tuple[str, ...], out: Path, source: str, base_url: str | None,
+         llm_model: str | None, n_pairs: int, languages: str, epochs: int, rank: int,
+         layers: int, learning_rate: float, seed: int, threads: int, max_steps: int | None,
+         progress: bool | None, as_json: bool) -> None:
     """Fine-tune the bundled model with LoRA and export a llama.cpp adapter."""
     from whyrec.backends.llamacpp import bundled_model_path
     from whyrec.tuning.data import build_pairs, load_pairs, save_pairs
@@ -59,8 +74,10 @@ def tune(data: tuple[str, ...], out: Path, source: str, n_pairs: int, languages:
         train,
     )
 
-    require_tune_extra()
     names, weights = _languages(languages)
+    if source != "distill" and (base_url is not None or llm_model is not None):
+        raise ConfigError("--base-url and --model apply to --source distill only")
+    require_tune_extra()
     out.mkdir(parents=True, exist_ok=True)
     pairs_file = out / "pairs.jsonl"
     stats: Counter[str] = Counter()
@@ -71,7 +88,7 @@ def tune(data: tuple[str, ...], out: Path, source: str, n_pairs: int, languages:
         for source_data in data:
             pairs += build_pairs(load_data(source_data), source=source, languages=names,
                                  language_weights=weights, max_pairs=n_pairs, seed=seed,
-                                 stats=stats)
+                                 stats=stats, base_url=base_url, model=llm_model)
         save_pairs(pairs, pairs_file)
     if not pairs:
         raise ConfigError("no training pair passed the verifier; check the data")

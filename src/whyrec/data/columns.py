@@ -7,7 +7,12 @@ from typing import Any
 
 import pandas as pd
 
-from whyrec.data.dataset import INTERACTION_COLUMNS, ITEM_COLUMNS, USER_COLUMNS
+from whyrec.data.dataset import (
+    INTERACTION_COLUMNS,
+    ITEM_COLUMNS,
+    OPTIONAL_INTERACTION_COLUMNS,
+    USER_COLUMNS,
+)
 
 #: Other names accepted for each canonical column, compared lower-case without spaces, "_" or "-"
 #: (so "userId", "User ID" and "user_id" are all ``user_id`` already).
@@ -22,11 +27,13 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "tags": ("keywords", "labels"),
     "description": ("desc", "abstract"),
     "language": ("lang", "locale"),
+    "review": ("reviewtext", "text", "reviewbody"),
 }
 
 ColumnMap = Mapping[str, str]
 FILE_KINDS = ("interactions", "items", "users")
-_KNOWN = frozenset(INTERACTION_COLUMNS + ITEM_COLUMNS + USER_COLUMNS)
+_KNOWN = frozenset(INTERACTION_COLUMNS + OPTIONAL_INTERACTION_COLUMNS + ITEM_COLUMNS
+                   + USER_COLUMNS)
 
 
 def split_column_map(

@@ -10,6 +10,15 @@ interactions: ``user_id`` (str), ``item_id`` (str), ``event`` (str), ``rating`` 
 items: ``item_id`` (str), ``title`` (str), ``category`` (str), ``tags`` (tuple of str), ``brand``
     (str), ``price`` (float, NaN when absent), ``description`` (str), ``language`` (str).
 users: ``user_id`` (str), ``language`` (str, "" when unknown).
+
+Optional
+--------
+reviews: the text a person wrote about an item (an interactions column ``review``, also found as
+    ``review_text``/``reviewText``/``text``), kept apart from the interactions frame: ``user_id``,
+    ``item_id``, ``review`` (str, at most ``MAX_REVIEW_CHARS`` characters, the last review of a
+    pair). Review text is untrusted and personal: :meth:`Dataset.review` hands it out only
+    scrubbed of personal data (``whyrec.privacy.pii.scrub_text``). Fine-tuning uses it
+    (``whyrec tune --source references``); recommenders and explanations never do.
 """
 
 from __future__ import annotations
@@ -29,6 +38,10 @@ ITEM_COLUMNS = (
     "item_id", "title", "category", "tags", "brand", "price", "description", "language",
 )
 USER_COLUMNS = ("user_id", "language")
+#: optional interactions columns, kept apart from the canonical frame
+OPTIONAL_INTERACTION_COLUMNS = ("review",)
+#: a longer review is cut to this many characters when loaded
+MAX_REVIEW_CHARS = 5000
 DOMAINS = ("ecommerce", "movies", "news")
 
 
@@ -74,6 +87,7 @@ class Dataset:
         rating_scale: float | None = None,
         report: ValidationReport | None = None,
         translations: dict[str, dict[str, str]] | None = None,
+        reviews: pd.DataFrame | None = None,
     ) -> None:
         self.interactions = interactions.reset_index(drop=True)
         self.items = items.reset_index(drop=True)
@@ -88,6 +102,8 @@ class Dataset:
         self.translations: dict[str, dict[str, str]] = translations or {}
         #: structures other components derive from this data once and reuse (evidence indexes)
         self.derived: dict[Any, Any] = {}
+        # raw review text (user_id, item_id, review): read through ``review``, which scrubs it
+        self._reviews = reviews if reviews is not None and len(reviews) else None
 
     # --- index maps -------------------------------------------------------------------------
     @cached_property
@@ -183,6 +199,55 @@ class Dataset:
         matrix.sort_indices()
         return matrix
 
+    # --- reviews ----------------------------------------------------------------------------
+    @property
+    def has_reviews(self) -> bool:
+        """Whether the interactions came with review text (a ``review`` column)."""
+        return self._reviews is not None
+
+    @property
+    def n_reviews(self) -> int:
+        return 0 if self._reviews is None else len(self._reviews)
+
+    @cached_property
+    def _review_map(self) -> dict[tuple[str, str], str]:
+        if self._reviews is None:
+            return {}
+        frame = self._reviews
+        return dict(zip(zip(frame["user_id"].tolist(), frame["item_id"].tolist(), strict=True),
+                        frame["review"].tolist(), strict=True))
+
+    def reviewed_items(self, user_id: str) -> list[str]:
+        """Items the person wrote a review of, in file order (empty without reviews)."""
+        return list(self._reviewed_by.get(str(user_id), []))
+
+    @cached_property
+    def _reviewed_by(self) -> dict[str, list[str]]:
+        by_user: dict[str, list[str]] = {}
+        for user, item in self._review_map:
+            by_user.setdefault(user, []).append(item)
+        return by_user
+
+    def review(self, user_id: str, item_id: str) -> str | None:
+        """The person's review of the item, scrubbed of personal data; ``None`` when none.
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> data = Dataset(pd.DataFrame({"user_id": ["u"], "item_id": ["i"]}),
+        ...                pd.DataFrame({"item_id": ["i"], "title": ["Tea"]}),
+        ...                reviews=pd.DataFrame({"user_id": ["u"], "item_id": ["i"],
+        ...                                      "review": ["Lovely. Mail me: ann@example.com"]}))
+        >>> data.review("u", "i")
+        'Lovely. Mail me: (email)'
+        """
+        raw = self._review_map.get((str(user_id), str(item_id)))
+        if raw is None:
+            return None
+        from whyrec.privacy.pii import scrub_text
+
+        return scrub_text(raw)
+
     # --- convenience ------------------------------------------------------------------------
     def title(self, item_row: int) -> str:
         return str(self.items.at[item_row, "title"])
@@ -204,6 +269,7 @@ class Dataset:
             rating_scale=self.rating_scale,
             report=self.report,
             translations=self.translations,
+            reviews=self._reviews,
         )
 
     def summary(self) -> dict[str, Any]:

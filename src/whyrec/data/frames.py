@@ -109,6 +109,7 @@ def dataset_from_frames(
         problems += found
     if problems or canonical is None or canonical_items is None:
         raise ValidationError(problems or ["no interactions or items to load"])
+    canonical, reviews = _split_reviews(canonical)
     return Dataset(
         canonical,
         canonical_items,
@@ -118,7 +119,20 @@ def dataset_from_frames(
         rating_scale=rating_scale if rating_scale is not None else _infer_scale(canonical),
         report=report,
         translations={lang: dict(words) for lang, words in (translations or {}).items()},
+        reviews=reviews,
     )
+
+
+def _split_reviews(interactions: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame | None]:
+    """The canonical interactions and, apart, the non-empty reviews (the last one per pair)."""
+    if "review" not in interactions:
+        return interactions, None
+    written = interactions[interactions["review"] != ""]
+    if "timestamp" in written:
+        written = written.sort_values("timestamp", kind="stable", na_position="first")
+    reviews = written.drop_duplicates(["user_id", "item_id"], keep="last")
+    reviews = reviews[["user_id", "item_id", "review"]].reset_index(drop=True)
+    return interactions.drop(columns="review"), reviews
 
 
 def _infer_scale(interactions: pd.DataFrame) -> float | None:

@@ -1,7 +1,10 @@
 """``load_dataset``: the bundled demo, a MovieLens folder, or a whyrec dataset folder.
 
 A whyrec dataset folder holds ``interactions.*`` and ``items.*`` (CSV, Parquet or JSON lines,
-optionally gzip-compressed), optionally ``users.*`` (user_id, language) and ``dataset.json``::
+optionally gzip-compressed), optionally ``users.*`` (user_id, language) and ``dataset.json``.
+Interactions may carry a ``review`` column (also found as ``review_text``, ``reviewText`` or
+``text``): what the person wrote about the item, used only by ``whyrec tune --source
+references``, cut to 5,000 characters and handed out scrubbed of personal data::
 
     {"name": "shop", "domain": "ecommerce", "rating_scale": 5,
      "column_map": {"user_id": "customer"}, "event_weights": {"purchase": 8},

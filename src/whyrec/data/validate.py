@@ -19,6 +19,7 @@ from whyrec.data.columns import ColumnMap, missing_required, resolve_columns
 from whyrec.data.convert import (
     first_example,
     isin,
+    missing_mask,
     to_epoch_seconds,
     to_float,
     to_ids,
@@ -28,6 +29,8 @@ from whyrec.data.convert import (
 from whyrec.data.dataset import (
     INTERACTION_COLUMNS,
     ITEM_COLUMNS,
+    MAX_REVIEW_CHARS,
+    OPTIONAL_INTERACTION_COLUMNS,
     USER_COLUMNS,
     ValidationReport,
 )
@@ -72,6 +75,8 @@ def normalize_interactions(
     Rows without a user or item id and exact duplicate rows are dropped and counted in
     ``report``. Weight: the ``weight`` column where given, else ``event_weights`` by event, where
     a ``rating`` event weighs its rating. The frame is only meaningful when problems is empty.
+    A ``review`` column (free text a person wrote, optional) is added as text ("" when missing),
+    cut to ``MAX_REVIEW_CHARS``; ``dataset_from_frames`` moves it out of the interactions.
 
     Examples
     --------
@@ -83,7 +88,8 @@ def normalize_interactions(
     report = report if report is not None else ValidationReport()
     table, problems = event_weight_table(event_weights)
     columns, blocking = resolve_columns(
-        list(frame.columns), INTERACTION_COLUMNS, column_map, source
+        list(frame.columns), INTERACTION_COLUMNS + OPTIONAL_INTERACTION_COLUMNS, column_map,
+        source,
     )
     blocking += missing_required(frame, columns, ("user_id", "item_id"), source, column_map)
     blocking += _no_rows(frame, source)
@@ -138,7 +144,21 @@ def normalize_interactions(
         },
         index=pd.RangeIndex(n),
     )
+    if "review" in columns:
+        result["review"] = _review_text(frame[columns["review"]], source, report)
     return result.astype({"user_id": "str", "item_id": "str", "event": "str"}), problems
+
+
+def _review_text(series: pd.Series, source: str, report: ValidationReport) -> np.ndarray:
+    """Review cells as stripped text ("" when missing), cut to ``MAX_REVIEW_CHARS``."""
+    text = series.astype("str").str.strip().to_numpy(dtype=object)
+    text[missing_mask(series)] = ""
+    long = np.fromiter((len(t) > MAX_REVIEW_CHARS for t in text), dtype=bool, count=len(text))
+    if long.any():
+        text[long] = [t[:MAX_REVIEW_CHARS] for t in text[long]]
+        _warn_count(report, long, lambda n: f"{source}: cut {n} reviews longer than "
+                                             f"{MAX_REVIEW_CHARS} characters")
+    return text
 
 
 def normalize_items(

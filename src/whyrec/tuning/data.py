@@ -2,9 +2,17 @@
 
 The prompt comes from :meth:`~whyrec.explanation.explainer.Explainer.prompt_for` (so it is the
 one the ``llamacpp`` backend receives, answer start included), rendered with the bundled model's
-ChatML template. The target is the text after the answer start. Every target is checked by the
-verifier against the prompt's facts exactly as a model draft would be; failures are dropped and
-counted. People whose id falls in the held-out share (:func:`is_held_out`) are never used, so the
+ChatML template. The target is the text after the answer start. Where targets come from:
+
+* ``paraphrase``: the prompt's facts worded many ways (:mod:`whyrec.tuning.paraphrase`);
+* ``references``: sentences of the person's own review of the item that mention a fact's
+  feature or title, as PETER and PEPLER train on (:mod:`whyrec.tuning.references`);
+* ``distill``: drafts of a larger model on an OpenAI-compatible server
+  (:mod:`whyrec.tuning.distill`).
+
+Every target, whatever its source, is checked by the verifier against the prompt's facts
+exactly as a model draft would be (:func:`accept_target`); failures are dropped and counted.
+People whose id falls in the held-out share (:func:`is_held_out`) are never used, so the
 benchmark can measure on them.
 """
 
@@ -28,8 +36,10 @@ from whyrec.tuning.paraphrase import paraphrase
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
+    from whyrec.explanation.prompt import Prompt
+    from whyrec.verification.verifier import Verifier
 
-#: where targets come from; only ``paraphrase`` is implemented so far
+#: where targets come from
 SOURCES = ("paraphrase", "references", "distill")
 #: share of people kept out of training (for the benchmark)
 HELD_OUT_FRACTION = 0.2
@@ -62,6 +72,19 @@ def is_held_out(user_id: str, fraction: float = HELD_OUT_FRACTION) -> bool:
     return zlib.crc32(f"tune\x1f{user_id}".encode()) % 1000 < fraction * 1000
 
 
+def training_users(dataset: Dataset, rng: random.Random) -> list[str]:
+    """The people pairs may come from (none held out), in an order drawn from ``rng``."""
+    users = [str(u) for u in dataset.user_ids.tolist() if not is_held_out(str(u))]
+    rng.shuffle(users)
+    return users
+
+
+def pick_style(rng: random.Random) -> Style:
+    """A length drawn by ``LENGTH_WEIGHTS`` (mostly the default, ``medium``)."""
+    return Style(length=rng.choices(list(LENGTH_WEIGHTS),
+                                    weights=list(LENGTH_WEIGHTS.values()))[0])
+
+
 def render_chat(messages: Sequence[Message], start: str) -> str:
     """The text llama.cpp builds from ``messages`` with ChatML (SmolLM2's template), the
     assistant's reply begun with ``start``."""
@@ -73,17 +96,26 @@ def build_pairs(
     dataset: Dataset, *, source: str = "paraphrase", languages: Sequence[str] = ("en", "zh"),
     language_weights: Sequence[float] | None = None, max_pairs: int = 400, per_user: int = 3,
     seed: int = 0, algo: str = "itemknn", stats: Counter[str] | None = None,
+    base_url: str | None = None, model: str | None = None, timeout: float = 60.0,
 ) -> Iterator[TrainingPair]:
-    """Verified training pairs from the recommendations of ``dataset``'s training people.
+    """Verified training pairs from ``dataset``'s training people (never the held-out ones).
 
     Parameters
     ----------
-    dataset : the catalog and interactions.
-    source : ``paraphrase`` (implemented); ``references`` and ``distill`` are not yet.
-    languages, language_weights : the languages pairs are written in, and how often.
+    dataset : the catalog and interactions (with review text for ``references``).
+    source : ``paraphrase``, ``references`` or ``distill`` (see the module's docstring).
+    languages, language_weights : the languages pairs are written in, and how often; for
+        ``references`` the review's own language decides (sentences in other languages are
+        skipped) and the weights are not used.
     max_pairs : stop after this many accepted pairs.
-    per_user : recommendations explained per person.
-    stats : filled with counts of accepted and dropped targets (by the verifier's reasons).
+    per_user : recommendations explained per person (``references``: reviewed items used).
+    seed : the same seed and data give the same pairs (``distill``: as far as the server
+        samples deterministically from a seed, as llama.cpp and vLLM do).
+    stats : filled with counts of accepted and dropped targets, by reason (the verifier's
+        kinds as ``dropped:KIND``; ``skipped:…`` for review sentences never put to it).
+    base_url, model, timeout : ``distill`` only: the OpenAI-compatible server (its API root,
+        e.g. ``http://host:8000/v1``; default ``$WHYREC_BASE_URL``) and its model name
+        (default ``$WHYREC_MODEL``); the key comes from ``$WHYREC_API_KEY``.
 
     Examples
     --------
@@ -92,17 +124,30 @@ def build_pairs(
     """
     if source not in SOURCES:
         raise ConfigError(f"--source must be one of {', '.join(SOURCES)}, got {source!r}")
-    if source != "paraphrase":
-        raise ConfigError(f"--source {source} is not implemented yet; use --source paraphrase")
+    if source != "distill" and (base_url is not None or model is not None):
+        raise ConfigError("--base-url and --model apply to --source distill only")
+    stats = stats if stats is not None else Counter()
+    if source == "references":
+        from whyrec.tuning.references import reference_pairs
+
+        yield from reference_pairs(dataset, languages=languages, max_pairs=max_pairs,
+                                   per_user=per_user, seed=seed, algo=algo, stats=stats)
+        return
+    if source == "distill":
+        from whyrec.tuning.distill import distill_pairs
+
+        yield from distill_pairs(dataset, base_url=base_url, model=model, timeout=timeout,
+                                 languages=languages, language_weights=language_weights,
+                                 max_pairs=max_pairs, per_user=per_user, seed=seed, algo=algo,
+                                 stats=stats)
+        return
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
 
-    stats = stats if stats is not None else Counter()
     rng = random.Random(f"{seed}\x1f{dataset.domain}")
     pipeline = Pipeline(dataset, create(algo).fit(dataset), backend="template")
     explainer = _PrefillExplainer(dataset)
-    users = [str(u) for u in dataset.user_ids.tolist() if not is_held_out(str(u))]
-    rng.shuffle(users)
+    users = training_users(dataset, rng)
     made = 0
     for user in users:
         for rec in pipeline.recommend(user, n=per_user):
@@ -143,8 +188,7 @@ class _PrefillExplainer(Explainer):
 
 def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
           stats: Counter[str]) -> TrainingPair | None:
-    length = rng.choices(list(LENGTH_WEIGHTS), weights=list(LENGTH_WEIGHTS.values()))[0]
-    style = Style(length=length)
+    style = pick_style(rng)
     prompt, verifier, start = explainer.prompt_for(rec, language=language, style=style)
     facts = list(prompt.facts)
     if not facts:
@@ -155,6 +199,20 @@ def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
     scale = (explainer.dataset.rating_scale if explainer.dataset else None) or 5.0
     target = paraphrase(chosen, language, explainer.domain, rng, translations=translations,
                         rating_scale=scale)
+    return accept_target((prompt, verifier, start), target, language=language, style=style,
+                         key=f"{rec.user_id}|{rec.item_id}|{language}", stats=stats)
+
+
+def accept_target(request: tuple[Prompt, Verifier, str], target: str, *, language: str,
+                  style: Style, key: str, stats: Counter[str]) -> TrainingPair | None:
+    """The pair ``request`` (from :meth:`Explainer.prompt_for`) -> ``target``, or ``None``.
+
+    ``target`` continues the answer start. It is dropped (and counted in ``stats``) when
+    cleaning would change it, when it is longer than 80% of the style's token limit, or when
+    the verifier rejects the whole answer against the prompt's facts (``dropped:KIND``, the
+    first complaint's kind).
+    """
+    prompt, verifier, start = request
     draft = clean_draft(start + target)
     limit = MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1)
     if draft != " ".join((start + target).split()) or estimate_tokens(target) > 0.8 * limit:
@@ -167,7 +225,7 @@ def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
     stats["accepted"] += 1
     stats[f"accepted:{language}"] += 1
     return TrainingPair(prompt=render_chat(prompt.messages, start), target=target,
-                        language=language, key=f"{rec.user_id}|{rec.item_id}|{language}")
+                        language=language, key=key)
 
 
 def _choose(facts: list[Any], style: Style, rng: random.Random) -> list[Any]:
