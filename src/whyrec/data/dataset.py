@@ -253,10 +253,20 @@ class Dataset:
         return str(self.items.at[item_row, "title"])
 
     def user_language(self, user_id: str, default: str = "en") -> str:
-        match = self.users.loc[self.users["user_id"] == str(user_id), "language"]
-        if len(match) and isinstance(match.iloc[0], str) and match.iloc[0]:
-            return str(match.iloc[0])
-        return default
+        """The person's language from the people table; ``default`` when unknown."""
+        return self._user_languages.get(str(user_id)) or default
+
+    @cached_property
+    def _user_languages(self) -> dict[str, str]:
+        # a dict, built once: the service asks for every request
+        if "language" not in self.users.columns:
+            return {}
+        languages: dict[str, str] = {}
+        for user, language in zip(self.users["user_id"].tolist(),
+                                  self.users["language"].tolist(), strict=True):
+            if isinstance(language, str) and language:
+                languages.setdefault(str(user), language)
+        return languages
 
     def subset(self, interactions: pd.DataFrame, name: str | None = None) -> Dataset:
         """Same catalog and people, other interactions (used for train/test splits)."""

@@ -125,8 +125,16 @@ def validate(event: FeedbackEvent) -> FeedbackEvent:
 
 
 def record_explanation(store: Store, explanation: Explanation) -> str:
-    """Store a delivered explanation so feedback can refer to it; returns its id."""
+    """Store a delivered explanation so feedback can refer to it; returns its id.
+
+    Serving the same text again (a cache hit) only reads: the write lock is taken only for a
+    new explanation, so many requests for cached texts never queue behind each other.
+    """
     explanation_id = explanation.id or explanation.assign_id()
+    with store.read() as connection:
+        if connection.execute(select(explanations.c.id).where(
+                explanations.c.id == explanation_id)).first() is not None:
+            return explanation_id
     row = {"id": explanation_id, "user_id": explanation.user_id,
            "item_id": explanation.item_id, "language": explanation.language,
            "style": explanation.style, "backend": explanation.backend,

@@ -49,8 +49,7 @@ def users(request: Request, _: Reader, limit: Annotated[int, Query(ge=1, le=500)
           offset: Annotated[int, Query(ge=0)] = 0) -> dict[str, Any]:
     state = state_of(request)
     ids = [str(u) for u in state.dataset.user_ids[offset:offset + limit]]
-    languages = _languages(state)
-    return {"users": [UserOut(id=u, language=languages.get(u, "en")) for u in ids],
+    return {"users": [UserOut(id=u, language=state.dataset.user_language(u)) for u in ids],
             "total": len(state.dataset.user_ids)}
 
 
@@ -211,15 +210,3 @@ def _public(explanation: Explanation | None) -> dict[str, Any] | None:
 
 def _degraded(explanations: list[Explanation]) -> bool:
     return any((e.fallback_reason or "").startswith(BACKEND_ERROR) for e in explanations)
-
-
-def _languages(state: ServiceState) -> dict[str, str]:
-    key = "service:languages"
-    if key not in state.dataset.derived:
-        users = state.dataset.users
-        state.dataset.derived[key] = (
-            {str(u): str(lang) for u, lang in zip(users["user_id"], users["language"],
-                                                  strict=True) if isinstance(lang, str) and lang}
-            if "language" in users.columns else {})
-    languages: dict[str, str] = state.dataset.derived[key]
-    return languages
