@@ -137,7 +137,9 @@ def test_keys_and_scopes(keyed: tuple[TestClient, dict[str, str]]) -> None:
     assert client.get("/metrics", headers=bearer(tokens["write"])).status_code == 403
     metrics = client.get("/metrics", headers=bearer(tokens["admin"]))
     assert metrics.status_code == 200 and "whyrec_http_requests_total" in metrics.text
-    assert client.get("/healthz").status_code == 200  # health needs no key
+    health = client.get("/healthz")  # health needs no key
+    assert health.status_code == 200 and health.headers["x-content-type-options"] == "nosniff"
+    assert health.headers["x-frame-options"] == "DENY"
 
 
 def test_rate_limit_per_key(tmp_path: Path, demo_dataset: Dataset,
