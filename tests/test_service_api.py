@@ -410,3 +410,26 @@ def test_killed_model_server_still_answers(tmp_path: Path, demo_dataset: Dataset
     finally:
         server.kill()
         server.wait(timeout=10)
+
+
+def test_guard_reports_down_until_a_call_succeeds() -> None:
+    from whyrec.backends.base import BackendError
+    from whyrec.backends.fake import FakeBackend
+    from whyrec.service.guard import GuardedBackend
+
+    replies: list[Any] = [BackendError("connection refused"), BackendError("still refused"),
+                          "We picked it."]
+    guard = GuardedBackend(FakeBackend(replies), timeout=5, cooldown=0.2)
+    message = [{"role": "user", "content": "hi"}]
+    with pytest.raises(BackendError):
+        guard.complete(message)  # type: ignore[arg-type]
+    assert not guard.healthy
+    with pytest.raises(BackendError, match="unavailable"):  # breaker open: the model not asked
+        guard.complete(message)  # type: ignore[arg-type]
+    time.sleep(0.25)
+    assert not guard.healthy  # the breaker closed, but nothing has worked yet
+    with pytest.raises(BackendError, match="still refused"):
+        guard.complete(message)  # type: ignore[arg-type]
+    time.sleep(0.25)
+    assert guard.complete(message).text == "We picked it."  # type: ignore[arg-type]
+    assert guard.healthy

@@ -16,6 +16,15 @@ EvidenceKind = Literal[
 ]
 
 
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    if cls not in _FIELD_NAMES:
+        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
+    return _FIELD_NAMES[cls]
+
+
 @dataclass(slots=True)
 class Evidence:
     """Base class of every fact. ``id`` is stable: the same fact gets the same id on every run.
@@ -32,7 +41,9 @@ class Evidence:
         return 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
+        # facts are flat (numbers, strings, tuples of strings): a shallow copy is what
+        # ``asdict`` would give, without its deep copy (it dominated serving recommendations)
+        data = {name: getattr(self, name) for name in _field_names(type(self))}
         data["kind"] = self.kind
         return data
 

@@ -22,6 +22,8 @@ from whyrec.errors import ConfigError
 @click.option("--backend", default=None, help="llamacpp (default), openai or template.")
 @click.option("--model", default=None, help="GGUF file (llamacpp) or model name (openai).")
 @click.option("--base-url", default=None, help="OpenAI-compatible server (openai backend).")
+@click.option("--prefill/--no-prefill", default=None,
+              help="The openai server continues a started answer (llama.cpp server, vLLM).")
 @click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [default: 8000].")
 @store_option
@@ -30,7 +32,8 @@ from whyrec.errors import ConfigError
 @click.option("--llm-timeout", type=float, default=None,
               help="Seconds a model call may take before the template answers [default: 10].")
 def serve(config: Path | None, data: str | None, algo: str | None, recommender: str | None,
-          backend: str | None, model: str | None, base_url: str | None, host: str | None,
+          backend: str | None, model: str | None, base_url: str | None,
+          prefill: bool | None, host: str | None,
           port: int | None, db_url: str | None, no_auth: bool, llm_timeout: float | None) -> None:
     """Serve the API (/v1, docs at /docs) and the web page (/) until interrupted."""
     from whyrec.service import build_app, require_serve_extra
@@ -41,7 +44,8 @@ def serve(config: Path | None, data: str | None, algo: str | None, recommender: 
     from whyrec.service.settings import load_settings
 
     settings = load_settings(config, data=data, algo=algo, recommender=recommender,
-                             backend=backend, model=model, base_url=base_url, host=host,
+                             backend=backend, model=model, base_url=base_url,
+                             prefill=prefill, host=host,
                              port=port, db_url=db_url, auth=False if no_auth else None,
                              llm_timeout=llm_timeout)
     if not settings.auth and not settings.loopback():

@@ -1,8 +1,10 @@
 """A backend with a deadline and a breaker, so a slow or dead model never stalls the service.
 
 Each model call gets ``timeout`` seconds; a call that fails or runs over opens the breaker for
-``cooldown`` seconds, during which calls fail at once. The explainer turns every failure into a
-template explanation whose ``fallback_reason`` says why, and the API flags the response.
+``cooldown`` seconds, during which calls fail at once; after it, the next call tries the model
+again. The model counts as down from a failure until a call succeeds. The explainer turns every
+failure into a template explanation whose ``fallback_reason`` says why, and the API flags the
+response.
 """
 
 from __future__ import annotations
@@ -36,13 +38,18 @@ class GuardedBackend(Backend):
         # a call that overran keeps its thread until the model gives up: bound how many
         self._pool = ThreadPoolExecutor(max_workers=max_calls, thread_name_prefix="whyrec-llm")
         self._open_until = 0.0
+        self._failing = False
         self._last_error = ""
         self._lock = threading.Lock()
 
     @property
     def healthy(self) -> bool:
-        """``False`` while the breaker is open (the model failed recently)."""
-        return time.monotonic() >= self._open_until
+        """``False`` from a failed call until a call succeeds again (the breaker lets one try
+        through every ``cooldown`` seconds)."""
+        return not self._failing
+
+    def _breaker_open(self) -> bool:
+        return time.monotonic() < self._open_until
 
     @property
     def last_error(self) -> str:
@@ -56,13 +63,15 @@ class GuardedBackend(Backend):
         future = self._pool.submit(self.inner.complete, messages, max_tokens=max_tokens,
                                    temperature=temperature, seed=seed, stop=stop)
         try:
-            return future.result(timeout=self.timeout)
+            completion = future.result(timeout=self.timeout)
         except FutureTimeout:
             self._trip(f"no reply within {self.timeout:g} s")
             raise BackendError(f"the model gave no reply within {self.timeout:g} s") from None
         except BackendError as exc:
             self._trip(str(exc))
             raise
+        self._failing = False
+        return completion
 
     def stream(
         self, messages: list[Message], *, max_tokens: int = 120, temperature: float = 0.3,
@@ -79,16 +88,18 @@ class GuardedBackend(Backend):
         except BackendError as exc:
             self._trip(str(exc))
             raise
+        self._failing = False
 
     def close(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
         self.inner.close()
 
     def _check_breaker(self) -> None:
-        if not self.healthy:
+        if self._breaker_open():
             raise BackendError(f"the model is unavailable ({self._last_error}); retrying soon")
 
     def _trip(self, reason: str) -> None:
         with self._lock:
+            self._failing = True
             self._last_error = reason[:200]
             self._open_until = time.monotonic() + self.cooldown

@@ -82,11 +82,13 @@ def recommendations(
     recs = state.pipeline.recommend(user_id, n)
     explanations = _explain(state, recs, language, length) if explain else []
     by_item = {e.item_id: e for e in explanations}
+    # explanations carry the person's preference notes; without them, read them once more
+    notes = (explanations[0].preferences if explanations
+             else state.pipeline.preferences(user_id).notes())
     return {"user_id": user_id,
             "recommendations": [{**r.to_dict(), "explanation": _public(by_item.get(r.item_id))}
                                 for r in recs],
-            "degraded": _degraded(explanations),
-            "preferences": state.pipeline.preferences(user_id).notes()}
+            "degraded": _degraded(explanations), "preferences": notes}
 
 
 @router.get("/users/{user_id}/items/{item_id}/explanation", response_model=ExplanationOut,

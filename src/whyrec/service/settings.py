@@ -43,6 +43,9 @@ class ServiceSettings(BaseSettings):
     #: the language model: a GGUF file for llamacpp, a served model name for openai
     model: str | None = None
     base_url: str | None = None
+    #: the openai server continues a started answer (llama.cpp server, vLLM): whyrec then
+    #: starts each explanation for the model, as it does in process, which it follows far better
+    prefill: bool = False
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     #: the store for feedback, keys and the explanation cache (default: $WHYREC_HOME's SQLite)

@@ -89,7 +89,7 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
 def _backend_options(settings: ServiceSettings) -> dict[str, Any]:
     if settings.backend == "openai":
         return {"base_url": settings.base_url, "model": settings.model,
-                "timeout": settings.llm_timeout, "retries": 0}
+                "timeout": settings.llm_timeout, "retries": 0, "prefill": settings.prefill}
     if settings.backend == "llamacpp":
         return {"model": settings.model, "timeout": settings.llm_timeout}
     return {}
