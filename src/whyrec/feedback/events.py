@@ -198,9 +198,12 @@ def record_feedback(store: Store, events: FeedbackEvent | Sequence[FeedbackEvent
     raise FeedbackError("feedback could not be stored: the same event ids keep colliding")
 
 
-def feedback_for(store: Store, user_id: str | None = None, *, since: float | None = None,
-                 limit: int | None = None) -> list[FeedbackEvent]:
-    """Stored events, oldest first: one person's (``user_id``) or everyone's."""
+def feedback_for(store: Store | Connection, user_id: str | None = None, *,
+                 since: float | None = None, limit: int | None = None) -> list[FeedbackEvent]:
+    """Stored events, oldest first: one person's (``user_id``) or everyone's.
+
+    ``store`` may be a connection already in a transaction (read together with other rows).
+    """
     query = select(feedback_events).order_by(feedback_events.c.seq)
     if user_id is not None:
         query = query.where(feedback_events.c.user_id == str(user_id))
@@ -209,8 +212,11 @@ def feedback_for(store: Store, user_id: str | None = None, *, since: float | Non
     if limit is not None:
         query = query.limit(limit)
     names = [f for f in FeedbackEvent.__dataclass_fields__]
-    with store.read() as connection:
-        rows = connection.execute(query).mappings().all()
+    if isinstance(store, Connection):
+        rows = store.execute(query).mappings().all()
+    else:
+        with store.read() as connection:
+            rows = connection.execute(query).mappings().all()
     return [FeedbackEvent(**{name: row[name] for name in names}) for row in rows]
 
 

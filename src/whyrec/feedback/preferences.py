@@ -147,11 +147,10 @@ def preferences_for(store: Store, user_id: str, *, now: float | None = None,
                     half_life_days: float = HALF_LIFE_DAYS) -> Preferences:
     """The person's current preferences: their feedback since the last reset, decayed."""
     user_id = str(user_id)
-    with store.read() as connection:
+    with store.read() as connection:  # one transaction: asked on every request
         reset_at = connection.execute(select(user_preferences.c.reset_at).where(
             user_preferences.c.user_id == user_id)).scalar()
-    events = feedback_for(store, user_id, since=reset_at)
-    with store.read() as connection:
+        events = feedback_for(connection, user_id, since=reset_at)
         cited = _cited_kinds(connection, {e.explanation_id for e in events
                                           if e.kind in ("helpful", "not_helpful",
                                                         "not_relevant")})

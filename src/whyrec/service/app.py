@@ -15,6 +15,7 @@ from contextlib import asynccontextmanager
 from importlib.resources import files
 from typing import Any
 
+from anyio import to_thread
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.middleware.cors import CORSMiddleware
@@ -55,6 +56,9 @@ def create_app(state: ServiceState) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> Any:
+        # request handlers run in worker threads; on a few cores, dozens of them only take
+        # turns at the interpreter lock (measured: fewer threads, more requests a second)
+        to_thread.current_default_thread_limiter().total_tokens = state.settings.threads
         yield
         state.close()
 

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from dataclasses import replace
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
+from anyio import to_thread
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
@@ -42,6 +43,7 @@ Writer = Annotated[Caller, Depends(require("write"))]
 UserId = Annotated[str, Path(min_length=1, max_length=200)]
 ItemId = Annotated[str, Path(min_length=1, max_length=200)]
 BACKEND_ERROR = "backend error"
+T = TypeVar("T")
 
 
 @router.get("/users", response_model=UsersOut, summary="People the recommender knows")
@@ -69,13 +71,20 @@ def items(request: Request, _: Reader,
 
 @router.get("/users/{user_id}/recommendations", response_model=RecommendationsOut,
             summary="Top-n recommendations with their evidence, optionally explained")
-def recommendations(
+async def recommendations(
     request: Request, _: Reader, user_id: UserId,
     n: Annotated[int, Query(ge=1, le=100)] = 10,
     explain: Annotated[bool, Query(description="add explanations (they cost time)")] = False,
     language: Language | None = None, length: Length | None = None,
 ) -> dict[str, Any]:
     state = state_of(request)
+    if explain:  # may wait for the model: off the threads that serve everything else
+        return await offload(state, _recommendations, state, user_id, n, True, language, length)
+    return await to_thread.run_sync(_recommendations, state, user_id, n, False, language, length)
+
+
+def _recommendations(state: ServiceState, user_id: str, n: int, explain: bool,
+                     language: str | None, length: str | None) -> dict[str, Any]:
     if n > state.settings.max_n:
         raise ApiError(422, "invalid_request", f"n is {n}; this service allows at most "
                                                f"{state.settings.max_n}")
@@ -94,18 +103,24 @@ def recommendations(
 @router.get("/users/{user_id}/items/{item_id}/explanation", response_model=ExplanationOut,
             summary="Why this item for this person (stream=true: text/event-stream)",
             responses={200: {"content": {"text/event-stream": {}}}})
-def explanation(
+async def explanation(
     request: Request, _: Reader, user_id: UserId, item_id: ItemId,
     language: Language | None = None, length: Length | None = None,
     stream: Annotated[bool, Query(description="server-sent events: verified sentences as "
                                               "they are written, then the explanation")] = False,
 ) -> Any:
     state = state_of(request)
-    rec = _recommendation(state, user_id, item_id)
     if stream:
-        return StreamingResponse(_events(state, rec, language, length),
+        rec = await to_thread.run_sync(_recommendation, state, user_id, item_id)
+        return StreamingResponse(_offloaded(state, _events(state, rec, language, length)),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
+    return await offload(state, _explanation, state, user_id, item_id, language, length)
+
+
+def _explanation(state: ServiceState, user_id: str, item_id: str, language: str | None,
+                 length: str | None) -> dict[str, Any]:
+    rec = _recommendation(state, user_id, item_id)
     found = _explain(state, [rec], language, length)[0]
     return {"explanation": _public(found), "recommendation": rec.to_dict(),
             "degraded": _degraded([found])}
@@ -113,8 +128,13 @@ def explanation(
 
 @router.post("/explanations", response_model=ExplanationOut,
              summary="Explain a recommendation made elsewhere, from the evidence sent")
-def caller_explanation(request: Request, _: Reader, body: CallerExplanationIn) -> dict[str, Any]:
+async def caller_explanation(request: Request, _: Reader, body: CallerExplanationIn
+                             ) -> dict[str, Any]:
     state = state_of(request)
+    return await offload(state, _caller_explanation, state, body)
+
+
+def _caller_explanation(state: ServiceState, body: CallerExplanationIn) -> dict[str, Any]:
     try:
         parsed = parse_request(body.model_dump(exclude={"length"}))
     except (ValueError, TypeError) as exc:
@@ -129,8 +149,12 @@ def caller_explanation(request: Request, _: Reader, body: CallerExplanationIn) -
 
 @router.post("/chat", response_model=ChatOut,
              summary='Follow-up questions: "why?", "why not X?", "what else like this?"')
-def chat(request: Request, _: Writer, body: ChatIn) -> dict[str, Any]:
+async def chat(request: Request, _: Writer, body: ChatIn) -> dict[str, Any]:
     state = state_of(request)
+    return await offload(state, _chat, state, body)
+
+
+def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
     conversation = Conversation(state.pipeline, body.user_id, body.item_id,
                                 language=body.language, conversation_id=body.conversation_id)
     answer = conversation.ask(body.question)
@@ -170,6 +194,21 @@ def reset(request: Request, _: Writer, user_id: UserId) -> dict[str, Any]:
 
 
 # --- helpers --------------------------------------------------------------------------------
+async def offload(state: ServiceState, work: Callable[..., T], *args: Any) -> T:
+    """Run ``work`` on the threads kept for model calls (a slow model never takes the threads
+    that answer recommendations, feedback and health)."""
+    return await to_thread.run_sync(work, *args, limiter=state.model_threads())
+
+
+async def _offloaded(state: ServiceState, events: Iterator[str]) -> AsyncIterator[str]:
+    done = object()
+    while True:
+        event = await offload(state, next, events, done)
+        if event is done:
+            return
+        yield event
+
+
 def _recommendation(state: ServiceState, user_id: str, item_id: str) -> Recommendation:
     rec = state.model.recommend_item(user_id, item_id)
     if rec.rank:

@@ -61,6 +61,10 @@ class ServiceSettings(BaseSettings):
     max_body_bytes: int = Field(64 * 1024, gt=0)
     #: origins allowed to call the API from a browser; none (CORS off) by default
     cors_origins: list[str] = Field(default_factory=list)
+    #: threads for quick requests (on few cores, more only take turns at the interpreter lock)
+    threads: int = Field(8, ge=1, le=256)
+    #: threads for requests that may wait for the model (each holds one while it waits)
+    model_threads: int = Field(32, ge=1, le=256)
     k_anonymity: int = Field(10, ge=1)
     #: recommendations a request may ask for
     max_n: int = Field(50, ge=1)

@@ -7,8 +7,10 @@ only thing written, and it serialises its own writes).
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
+
+from anyio import CapacityLimiter
 
 from whyrec.backends.base import Backend
 from whyrec.backends.registry import create_backend
@@ -39,10 +41,17 @@ class ServiceState:
     keys: KeyChecker
     limiter: RateLimiter
     metrics: ServiceMetrics
+    _model_limiter: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     @property
     def guard(self) -> GuardedBackend | None:
         return self.backend if isinstance(self.backend, GuardedBackend) else None
+
+    def model_threads(self) -> CapacityLimiter:
+        """The thread limit for work that may wait for the model (made in the event loop)."""
+        if self._model_limiter is None:
+            self._model_limiter = CapacityLimiter(self.settings.model_threads)
+        return self._model_limiter
 
     def llm_status(self) -> str:
         """``none`` (template backend), ``ok``, or ``down`` while the breaker is open."""

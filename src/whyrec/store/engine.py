@@ -132,6 +132,12 @@ def _normalise(url: str | os.PathLike[str] | None) -> str:
     return url
 
 
+#: pooled connections per store: SQLite connections are cheap, PostgreSQL's count against the
+#: server's limit (100 by default)
+SQLITE_POOL_SIZE = 40
+PG_POOL_SIZE = 10
+
+
 def _create_engine(url: str) -> Engine:
     try:
         parsed = make_url(url)
@@ -146,8 +152,11 @@ def _create_engine(url: str) -> Engine:
             options["poolclass"] = StaticPool
         elif parsed.database:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+            # a service serves from dozens of threads: connections beyond the pool would be
+            # opened (and configured) and closed again for every request
+            options.update(pool_size=SQLITE_POOL_SIZE, max_overflow=SQLITE_POOL_SIZE)
     else:
-        options["pool_pre_ping"] = True
+        options.update(pool_pre_ping=True, pool_size=PG_POOL_SIZE, max_overflow=PG_POOL_SIZE)
     try:
         engine = create_engine(parsed, **options)
     except (NoSuchModuleError, ModuleNotFoundError) as exc:
