@@ -349,7 +349,7 @@ def run_outage(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
         log(f"model process at {address}: openai client {compatible}")
         service = start_service(
             folder, "outage",
-            ["--backend", "openai", "--base-url", f"{address}/v1", "--model", "x",
+            ["--backend", "openai", "--base-url", f"{address}/v1", "--model", "x", "--prefill",
              "--llm-timeout", str(options.llm_timeout)],
             wait_s=options.startup_timeout)
         try:
