@@ -13,6 +13,10 @@ reports, per model:
 * latency: median per explanation (repairs included) and median per model call; the ratio
   tuned / base of both.
 
+``--compare OTHER.gguf`` adds a third model, ``compare`` (say the previously shipped adapter),
+explained on the very same recommendations, so that a retrained adapter can be judged against the
+one it would replace; the targets stay on ``tuned``.
+
     .venv/bin/python benchmarks/bench_tune.py --n 30 --adapter src/whyrec/models_data/…gguf
 
 Prints one JSON object and saves it to benchmarks/results/tune.json.
@@ -46,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
         sys.exit("error: no adapter shipped; pass --adapter FILE.gguf (from `whyrec tune`)")
     backends = {"base": LlamaCppBackend(adapter=False, threads=options.threads),
                 "tuned": LlamaCppBackend(adapter=adapter, threads=options.threads)}
+    if options.compare is not None:
+        backends["compare"] = LlamaCppBackend(adapter=options.compare, threads=options.threads)
     records: list[dict[str, Any]] = []
     for config in [c.strip() for c in options.configs.split(",") if c.strip()]:
         records += run_config(config, options, backends)
@@ -53,6 +59,8 @@ def main(argv: list[str] | None = None) -> int:
         "benchmark": "fine-tuned explanations (held-out people)",
         "adapter": Path(adapter).name, "adapter_bytes": Path(adapter).stat().st_size,
         "recommender": options.algo, "repairs": options.repairs,
+        **({"compare_adapter": options.compare.name,
+            "compare_adapter_bytes": options.compare.stat().st_size} if options.compare else {}),
         "overall": {m: summarise([r for r in records if r["model"] == m]) for m in backends},
         "by_config": {c: {m: summarise([r for r in records
                                          if r["model"] == m and r["config"] == c])
@@ -89,6 +97,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--configs", default=",".join(CONFIGS))
     parser.add_argument("--adapter", type=Path, default=None,
                         help="adapter GGUF (default: the shipped one)")
+    parser.add_argument("--compare", type=Path, default=None, metavar="OTHER.gguf",
+                        help="a second adapter explained on the same recommendations "
+                             "(model 'compare'), e.g. the one a retrained adapter would replace")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="ml-latest-small folder")
     parser.add_argument("--algo", default="itemknn")
     parser.add_argument("--repairs", type=int, default=2)
@@ -117,7 +128,9 @@ def run_config(config: str, options: argparse.Namespace,
     done = 0
     for user in users:
         for rec in pipeline.recommend(user, n=3):
-            order = list(explainers) if done % 2 == 0 else list(reversed(explainers))
+            names = list(explainers)  # rotated, so that no model is always the warmer one
+            shift = done % len(names)
+            order = names[shift:] + names[:shift]
             for model in order:
                 explanation = explainers[model].explain(rec, language=language)
                 verdict = judge.verify(explanation.text, rec, language=language)
@@ -131,7 +144,7 @@ def run_config(config: str, options: argparse.Namespace,
                 })
             done += 1
             if done % 10 == 0:
-                log(f"{config}: {done} recommendations explained by both models")
+                log(f"{config}: {done} recommendations explained by every model")
             if done >= options.n:
                 return records
     return records
