@@ -122,13 +122,18 @@ def summary(seconds: Sequence[float]) -> dict[str, Any]:
 
 
 def finish(result: dict[str, Any], targets: Sequence[Target], check: bool,
-           started: float) -> int:
-    """Attach targets and runtime, print the JSON object and return the exit status."""
+           started: float, out: Path | None = None) -> int:
+    """Attach targets and runtime, print the JSON object (and write it to ``out``) and return
+    the exit status."""
     result["targets"] = {target.name: target.to_dict() for target in targets}
     missed = [target for target in targets if not target.met]
     result["all_targets_met"] = not missed
     result["runtime_s"] = round(time.perf_counter() - started, 2)
-    print(json.dumps(result, indent=2))
+    text = json.dumps(result, indent=2, ensure_ascii=False, default=str)
+    print(text)
+    if out is not None:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
     for target in missed:
         log(f"MISSED: {target.describe()}")
     return 1 if check and missed else 0

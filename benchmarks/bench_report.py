@@ -22,7 +22,6 @@ texts are left out); ``--out`` also writes it to a file.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -30,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _common import DEFAULT_DATA, Target, load, log, timed
+from _common import DEFAULT_DATA, Target, finish, load, log, timed
 
 
 def arguments() -> argparse.ArgumentParser:
@@ -109,18 +108,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, runs in result["datasets"].items():
         value = runs["template"]["faithfulness"]["delivered"]["unsupported_rate"]
         targets.append(Target(f"{name}_template_delivered_unsupported", value, 0.0, "<="))
-    result["targets"] = {t.name: t.to_dict() for t in targets}
-    missed = [t for t in targets if not t.met]
-    result["all_targets_met"] = not missed
-    result["runtime_s"] = round(time.perf_counter() - started, 2)
-    text = json.dumps(result, indent=2, ensure_ascii=False, default=str)
-    print(text)
-    if options.out is not None:
-        options.out.parent.mkdir(parents=True, exist_ok=True)
-        options.out.write_text(text + "\n", encoding="utf-8")
-    for target in missed:
-        log(f"MISSED: {target.describe()}")
-    return 1 if options.check and missed else 0
+    return finish(result, targets, options.check, started, options.out)
 
 
 if __name__ == "__main__":

@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import json
 import os
 import signal
 import socket
@@ -47,7 +46,7 @@ from typing import Any
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import REPO_ROOT, Target, log
+from _common import REPO_ROOT, Target, finish, log
 
 WHYREC = [sys.executable, "-m", "whyrec.cli.main"]
 LLM_SERVER = textwrap.dedent("""
@@ -574,17 +573,7 @@ def main(argv: list[str] | None = None) -> int:
                        / max(1, outage["started_after_kill_answered"]), 1.0, ">="),
                 Target("llm_outage_healthz_down_after",
                        1.0 if outage["healthz_after"]["llm"] == "down" else 0.0, 1.0, ">=")]
-    result["targets"] = {t.name: t.to_dict() for t in targets}
-    missed = [t for t in targets if not t.met]
-    result["all_targets_met"] = not missed
-    result["runtime_s"] = round(time.perf_counter() - started, 2)
-    payload = json.dumps(result, indent=2, ensure_ascii=False)
-    print(payload)
-    options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(payload + "\n", encoding="utf-8")
-    for target in missed:
-        log(f"MISSED: {target.describe()}")
-    return 1 if options.check and missed else 0
+    return finish(result, targets, options.check, started, options.out)
 
 
 if __name__ == "__main__":
