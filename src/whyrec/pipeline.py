@@ -83,6 +83,14 @@ class Pipeline:
             recs = down_weight(candidates, avoid, self.dataset, n)
         return self._builder.enrich(recs, history)
 
+    def recommend_item(self, user_id: str, item_id: str) -> Recommendation:
+        """One item as a recommendation for the person: its true rank and score, with every
+        kind of evidence (none for an item they already had: rank 0)."""
+        rec = self.model.recommend_item(str(user_id), str(item_id))
+        if rec.rank:
+            self._builder.enrich([rec])
+        return rec
+
     def enrich(self, recommendations: list[Recommendation]) -> list[Recommendation]:
         """Add every kind of evidence to recommendations made elsewhere (``recommend_item``)."""
         return self._builder.enrich(recommendations)
@@ -131,14 +139,25 @@ class Pipeline:
                                                workers=workers)
         explanations: list[Explanation] = []
         for user_id, recs in _by_user(recommendations):
-            prefs = self.preferences(user_id)
+            prefs, personal = self.personal_style(user_id, style)
             shaped = self.explainer.explain_many(
-                recs, language=language or prefs.language,
-                style=prefs.style(style or self.explainer.style), workers=workers)
-            for explanation in shaped:
-                explanation.preferences = prefs.notes()
+                recs, language=language or prefs.language, style=personal, workers=workers)
+            explanations += self.deliver(shaped, prefs)
+        return explanations
+
+    def personal_style(self, user_id: str, style: Style | None = None
+                       ) -> tuple[Preferences, Style]:
+        """The person's preferences, and ``style`` (default: the explainer's) adjusted by them."""
+        prefs = self.preferences(user_id)
+        return prefs, prefs.style(style or self.explainer.style)
+
+    def deliver(self, explanations: list[Explanation], prefs: Preferences
+                ) -> list[Explanation]:
+        """Note what shaped each explanation and record it, so feedback can refer to it."""
+        for explanation in explanations:
+            explanation.preferences = prefs.notes()
+            if self.store is not None:
                 record_explanation(self.store, explanation)
-            explanations += shaped
         return explanations
 
     def preferences(self, user_id: str) -> Preferences:

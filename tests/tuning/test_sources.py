@@ -9,6 +9,7 @@ OpenAI-compatible server: the llama.cpp engine serving the bundled model on 127.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -23,7 +24,6 @@ from whyrec.data.load import load_dataset
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
-from whyrec.pipeline import Pipeline
 from whyrec.tuning.data import TrainingPair, build_pairs, is_held_out
 from whyrec.tuning.distill import distill_pairs
 from whyrec.tuning.references import (
@@ -41,6 +41,8 @@ GROUPS = (("Guitar Tuners", "吉他调音器", "tuner"), ("Guitar Strings", "吉
 #: sentences no target may ever hold: a price the facts do not give, another shop's product
 PLANTED = ("cost 37 dollars", "Strobe Master Pro", "价格是37元")
 
+
+Judge = Callable[..., list[str]]  # the judge_pairs fixture (conftest.py)
 
 def _review(group: int, zh: bool) -> str:
     feature, feature_zh, _ = GROUPS[group]
@@ -191,21 +193,9 @@ def server_url(llamacpp_backend: LlamaCppBackend) -> str:
     return llamacpp_backend.address + "/v1"  # the openai client wants the API root
 
 
-def _judge_drafts(dataset: Dataset, pairs: list[TrainingPair]) -> None:
-    pipeline = Pipeline(dataset, create("itemknn").fit(dataset), backend="template")
-    judge = Explainer("template", dataset=dataset)
-    for pair in pairs:
-        user, item, language = pair.key.split("|")
-        assert not is_held_out(user)
-        rec = next(r for r in pipeline.recommend(user, n=3) if r.item_id == item)
-        start = pair.prompt.rsplit("<|im_start|>assistant\n", 1)[1]
-        verdict = judge.verify(start + pair.target, rec, language=language)
-        assert verdict.passed, (pair.target, verdict.unsupported)
-
-
 @pytest.mark.slow
 def test_distilled_targets_from_a_real_server_pass_the_verifier(
-        demo_dataset: Dataset, server_url: str) -> None:
+        demo_dataset: Dataset, server_url: str, judge_pairs: Judge) -> None:
     stats: Counter[str] = Counter()
     pairs = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
                              model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2,
@@ -213,19 +203,20 @@ def test_distilled_targets_from_a_real_server_pass_the_verifier(
     assert len(pairs) == 2 and stats["accepted"] == 2
     assert stats["drafts"] >= 2 and stats["drafts"] == sum(
         v for k, v in stats.items() if k == "accepted" or k.startswith("dropped:"))
-    _judge_drafts(demo_dataset, pairs)
+    judge_pairs(demo_dataset, pairs)
     again = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
                              model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2))
     assert [(p.key, p.target) for p in again] == [(p.key, p.target) for p in pairs]
 
 
 @pytest.mark.slow
-def test_distilled_chinese_targets(demo_dataset: Dataset, server_url: str) -> None:
+def test_distilled_chinese_targets(demo_dataset: Dataset, server_url: str,
+                                   judge_pairs: Judge) -> None:
     pairs = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
                              model="SmolLM2-135M-Instruct", languages=["zh"], max_pairs=1))
     assert len(pairs) == 1 and pairs[0].language == "zh"
     assert pairs[0].prompt.endswith("，因为")
-    _judge_drafts(demo_dataset, pairs)
+    judge_pairs(demo_dataset, pairs)
 
 
 def test_failing_drafts_are_dropped_and_counted(demo_dataset: Dataset) -> None:

@@ -152,10 +152,7 @@ class Conversation:
 
     # --- helpers ------------------------------------------------------------------------------
     def _as_recommendation(self, item_id: str) -> Recommendation:
-        rec = self.pipeline.model.recommend_item(self.user_id, item_id)
-        if rec.rank:
-            self.pipeline.enrich([rec])
-        return rec
+        return self.pipeline.recommend_item(self.user_id, item_id)
 
     def _contrast(self, ours: Recommendation, other: Recommendation,
                   facts: dict[str, Any]) -> list[FreeText]:

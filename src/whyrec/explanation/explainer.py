@@ -139,8 +139,7 @@ class Explainer:
         explanation.latency_ms = (time.perf_counter() - started) * 1000.0
         explanation.assign_id()
         # a backend outage is temporary: its fallback is not worth remembering
-        outage = (explanation.fallback_reason or "").startswith(BACKEND_ERROR)
-        if self.cache is not None and not outage:
+        if self.cache is not None and not is_outage(explanation):
             self.cache.put(key, explanation)
         return explanation
 
@@ -305,6 +304,11 @@ class Explainer:
         ids = [rec.item_id, *(e.item_id for e in rec.evidence if isinstance(e, HistoryItem))]
         texts = [scrub_catalog_text(descriptions[i]) for i in ids if i in descriptions]
         return [*texts, details.description] if details.description else texts
+
+
+def is_outage(explanation: Explanation) -> bool:
+    """Whether the template text stands in because the model could not answer at all."""
+    return (explanation.fallback_reason or "").startswith(BACKEND_ERROR)
 
 
 def clean_draft(text: str) -> str:

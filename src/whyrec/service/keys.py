@@ -15,7 +15,7 @@ import threading
 import time
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import Connection, select, update
 
 from whyrec.errors import ConfigError
 from whyrec.store.engine import Store
@@ -80,8 +80,8 @@ def list_keys(store: Store) -> list[ApiKey]:
 
 def revoke_key(store: Store, key_id: str) -> bool:
     """Revoke ``key_id``; ``False`` when there is no such active key."""
-    def work(connection: object) -> int:
-        result = connection.execute(  # type: ignore[attr-defined]
+    def work(connection: Connection) -> int:
+        result = connection.execute(
             update(api_keys).where(api_keys.c.key_id == key_id,
                                    api_keys.c.revoked_at.is_(None)).values(revoked_at=time.time()))
         return int(result.rowcount or 0)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
+from whyrec.explanation.explainer import is_outage
 from whyrec.types import Explanation
 
 
@@ -41,8 +42,8 @@ class ServiceMetrics:
         for explanation in explanations:
             self.cache.labels(result="hit" if explanation.cached else "miss").inc()
             if explanation.fallback:
-                outage = (explanation.fallback_reason or "").startswith("backend error")
-                self.fallbacks.labels(reason="outage" if outage else "verification").inc()
+                self.fallbacks.labels(reason="outage" if is_outage(explanation)
+                                      else "verification").inc()
                 self.explanations.labels(outcome="fallback").inc()
             else:
                 self.explanations.labels(

@@ -12,10 +12,11 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from whyrec.chat.answers import Conversation
+from whyrec.explanation.explainer import is_outage
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
 from whyrec.explanation.style import Style
-from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
+from whyrec.feedback.events import FeedbackEvent, record_feedback
 from whyrec.feedback.preferences import reset_preferences
 from whyrec.service.schemas import (
     CallerExplanationIn,
@@ -42,7 +43,6 @@ Reader = Annotated[Caller, Depends(require("read"))]
 Writer = Annotated[Caller, Depends(require("write"))]
 UserId = Annotated[str, Path(min_length=1, max_length=200)]
 ItemId = Annotated[str, Path(min_length=1, max_length=200)]
-BACKEND_ERROR = "backend error"
 T = TypeVar("T")
 
 
@@ -210,10 +210,7 @@ async def _offloaded(state: ServiceState, events: Iterator[str]) -> AsyncIterato
 
 
 def _recommendation(state: ServiceState, user_id: str, item_id: str) -> Recommendation:
-    rec = state.model.recommend_item(user_id, item_id)
-    if rec.rank:
-        state.pipeline.enrich([rec])
-    return rec
+    return state.pipeline.recommend_item(user_id, item_id)
 
 
 def _explain(state: ServiceState, recs: list[Recommendation], language: str | None,
@@ -226,15 +223,13 @@ def _explain(state: ServiceState, recs: list[Recommendation], language: str | No
 def _events(state: ServiceState, rec: Recommendation, language: str | None,
             length: str | None) -> Iterator[str]:
     pipeline = state.pipeline
-    prefs = pipeline.preferences(rec.user_id)
     base = pipeline.explainer.style
-    style = prefs.style(base if length is None else replace(base, length=length))
+    prefs, style = pipeline.personal_style(
+        rec.user_id, base if length is None else replace(base, length=length))
     for event in stream_explanation(pipeline.explainer, rec,
                                     language=language or prefs.language, style=style):
         if event["event"] == "explanation":
-            found = Explanation.from_dict(event["explanation"])
-            found.preferences = prefs.notes()
-            record_explanation(state.store, found)
+            found = pipeline.deliver([Explanation.from_dict(event["explanation"])], prefs)[0]
             state.metrics.observe_explanations([found])
             event = {**event, "explanation": _public(found), "degraded": _degraded([found])}
         yield f"event: {event.pop('event')}\ndata: {json.dumps(event, ensure_ascii=False)}\n\n"
@@ -250,4 +245,4 @@ def _public(explanation: Explanation | None) -> dict[str, Any] | None:
 
 
 def _degraded(explanations: list[Explanation]) -> bool:
-    return any((e.fallback_reason or "").startswith(BACKEND_ERROR) for e in explanations)
+    return any(is_outage(e) for e in explanations)
