@@ -433,3 +433,17 @@ def test_guard_reports_down_until_a_call_succeeds() -> None:
     time.sleep(0.25)
     assert guard.complete(message).text == "We picked it."  # type: ignore[arg-type]
     assert guard.healthy
+
+
+def test_serve_says_in_one_line_when_the_port_is_taken() -> None:
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "whyrec.cli.main", "serve", "--no-auth",
+                              "--backend", "template", "--port", str(port)],
+                             capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1 and run.stderr.count("\n") == 1
+    assert f"cannot listen on 127.0.0.1:{port}" in run.stderr

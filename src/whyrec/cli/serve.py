@@ -51,7 +51,9 @@ def serve(config: Path | None, data: str | None, algo: str | None, recommender: 
     if not settings.auth and not settings.loopback():
         raise ConfigError(f"refusing to serve without API keys on {settings.host}: keys are "
                           "off only on a loopback address (127.0.0.1, ::1, localhost)")
+    _check_port_free(settings.host, settings.port)  # before minutes of loading, not after
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logging.getLogger("presidio-analyzer").setLevel(logging.WARNING)  # one line per recogniser
     click.echo(f"whyrec: loading {settings.data} and the {settings.backend} backend…", err=True)
     app = build_app(settings)
     if settings.auth:
@@ -62,6 +64,17 @@ def serve(config: Path | None, data: str | None, algo: str | None, recommender: 
     # uvicorn's access log prints raw paths, which hold people's ids: whyrec logs routes instead
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False,
                 log_level="warning", timeout_graceful_shutdown=5)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise ConfigError(f"cannot listen on {host}:{port}: {exc.strerror} "
+                              "(pick another --port)") from None
 
 
 @click.group()
