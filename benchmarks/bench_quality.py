@@ -21,9 +21,9 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from _common import Target, finish, load, log, median, parse, parser
-from whyrec.eval.metrics import ndcg_at_k, recall_at_k
+from whyrec.data.split import split_dataset
 from whyrec.eval.offline import evaluate_model
-from whyrec.eval.split import split_dataset
+from whyrec.models.metrics import ndcg_at_k, recall_at_k
 from whyrec.models.registry import create
 
 K = 10

@@ -71,7 +71,7 @@ def test_movielens_recommendations_have_rated_history(movielens: Dataset) -> Non
 
 
 @pytest.mark.parametrize("module", [
-    "whyrec.api", "whyrec.eval.metrics", "whyrec.models.registry", "whyrec.models.content",
+    "whyrec.api", "whyrec.models.metrics", "whyrec.models.registry", "whyrec.models.content",
 ])
 def test_docstring_examples_run(module: str) -> None:
     found = doctest.testmod(importlib.import_module(module))

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__version__ = "0.1.0"
+from whyrec._version import __version__
 
 _API = ("load_dataset", "train", "recommend", "explain", "verify", "evaluate")
 __all__ = [*_API, "__version__"]

@@ -26,11 +26,11 @@ from whyrec.eval.offline import evaluate
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.requests import ExplanationRequest
-from whyrec.explanation.style import Style
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.types import Explanation, Recommendation, Verdict
+from whyrec.values import Style
 
 __all__ = ["evaluate", "explain", "load_dataset", "recommend", "train", "verify"]
 

@@ -11,7 +11,6 @@ from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.feedback.events import record_explanation
 from whyrec.feedback.preferences import Preferences, preferences_for
@@ -20,6 +19,7 @@ from whyrec.models.base import Recommender
 from whyrec.models.evidence import EvidenceBuilder
 from whyrec.store.engine import Store
 from whyrec.types import Explanation, Recommendation
+from whyrec.values import Style
 
 if TYPE_CHECKING:
     from whyrec.privacy.dp import NoisyCounts

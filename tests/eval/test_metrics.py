@@ -7,7 +7,7 @@ import math
 from hypothesis import given
 from hypothesis import strategies as st
 
-from whyrec.eval.metrics import hit_rate_at_k, ndcg_at_k, recall_at_k
+from whyrec.models.metrics import hit_rate_at_k, ndcg_at_k, recall_at_k
 
 items = st.lists(st.sampled_from([f"i{k}" for k in range(30)]), unique=True, max_size=20)
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from whyrec.data.dataset import Dataset
+from whyrec.data.split import leave_last_n, random_holdout, split_dataset, temporal_split
 from whyrec.errors import ConfigError
 from whyrec.eval.offline import evaluate
-from whyrec.eval.split import leave_last_n, random_holdout, split_dataset, temporal_split
 
 
 def test_leave_last_holds_out_the_latest_items(board: Dataset) -> None:

@@ -10,12 +10,12 @@ from whyrec.data.dataset import Dataset
 from whyrec.errors import ConfigError
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer, clean_draft
-from whyrec.explanation.prompt import ItemDetails, build_prompt, estimate_tokens
-from whyrec.explanation.style import Style
+from whyrec.explanation.prompt import build_prompt, estimate_tokens
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.types import HistoryItem, Recommendation
+from whyrec.values import ItemDetails, Style
 
 
 @pytest.fixture(scope="module")

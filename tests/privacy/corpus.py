@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from whyrec.verification.text import INVISIBLE_RE
+from whyrec.text import INVISIBLE_RE
 
 ZW = "\u200b"
 INJECTIONS: tuple[str, ...] = (

@@ -17,7 +17,6 @@ from whyrec.backends.fake import FakeBackend
 from whyrec.chat import Conversation
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.feedback.events import FeedbackEvent, record_feedback
 from whyrec.feedback.preferences import preferences_for
 from whyrec.models.base import Recommender
@@ -26,6 +25,7 @@ from whyrec.pipeline import Pipeline
 from whyrec.privacy.injection import defuse
 from whyrec.store import open_store
 from whyrec.types import FreeText, HistoryItem, Recommendation, SharedFeature
+from whyrec.values import ItemDetails
 
 from .corpus import INJECTIONS, leaked
 

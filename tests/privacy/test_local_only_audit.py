@@ -12,7 +12,9 @@ from typing import ClassVar
 
 import pytest
 
+from whyrec.backends.audit import AuditLog
 from whyrec.backends.fake import FakeBackend
+from whyrec.backends.locality import is_local, is_loopback
 from whyrec.backends.openai_compat import OpenAIBackend
 from whyrec.cli.main import main
 from whyrec.data.dataset import Dataset
@@ -20,8 +22,6 @@ from whyrec.errors import PrivacyError
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
-from whyrec.privacy.audit import AuditLog
-from whyrec.privacy.locality import is_local, is_loopback
 
 
 @pytest.mark.parametrize(("host", "loopback"), [

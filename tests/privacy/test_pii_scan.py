@@ -12,20 +12,20 @@ from pathlib import Path
 import pandas as pd
 from sqlalchemy import String, Text, select
 
+from whyrec.backends.audit import AuditLog
 from whyrec.backends.base import Message
 from whyrec.backends.fake import FakeBackend
 from whyrec.chat import Conversation
 from whyrec.data.load import demo_path, load_dataset
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
-from whyrec.privacy.audit import AuditLog
 from whyrec.store import open_store
 from whyrec.store.schema import metadata
 from whyrec.types import FreeText, HistoryItem, Recommendation
+from whyrec.values import ItemDetails
 
 PLANTED = {
     "email": "jane.roe@example.org", "phone": "13912345678", "us_phone": "+1 (415) 555-0132",

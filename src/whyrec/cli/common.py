@@ -10,10 +10,6 @@ from typing import Any, TypeVar
 
 import click
 
-from whyrec.data.dataset import Dataset
-from whyrec.errors import ConfigError
-from whyrec.models.base import Recommender
-
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -67,46 +63,10 @@ def want_progress(flag: bool | None) -> bool:
     return sys.stderr.isatty() if flag is None else flag
 
 
-def parse_params(pairs: tuple[str, ...]) -> dict[str, Any]:
-    """``("factors=32", "cf=als")`` -> ``{"factors": 32, "cf": "als"}``.
-
-    Values are JSON when they parse as JSON, plain strings otherwise.
-    """
-    params: dict[str, Any] = {}
-    for pair in pairs:
-        key, sep, raw = pair.partition("=")
-        if not sep or not key:
-            raise ConfigError(f"--param expects KEY=VALUE, got {pair!r}")
-        try:
-            params[key.strip()] = json.loads(raw)
-        except json.JSONDecodeError:
-            params[key.strip()] = raw
-    return params
 
 
-def load_data(source: str) -> Dataset:
-    from whyrec.data.load import load_dataset
-    from whyrec.privacy.limits import contained
-
-    return load_dataset(source if source == "demo" else contained(source, what="--data"))
 
 
-def get_model(
-    dataset: Dataset, algo: str, model_dir: Path | None, params: tuple[str, ...], progress: bool
-) -> Recommender:
-    """Load ``model_dir`` when given (it must match the data), else train ``algo`` now."""
-    from whyrec.models.base import Recommender
-    from whyrec.models.registry import create
-
-    if model_dir is not None:
-        model = Recommender.load(model_dir)
-        unknown = set(model.item_ids.tolist()) ^ set(dataset.item_ids.tolist())
-        if unknown:
-            raise ConfigError(
-                f"model {model_dir} was trained on another catalog "
-                f"({len(unknown)} items differ); pass the same --data it was trained on")
-        return model
-    return create(algo, **parse_params(params)).fit(dataset, progress=progress)
 
 
 def emit_json(payload: Any) -> None:
@@ -120,8 +80,3 @@ def store_option(func: F) -> F:
              "(default: $WHYREC_DB_URL, else $WHYREC_HOME/whyrec.sqlite).",
     )(func)
 
-
-def open_db(url: str | None) -> Any:
-    from whyrec.store import open_store
-
-    return open_store(url)

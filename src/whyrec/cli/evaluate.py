@@ -9,13 +9,12 @@ from whyrec.cli.common import (
     data_option,
     emit_json,
     json_option,
-    load_data,
     params_option,
-    parse_params,
     progress_option,
     want_progress,
 )
-from whyrec.eval.split import SPLITS
+from whyrec.data.split import SPLITS
+from whyrec.loaders import load_data, parse_params
 
 
 @click.command("eval")

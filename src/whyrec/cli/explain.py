@@ -11,15 +11,13 @@ import click
 from whyrec.cli.common import (
     data_option,
     emit_json,
-    get_model,
     json_option,
-    load_data,
     model_options,
-    open_db,
     progress_option,
     want_progress,
 )
 from whyrec.errors import ConfigError
+from whyrec.loaders import get_model, load_data, open_db
 
 
 def backend_options(func: Any) -> Any:
@@ -106,7 +104,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     """Explain why each item was recommended, in the person's language."""
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.explainer import Explainer
-    from whyrec.explanation.style import Style
+    from whyrec.values import Style
 
     if (user_id is None) == (input_path is None):
         raise ConfigError("give either --user (explain whyrec's recommendations) or --input "

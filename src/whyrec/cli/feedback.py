@@ -7,7 +7,8 @@ from datetime import UTC, datetime
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, open_db, store_option
+from whyrec.cli.common import emit_json, json_option, store_option
+from whyrec.loaders import open_db
 
 
 @click.group()

@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, open_db, store_option
+from whyrec.cli.common import emit_json, json_option, store_option
 from whyrec.errors import ConfigError
+from whyrec.loaders import open_db
 
 
 @click.command()
@@ -23,7 +24,7 @@ def forget(user_id: str, db_url: str | None, data: str | None, model_dir: Path |
     """Forget USER: feedback, preferences, cached and recorded explanations, conversations;
     with --data their interactions, with --recommender the model's memory of them (retrained).
     """
-    from whyrec.privacy.forget import ForgetReport, forget_in_folder, forget_in_store, retrain
+    from whyrec.forget import ForgetReport, forget_in_folder, forget_in_store, retrain
     from whyrec.privacy.limits import contained
 
     if model_dir is not None and data is None:

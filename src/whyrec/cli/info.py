@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import click
 
-from whyrec.cli.common import data_option, emit_json, json_option, load_data
+from whyrec.cli.common import data_option, emit_json, json_option
+from whyrec.loaders import load_data
 
 
 @click.command()

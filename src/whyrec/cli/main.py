@@ -10,7 +10,7 @@ import sys
 
 import click
 
-from whyrec import __version__
+from whyrec._version import __version__
 from whyrec.cli.batch import batch
 from whyrec.cli.chat import chat
 from whyrec.cli.demo import demo

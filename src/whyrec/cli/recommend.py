@@ -9,14 +9,13 @@ import click
 from whyrec.cli.common import (
     data_option,
     emit_json,
-    get_model,
     json_option,
-    load_data,
     model_options,
     progress_option,
     want_progress,
 )
 from whyrec.cli.format import print_recommendations
+from whyrec.loaders import get_model, load_data
 
 
 @click.command()

@@ -158,8 +158,8 @@ def report(ctx: click.Context, **options: Any) -> None:
 
 
 def _run(options: dict[str, Any], configs: list[Any]) -> dict[str, Any]:
-    from whyrec.cli.common import load_data
     from whyrec.eval.runner import run_dataset, run_requests
+    from whyrec.loaders import load_data
 
     progress = want_progress(options["progress"])
     if options["input_path"] is not None:
@@ -195,9 +195,9 @@ def _print_summary(data: dict[str, Any], out: Path | None) -> None:
                    "(default: the sheet's name + .key.json). Do not give it to raters.")
 def sheet(out: Path, key_path: Path | None, **options: Any) -> None:
     """Export a blind side-by-side rating sheet of two configurations (order shuffled)."""
-    from whyrec.cli.common import load_data
     from whyrec.eval.ratings import write_sheet
     from whyrec.eval.runner import explain_side_by_side
+    from whyrec.loaders import load_data
 
     configs = build_configs(options)
     key = key_path or out.with_suffix(".key.json")

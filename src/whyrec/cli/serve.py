@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, open_db, store_option
+from whyrec.cli.common import emit_json, json_option, store_option
 from whyrec.errors import ConfigError
+from whyrec.loaders import open_db
 
 
 @click.command()

@@ -12,12 +12,11 @@ from whyrec.cli.common import (
     data_option,
     emit_json,
     json_option,
-    load_data,
     params_option,
-    parse_params,
     progress_option,
     want_progress,
 )
+from whyrec.loaders import load_data, parse_params
 
 
 @click.command()

@@ -18,8 +18,9 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, load_data, progress_option, want_progress
+from whyrec.cli.common import emit_json, json_option, progress_option, want_progress
 from whyrec.errors import ConfigError
+from whyrec.loaders import load_data
 
 ADAPTER_FILE = "adapter.gguf"
 

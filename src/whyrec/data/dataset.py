@@ -32,6 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from whyrec.errors import UnknownItemError, UnknownUserError
+from whyrec.privacy.pii import scrub_text
 
 INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
 ITEM_COLUMNS = (
@@ -244,8 +245,6 @@ class Dataset:
         raw = self._review_map.get((str(user_id), str(item_id)))
         if raw is None:
             return None
-        from whyrec.privacy.pii import scrub_text
-
         return scrub_text(raw)
 
     # --- convenience ------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
-from whyrec import __version__
+from whyrec._version import __version__
 from whyrec.eval.suite import EvalRecord
 
 #: the headline rows of the comparison table: label, path into the metrics, format, better

@@ -23,7 +23,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from whyrec.verification.text import INVISIBLE_RE, normalise, token_key, tokens
+from whyrec.text import INVISIBLE_RE, normalise, token_key, tokens
 from whyrec.verification.vocabulary import Vocabulary
 
 

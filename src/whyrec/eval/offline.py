@@ -9,9 +9,9 @@ from typing import Any
 import numpy as np
 
 from whyrec.data.dataset import Dataset
-from whyrec.eval.metrics import hit_rate_at_k, ndcg_at_k, recall_at_k
-from whyrec.eval.split import split_dataset
+from whyrec.data.split import split_dataset
 from whyrec.models.base import Recommender
+from whyrec.models.metrics import hit_rate_at_k, ndcg_at_k, recall_at_k
 from whyrec.models.registry import create
 from whyrec.progress import progress_bar
 

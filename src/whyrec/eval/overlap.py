@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from whyrec.errors import ConfigError
-from whyrec.verification.text import CJK_RE, WORD_RE, has_cjk, normalise
+from whyrec.text import CJK_RE, WORD_RE, has_cjk, normalise
 
 EXTRA_HINT = "pip install 'whyrec[eval]'"
 

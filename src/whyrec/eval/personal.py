@@ -27,8 +27,8 @@ from typing import Any
 import numpy as np
 
 from whyrec.eval.overlap import units
+from whyrec.text import CJK_RE, WORD_RE, has_cjk
 from whyrec.types import Evidence, Explanation, Recommendation
-from whyrec.verification.text import CJK_RE, WORD_RE, has_cjk
 
 PERSONAL_KINDS = frozenset({"history_item", "shared_feature", "preference"})
 SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")

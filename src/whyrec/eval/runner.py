@@ -14,15 +14,15 @@ from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 from whyrec.data.dataset import Dataset
+from whyrec.data.split import split_dataset
 from whyrec.errors import ConfigError
 from whyrec.eval.literature import FeatureIndex
 from whyrec.eval.offline import evaluate_model
-from whyrec.eval.split import split_dataset
 from whyrec.eval.suite import EvalRecord, evaluate_explanations
 from whyrec.explanation.requests import ExplanationRequest
-from whyrec.explanation.style import Style
 from whyrec.models.base import Recommender
 from whyrec.progress import progress_bar
+from whyrec.values import Style
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
 

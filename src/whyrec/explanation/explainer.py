@@ -14,9 +14,12 @@ from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
+from whyrec.backends.audit import AuditLog, audit_everything
 from whyrec.backends.base import Backend, BackendError, Completion, Message
+from whyrec.backends.locality import is_local, local_only_default, require_local
 from whyrec.backends.registry import create_backend
 from whyrec.explanation.cache import ExplanationCache, cache_key
+from whyrec.explanation.examples import example_titles
 from whyrec.explanation.prompt import (
     DEFAULT_TOKEN_BUDGET,
     PROMPT_VERSION,
@@ -27,14 +30,12 @@ from whyrec.explanation.prompt import (
     repair_messages,
     support_for,
 )
-from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
-from whyrec.privacy.audit import AuditLog, audit_everything
-from whyrec.privacy.locality import is_local, local_only_default, require_local
 from whyrec.privacy.pii import scrub_catalog_text
 from whyrec.privacy.sanitise import private_details, private_recommendation
+from whyrec.text import CJK_RE
 from whyrec.types import Cohort, Explanation, HistoryItem, Recommendation, Verdict
-from whyrec.verification.text import CJK_RE
+from whyrec.values import Style
 from whyrec.verification.verifier import Verifier
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
@@ -65,7 +66,7 @@ class Explainer:
     cache : an :class:`ExplanationCache`; ``None`` caches nothing.
     local_only : refuse a backend that sends prompts off this machine (default:
         ``$WHYREC_LOCAL_ONLY``); :class:`~whyrec.errors.PrivacyError` names where they would go.
-    audit : an :class:`~whyrec.privacy.audit.AuditLog` for every model request; by default
+    audit : an :class:`~whyrec.backends.audit.AuditLog` for every model request; by default
         (``None``) requests to an external backend are logged to ``$WHYREC_HOME/audit.jsonl``
         (every request with ``WHYREC_AUDIT=all``); ``False`` logs nothing.
 
@@ -167,7 +168,7 @@ class Explainer:
     def verifier_for(self, rec: Recommendation, details: ItemDetails) -> Verifier:
         """A verifier whose vocabulary also holds the request's own catalog words."""
         if self.dataset is not None and rec.item_id in self._details:
-            return Verifier(self.vocabulary)
+            return Verifier(self.vocabulary, example_titles=example_titles())
         titles = [details.title]
         for fact in rec.evidence:
             if isinstance(fact, HistoryItem):
@@ -175,7 +176,8 @@ class Explainer:
             elif isinstance(fact, Cohort):
                 titles.append(fact.anchor_title)
         return Verifier(self.vocabulary.extended(
-            title=titles, brand=[details.brand], feature=[details.category, *details.tags]))
+            title=titles, brand=[details.brand], feature=[details.category, *details.tags]),
+            example_titles=example_titles())
 
     def prompt_for(
         self, rec: Recommendation, *, language: str | None = None, style: Style | None = None,

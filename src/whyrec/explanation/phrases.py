@@ -5,8 +5,6 @@ Placeholders are filled by ``whyrec.explanation.templates``; every value in them
 
 from __future__ import annotations
 
-LANGUAGES = ("en", "zh")
-
 #: what the person did with a history item, by event type: "{title}" and, for ratings, "{rating}"
 EVENT_PHRASES: dict[str, dict[str, dict[str, str]]] = {
     "en": {

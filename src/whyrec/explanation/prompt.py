@@ -12,8 +12,8 @@ from dataclasses import dataclass, field, replace
 
 from whyrec.backends.base import Message
 from whyrec.explanation.examples import example_for
-from whyrec.explanation.style import Style
 from whyrec.explanation.templates import TemplateExplainer
+from whyrec.text import CJK_RE, clean_catalog_text
 from whyrec.types import (
     Cohort,
     Evidence,
@@ -25,8 +25,8 @@ from whyrec.types import (
     SharedFeature,
     Trend,
 )
+from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
-from whyrec.verification.text import CJK_RE, clean_catalog_text
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
 PROMPT_VERSION = "p2"
@@ -57,17 +57,6 @@ LABELS = {
     "zh": {"item": "推荐物品", "about": "物品信息", "facts": "事实",
            "task": "请解释为什么推荐它。"},
 }
-
-
-@dataclass(frozen=True)
-class ItemDetails:
-    """Catalog details of the recommended item that the model may mention."""
-
-    title: str
-    category: str | None = None
-    brand: str | None = None
-    tags: tuple[str, ...] = ()
-    description: str | None = None  # never shown to the model; used to catch copying
 
 
 @dataclass

@@ -28,7 +28,6 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.errors import ValidationError
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.privacy.limits import (
     MAX_REQUESTS_BYTES,
     check_file_size,
@@ -36,6 +35,7 @@ from whyrec.privacy.limits import (
     contained,
 )
 from whyrec.types import EVIDENCE_TYPES, Evidence, FreeText, Recommendation, evidence_from_dict
+from whyrec.values import ItemDetails
 
 MAX_PROBLEMS_SHOWN = 10
 

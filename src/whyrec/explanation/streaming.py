@@ -16,8 +16,8 @@ from dataclasses import replace
 from typing import Any
 
 from whyrec.explanation.explainer import SENTENCE_END_RE, Explainer, clean_draft
-from whyrec.explanation.style import Style
 from whyrec.types import Explanation, Recommendation
+from whyrec.values import Style
 
 #: spans that only mean "not finished yet" while the draft is still being written
 UNFINISHED_KINDS = frozenset({"length"})

@@ -15,13 +15,11 @@ from whyrec.errors import ConfigError
 from whyrec.explanation.phrases import (
     EVENT_PHRASES,
     ITEM_NOUNS,
-    LANGUAGES,
     OFTEN_SHARE,
     ONE,
     PEOPLE_VERBS,
     PHRASES,
 )
-from whyrec.explanation.style import Style
 from whyrec.privacy.rounding import approximate_percent
 from whyrec.types import (
     Cohort,
@@ -35,6 +33,7 @@ from whyrec.types import (
     SharedFeature,
     Trend,
 )
+from whyrec.values import LANGUAGES, Style
 
 AND = {"en": " and ", "zh": "和"}
 #: the order facts are worded in when the style states no preference

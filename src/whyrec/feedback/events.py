@@ -23,6 +23,7 @@ from whyrec.privacy.pii import scrub_text
 from whyrec.store.engine import Store
 from whyrec.store.schema import explanations, feedback_events
 from whyrec.types import Explanation
+from whyrec.values import LANGUAGES
 
 #: kind -> what the person means
 KINDS: dict[str, str] = {
@@ -60,7 +61,6 @@ ASPECT_SYNONYMS: dict[str, str] = {
     "popularity": "ratings", "trend": "trends", "trending": "trends", "recent": "trends",
     "prices": "price", "cost": "price",
 }
-LANGUAGES = ("en", "zh")
 MAX_COMMENT_CHARS = 2000
 MAX_ID_CHARS = 64
 

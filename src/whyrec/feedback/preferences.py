@@ -23,12 +23,12 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
-from whyrec.explanation.style import LENGTHS, Style
 from whyrec.feedback.comments import parse_comment
 from whyrec.feedback.events import ASPECTS, FeedbackEvent, feedback_for
 from whyrec.store.engine import Store
 from whyrec.store.schema import explanations, user_preferences
 from whyrec.types import EVIDENCE_TYPES
+from whyrec.values import LENGTHS, Style
 
 HALF_LIFE_DAYS = 30.0
 #: cited fact id prefix -> evidence kind

@@ -15,10 +15,10 @@ from typing import Any, ClassVar, Self
 import numpy as np
 from scipy import sparse
 
-from whyrec import __version__
 from whyrec._native import single_threaded_blas
+from whyrec._version import __version__
 from whyrec.data.dataset import Dataset
-from whyrec.errors import ModelError, UnknownItemError, UnknownUserError
+from whyrec.errors import ConfigError, ModelError, UnknownItemError, UnknownUserError
 from whyrec.models.persist import (
     check_save_target,
     csr_arrays,
@@ -51,6 +51,12 @@ class Recommender(ABC):
     popularity_is_fallback: ClassVar[bool] = True
     #: whether a share divided by the history weight is an item-item similarity worth showing
     reports_similarity: ClassVar[bool] = False
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # every algorithm registers itself by name: loading a saved model needs no registry
+        if "algorithm" in cls.__dict__:
+            ALGORITHMS[cls.algorithm] = cls
 
     def __init__(self, **params: Any) -> None:
         min_history = params.pop("min_history", self.default_min_history)
@@ -372,11 +378,9 @@ class Recommender(ABC):
     @classmethod
     def load(cls, path: str | Path) -> Recommender:
         """Load any saved model; the algorithm is read from ``model.json``."""
-        from whyrec.models.registry import get_algorithm
-
         directory = Path(path)
         meta, arrays = read_files(directory)
-        model_cls = get_algorithm(meta["algorithm"])
+        model_cls = algorithm_class(meta["algorithm"])
         if cls is not Recommender and not issubclass(model_cls, cls):
             raise ModelError(f"{directory} holds a {meta['algorithm']} model, not {cls.__name__}")
         model = model_cls(**meta["params"], min_history=meta["min_history"])
@@ -388,6 +392,19 @@ class Recommender(ABC):
         model._load_extra(directory)
         model.fitted = True
         return model
+
+
+#: algorithm name -> class, filled as each algorithm's module is imported (the built-in ones are
+#: imported by ``whyrec.models``, so they are always here)
+ALGORITHMS: dict[str, type[Recommender]] = {}
+
+
+def algorithm_class(name: str) -> type[Recommender]:
+    """The registered algorithm called ``name``."""
+    found = ALGORITHMS.get(name)
+    if found is None:
+        raise ConfigError(f"unknown algorithm {name!r}; choose from {', '.join(ALGORITHMS)}")
+    return found
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

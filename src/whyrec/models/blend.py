@@ -14,8 +14,16 @@ import numpy as np
 from scipy import sparse
 
 from whyrec.data.dataset import Dataset
-from whyrec.eval.metrics import ndcg_at_k
+from whyrec.data.split import leave_last_n
+from whyrec.models.als import ALSRecommender
+from whyrec.models.base import Recommender
+from whyrec.models.content import ContentRecommender
+from whyrec.models.itemknn import ItemKNNRecommender
+from whyrec.models.metrics import ndcg_at_k
 
+#: the collaborative models a hybrid can blend
+COLLABORATIVE: dict[str, type[Recommender]] = {
+    "als": ALSRecommender, "itemknn": ItemKNNRecommender}
 CONTENT_GRID = (0.0, 0.1, 0.3, 0.6)
 POPULARITY_GRID = (0.0, 0.05, 0.2)
 MAX_VALIDATION_PEOPLE = 300
@@ -43,17 +51,14 @@ def choose_weights(
 
     Returns the chosen weights and the whole grid's scores; ties go to the smaller weights.
     """
-    from whyrec.eval.split import leave_last_n
-    from whyrec.models.registry import create
-
     train, test = leave_last_n(dataset, n=1, min_train=cf_min_history)
     people = sorted(u for u in test if u in train.user_index)
     if len(people) < 20:
         return {"chosen": None, "reason": f"only {len(people)} people to validate on"}
     step = max(1, len(people) // MAX_VALIDATION_PEOPLE)
     people = people[::step][:MAX_VALIDATION_PEOPLE]
-    cf_model = create(cf, **cf_params).fit(train)
-    content_model = create("content", **content_params).fit(train)
+    cf_model = COLLABORATIVE[cf](**cf_params).fit(train)
+    content_model = ContentRecommender(**content_params).fit(train)
     histories = [cf_model.history_row(u) for u in people]
     parts = []
     for model in (cf_model, content_model):

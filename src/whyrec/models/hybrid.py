@@ -19,10 +19,9 @@ from scipy import sparse
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
 from whyrec.models.base import Recommender
-from whyrec.models.blend import median_top_score
+from whyrec.models.blend import COLLABORATIVE, choose_weights, median_top_score
+from whyrec.models.content import ContentRecommender
 from whyrec.types import ItemQuality, Recommendation
-
-COLLABORATIVE = ("als", "itemknn")
 
 
 class HybridRecommender(Recommender):
@@ -50,16 +49,12 @@ class HybridRecommender(Recommender):
         return [("cf", self.cf_model), ("content", self.content_model)]
 
     def _fit(self, dataset: Dataset, *, progress: bool) -> None:
-        from whyrec.models.registry import create
-
         if self.params["cf"] not in COLLABORATIVE:
             raise ModelError(f"hybrid: cf must be one of {', '.join(COLLABORATIVE)}")
-        self.cf_model = create(self.params["cf"], **self.params["cf_params"])
-        self.content_model = create("content", **self.params["content_params"])
+        self.cf_model = COLLABORATIVE[self.params["cf"]](**self.params["cf_params"])
+        self.content_model: Recommender = ContentRecommender(**self.params["content_params"])
         self.tuning: dict[str, Any] = {}
         if self.params["auto_weights"]:
-            from whyrec.models.blend import choose_weights
-
             self.tuning = choose_weights(
                 dataset, self.params["cf"], self.params["cf_params"],
                 self.params["content_params"], int(self.params["cf_min_history"]))

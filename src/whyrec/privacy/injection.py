@@ -17,7 +17,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-from whyrec.verification.text import INVISIBLE_RE
+from whyrec.text import INVISIBLE_RE
 
 #: the first match of any of these ends the usable text
 SIGNALS = re.compile(

@@ -12,7 +12,6 @@ import re
 from collections.abc import Callable
 from dataclasses import replace
 
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.privacy.injection import defuse
 from whyrec.privacy.pii import scrub_catalog_text, scrub_text
 from whyrec.types import (
@@ -25,6 +24,7 @@ from whyrec.types import (
     SharedFeature,
     Trend,
 )
+from whyrec.values import ItemDetails
 
 #: what a person's id is replaced with when a caller wrote it into a fact
 PERSON = "you"

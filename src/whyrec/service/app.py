@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from whyrec import __version__
+from whyrec._version import __version__
 from whyrec.errors import (
     FeedbackError,
     InputLimitError,

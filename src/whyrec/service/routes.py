@@ -15,7 +15,6 @@ from whyrec.chat.answers import Conversation
 from whyrec.explanation.explainer import is_outage
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
-from whyrec.explanation.style import Style
 from whyrec.feedback.events import FeedbackEvent, record_feedback
 from whyrec.feedback.preferences import reset_preferences
 from whyrec.service.schemas import (
@@ -37,6 +36,7 @@ from whyrec.service.schemas import (
 from whyrec.service.security import ApiError, Caller, require, state_of
 from whyrec.service.state import ServiceState
 from whyrec.types import Explanation, Recommendation
+from whyrec.values import Style
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Caller, Depends(require("read"))]

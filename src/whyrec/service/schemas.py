@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from whyrec.feedback.events import MAX_COMMENT_CHARS, MAX_ID_CHARS
 from whyrec.privacy.limits import MAX_QUESTION_CHARS
+from whyrec.values import FeedbackKind, Language, Length
 
-Language = Literal["en", "zh"]
-Length = Literal["short", "medium", "detailed"]
-FeedbackKind = Literal["helpful", "not_helpful", "too_long", "too_short", "too_technical",
-                       "not_relevant", "dont_mention", "more_about", "language",
-                       "not_like_this", "comment"]
 Id = Field(min_length=1, max_length=200)
 
 

@@ -24,6 +24,7 @@ from pydantic import Field, ValidationError, field_validator
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from whyrec.backends.registry import available_backends
 from whyrec.errors import ConfigError
 
 CONFIG_FILE = "whyrec.toml"
@@ -72,8 +73,6 @@ class ServiceSettings(BaseSettings):
     @field_validator("backend")
     @classmethod
     def _known_backend(cls, value: str) -> str:
-        from whyrec.backends.registry import available_backends
-
         if value not in available_backends():
             raise ValueError(f"unknown backend {value!r}; available: "
                              f"{', '.join(available_backends())}")

@@ -17,8 +17,10 @@ from whyrec.backends.registry import create_backend
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer
+from whyrec.loaders import get_model, load_data
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline
+from whyrec.privacy.limits import contained
 from whyrec.privacy.pii import scrub_text
 from whyrec.service.guard import GuardedBackend
 from whyrec.service.keys import KeyChecker
@@ -69,8 +71,6 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
                 model: Recommender | None = None, backend: Backend | None = None,
                 store: Store | None = None) -> ServiceState:
     """Load (or take) every part once. Given parts are used as they are (tests, embedding)."""
-    from whyrec.cli.common import get_model, load_data
-
     dataset = dataset if dataset is not None else load_data(settings.data)
     if model is None:
         log.info("training %s recommender on %s", settings.algo, settings.data)
@@ -105,6 +105,4 @@ def _backend_options(settings: ServiceSettings) -> dict[str, Any]:
 
 
 def _path(value: str) -> Any:
-    from whyrec.privacy.limits import contained
-
     return contained(value, what="recommender")

@@ -31,8 +31,8 @@ from whyrec.backends.base import Message
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import MAX_TOKENS, Explainer, clean_draft
 from whyrec.explanation.prompt import estimate_tokens
-from whyrec.explanation.style import Style
 from whyrec.tuning.paraphrase import paraphrase
+from whyrec.values import Style
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset

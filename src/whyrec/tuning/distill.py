@@ -24,9 +24,9 @@ from typing import TYPE_CHECKING, Any
 from whyrec.backends.base import Backend, BackendError, Message
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import MAX_TOKENS, STOP, Explainer, _continued, clean_draft
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.privacy.sanitise import private_details
 from whyrec.tuning.data import TrainingPair, accept_target, pick_style, training_users
+from whyrec.values import ItemDetails
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset

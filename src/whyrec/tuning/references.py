@@ -32,11 +32,11 @@ from typing import TYPE_CHECKING, Any
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import MAX_TOKENS
 from whyrec.explanation.prompt import estimate_tokens
-from whyrec.explanation.style import LENGTHS, Style
 from whyrec.privacy.pii import PLACEHOLDERS
+from whyrec.text import CJK_RE, LATIN_LETTER_RE, WORD_RE
 from whyrec.tuning.data import TrainingPair, _PrefillExplainer, accept_target, training_users
 from whyrec.types import Cohort, HistoryItem, SharedFeature, Trend
-from whyrec.verification.text import CJK_RE, LATIN_LETTER_RE, WORD_RE
+from whyrec.values import LENGTHS, Style
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset

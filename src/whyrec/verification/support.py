@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
 from whyrec.verification.patterns import numbers_in
-from whyrec.verification.text import has_cjk, normalise, title_variants, token_key, tokens
 
 #: a quoted title in a fact sentence: “…” or 《…》
 QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》")

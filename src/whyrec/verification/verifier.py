@@ -15,11 +15,22 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
-from whyrec.explanation.examples import example_titles
-from whyrec.explanation.style import Style
+from whyrec.text import (
+    CJK_RE,
+    INVISIBLE_RE,
+    LATIN_LETTER_RE,
+    QUOTED_RE,
+    WORD_RE,
+    has_cjk,
+    normalise,
+    title_variants,
+    token_key,
+    tokens,
+)
 from whyrec.types import UnsupportedSpan, Verdict
+from whyrec.values import Style
 from whyrec.verification.patterns import (
     EMAIL_RE,
     EN_NUMBER_RE,
@@ -34,18 +45,6 @@ from whyrec.verification.patterns import (
     zh_numeral,
 )
 from whyrec.verification.support import Support
-from whyrec.verification.text import (
-    CJK_RE,
-    INVISIBLE_RE,
-    LATIN_LETTER_RE,
-    QUOTED_RE,
-    WORD_RE,
-    has_cjk,
-    normalise,
-    title_variants,
-    token_key,
-    tokens,
-)
 from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
@@ -83,7 +82,6 @@ SENTENCE_RE = re.compile(r"[^.!?。！？]+[.!?。！？]?")
 FILLER_RE = re.compile(r"\b(?:also|too|as well)\b\s*|[还也]")
 #: reports one unsupported span: (text, kind, reason)
 Flag = Callable[[str, str, str], None]
-EXAMPLE_NAMES = tuple(normalise(n) for n in example_titles())
 #: how many consecutive words (Latin) or characters (Chinese) count as copied catalog text
 COPY_WORDS = 4
 COPY_CHARS = 6
@@ -101,8 +99,10 @@ class Verifier:
     False
     """
 
-    def __init__(self, vocabulary: Vocabulary) -> None:
+    def __init__(self, vocabulary: Vocabulary, *, example_titles: Iterable[str] = ()) -> None:
         self.vocabulary = vocabulary
+        # the prompt's worked example names invented items: naming one copies the example
+        self.example_names = tuple(normalise(n) for n in example_titles)
 
     def verify(
         self, text: str, support: Support, language: str, style: Style | None = None, *,
@@ -137,7 +137,7 @@ class Verifier:
             flag(match.group(), "history", "the recommended item is not one you already had")
         self._counts(base, support, flag)
         self._quoted(base, support, flag)
-        self._example_names(base, flag)
+        self._example_names(base, self.example_names, flag)
         self._ids(base, support, masked, flag)
         self._numbers(_blank(base, masked), support, flag)
         self._suspicious(base, support, flag)
@@ -203,9 +203,9 @@ class Verifier:
                 flag(name, "history", f"{name!r} is not among your history items")
 
     @staticmethod
-    def _example_names(base: str, flag: Flag) -> None:
+    def _example_names(base: str, names: tuple[str, ...], flag: Flag) -> None:
         folded = normalise(base)
-        for name in EXAMPLE_NAMES:
+        for name in names:
             if name in folded:
                 flag(name, "prompt_echo", f"{name!r} comes from the worked example, not the facts")
 

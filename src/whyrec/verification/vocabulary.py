@@ -11,7 +11,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from whyrec.verification.text import (
+from whyrec.privacy.injection import defuse
+from whyrec.text import (
     CJK_RE,
     INVISIBLE_RE,
     WORD_RE,
@@ -164,8 +165,6 @@ def _build(dataset: Dataset) -> Vocabulary:
     vocabulary.add("title", titles)
     # prompts and templates name an item by its title cut before any injection attempt: that
     # form is a title too (else a shorter title inside it would be matched instead)
-    from whyrec.privacy.injection import defuse
-
     vocabulary.add("title", {cut for t in titles if isinstance(t, str)
                              if (cut := defuse(t)) and cut != t})
     if "brand" in items:

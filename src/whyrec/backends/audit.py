@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.backends.base import Backend, Message
-from whyrec.explanation.prompt import ItemDetails
-from whyrec.privacy.locality import describe
+from whyrec.backends.locality import describe
 from whyrec.store.engine import whyrec_home
 from whyrec.types import Evidence
+from whyrec.values import ItemDetails
 
 AUDIT_FILE = "audit.jsonl"
 #: ``external`` (default): audit requests that leave the machine; ``all``: every model request

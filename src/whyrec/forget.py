@@ -26,6 +26,7 @@ from sqlalchemy import Connection, delete, or_, select
 from whyrec.data.columns import resolve_columns, split_column_map
 from whyrec.data.readers import read_table, table_suffix
 from whyrec.errors import DataError, PrivacyError
+from whyrec.models.registry import create
 from whyrec.store.engine import Store
 from whyrec.store.schema import (
     conversation_turns,
@@ -112,8 +113,6 @@ def forget_in_folder(folder: str | os.PathLike[str], user_id: str) -> dict[str, 
 def retrain(model_dir: str | os.PathLike[str], dataset: Any) -> str:
     """Refit the model saved in ``model_dir`` on ``dataset`` with its own algorithm and
     parameters, and save it in place; returns what was done, in words."""
-    from whyrec.models.registry import create
-
     meta_path = Path(model_dir) / "model.json"
     if not meta_path.is_file():
         raise DataError(f"{model_dir} holds no whyrec model (no model.json)")

@@ -1,17 +1,29 @@
-"""How an explanation should read: length, tone, and which kinds of evidence to lead with.
+"""Value types every layer may use: the vocabularies (languages, lengths, tones, feedback kinds),
+the catalog details of an item, and the :class:`Style` of an explanation.
 
-These are the knobs that a person's feedback turns (shorter, friendlier, "don't mention price").
+They sit at the bottom of the layer order (docs/architecture.md) so that the service's wire
+schemas, the CLI's options, the verifier and the explainer all name the same values.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from whyrec.errors import ConfigError
 from whyrec.types import EVIDENCE_TYPES
 
-LENGTHS = ("short", "medium", "detailed")
-TONES = ("neutral", "friendly")
+Language = Literal["en", "zh"]
+Length = Literal["short", "medium", "detailed"]
+Tone = Literal["neutral", "friendly"]
+#: what a person can say about an explanation (``whyrec.feedback.events.KINDS`` words each)
+FeedbackKind = Literal["helpful", "not_helpful", "too_long", "too_short", "too_technical",
+                       "not_relevant", "dont_mention", "more_about", "language",
+                       "not_like_this", "comment"]
+LANGUAGES: tuple[Language, ...] = get_args(Language)
+LENGTHS: tuple[Length, ...] = get_args(Length)
+TONES: tuple[Tone, ...] = get_args(Tone)
+FEEDBACK_KINDS: tuple[FeedbackKind, ...] = get_args(FeedbackKind)
 #: older spelling kept working
 LENGTH_ALIASES = {"long": "detailed"}
 #: the most words (English) / characters (Chinese) a text of each length may have
@@ -19,6 +31,17 @@ MAX_WORDS = {"short": 30, "medium": 50, "detailed": 90}
 MAX_CHARS = {"short": 60, "medium": 100, "detailed": 180}
 #: how many facts each length words
 FACTS_PER_LENGTH = {"short": 2, "medium": 3, "detailed": 5}
+
+
+@dataclass(frozen=True)
+class ItemDetails:
+    """Catalog details of the recommended item that the model may mention."""
+
+    title: str
+    category: str | None = None
+    brand: str | None = None
+    tags: tuple[str, ...] = ()
+    description: str | None = None  # never shown to the model; used to catch copying
 
 
 @dataclass(frozen=True)
