@@ -23,10 +23,10 @@ from whyrec.privacy.pii import scrub_text
 from whyrec.store.engine import Store
 from whyrec.store.schema import explanations, feedback_events
 from whyrec.types import Explanation
-from whyrec.values import LANGUAGES
+from whyrec.values import LANGUAGES, FeedbackKind
 
 #: kind -> what the person means
-KINDS: dict[str, str] = {
+KINDS: dict[FeedbackKind, str] = {
     "helpful": "the explanation helped",
     "not_helpful": "the explanation did not help",
     "too_long": "shorter, please",
