@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.pool import StaticPool
 
 from whyrec.errors import StoreError
-from whyrec.store.migrations import migrate
+from whyrec.store.migrations import applied_versions, migrate
 
 T = TypeVar("T")
 #: how long a writer waits for another's lock before the store gives up (seconds)
@@ -105,8 +105,6 @@ class Store:
         raise AssertionError("unreachable")
 
     def schema_version(self) -> int:
-        from whyrec.store.migrations import applied_versions
-
         with self.read() as connection:
             return max(applied_versions(connection), default=0)
 
