@@ -16,8 +16,17 @@ CJK_RE = re.compile(f"[{CJK}]")
 WORD_RE = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 LATIN_LETTER_RE = re.compile(r"[A-Za-z]")
 LATIN_WORDS_RE = re.compile(r"[A-Za-z]{2,}")
-#: a quoted name in an explanation: “…”, "…", 《…》, 「…」
-QUOTED_RE = re.compile(r"[“\"《「]([^”\"》」]{2,80})[”\"》」]")
+#: a quoted name in an explanation: “…”, "…", 《…》, 「…」; each opening mark closes only with its
+#: own closing mark, so a title holding straight quotes or an inch mark (“Tape 24"x3"”) stays
+#: one name; catalog titles run long (Amazon's to 200 characters and more)
+QUOTED_RE = re.compile(
+    r"“([^”]{2,300})”|\"([^\"]{2,300})\"|《([^》]{2,300})》|「([^」]{2,300})」")
+
+
+def quoted_names(text: str) -> list[tuple[int, str]]:
+    """``(start, name)`` of every quoted name in ``text`` (see ``QUOTED_RE``)."""
+    return [(m.start(), next(g for g in m.groups() if g is not None))
+            for m in QUOTED_RE.finditer(text)]
 #: "Heat (1995)" -> "Heat"; MovieLens and many catalogs append the year
 YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
 #: "Matrix, The" -> "The Matrix"

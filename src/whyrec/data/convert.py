@@ -7,8 +7,10 @@ first one. Fast paths go through pyarrow; the slower pandas paths only run when 
 
 from __future__ import annotations
 
+import html
 import json
 import math
+import re
 from typing import Any
 
 import numpy as np
@@ -43,6 +45,43 @@ def to_ids(series: pd.Series) -> pd.Series:
 def to_text(series: pd.Series, default: str = "") -> pd.Series:
     """Stripped text with ``default`` for missing cells."""
     return series.astype("str").str.strip().fillna(default)
+
+
+#: an HTML tag as catalogs carry them ("<b>", "</p>", "<br/>", "<a href=...>"): a "<" that starts
+#: a tag name, so "size < 10" or "<3" stay text
+MARKUP_RE = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
+#: elements whose content is code, never words: dropped whole
+CODE_ELEMENT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.S)
+#: a character reference still left after one decoding pass ("&amp;quot;" decodes to "&quot;")
+ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
+
+
+def readable(text: str) -> str:
+    """Catalog text as a person reads it: HTML character references decoded (also when encoded
+    twice, as scraped catalogs often are), markup stripped, whitespace collapsed.
+
+    Examples
+    --------
+    >>> readable("&quot;XLR Female To 1/4&amp;quot;&quot; Male <b>Adapter</b>")
+    '"XLR Female To 1/4"" Male Adapter'
+    >>> readable("Lamp <script>alert(1)</script>")
+    'Lamp'
+    >>> readable("size < 10 & <3")
+    'size < 10 & <3'
+    """
+    if "&" not in text and "<" not in text:
+        return text
+    for _ in range(3):  # decoding is idempotent once no reference is left
+        if not ENTITY_RE.search(text):
+            break
+        text = html.unescape(text)
+    text = CODE_ELEMENT_RE.sub(" ", text)
+    return " ".join(MARKUP_RE.sub(" ", text).split())
+
+
+def to_readable_text(series: pd.Series, default: str = "") -> pd.Series:
+    """``to_text`` decoded and stripped of markup (see :func:`readable`)."""
+    return to_text(series, default).map(readable)
 
 
 def missing_mask(series: pd.Series) -> np.ndarray:
@@ -191,7 +230,7 @@ def _tag_tuple(value: Any) -> tuple[str, ...]:
     for part in parts:
         if part is None or (isinstance(part, float) and math.isnan(part)):
             continue
-        tag = str(part).strip()
+        tag = readable(str(part).strip())
         if tag:
             tags.setdefault(tag)
     return tuple(tags)

@@ -35,8 +35,11 @@ from whyrec.errors import UnknownItemError, UnknownUserError
 from whyrec.privacy.pii import scrub_text
 
 INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
+#: ``title_raw`` is the title as the file spelled it, before HTML entities and markup were
+#: decoded (``title`` is what people and models read)
 ITEM_COLUMNS = (
     "item_id", "title", "category", "tags", "brand", "price", "description", "language",
+    "title_raw",
 )
 USER_COLUMNS = ("user_id", "language")
 #: optional interactions columns, kept apart from the canonical frame

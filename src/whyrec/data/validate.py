@@ -23,6 +23,7 @@ from whyrec.data.convert import (
     to_epoch_seconds,
     to_float,
     to_ids,
+    to_readable_text,
     to_tags,
     to_text,
 )
@@ -204,12 +205,19 @@ def normalize_items(
         )
         frame, ids = frame[~repeated], ids[~repeated]
 
-    def text(name: str, default: str = "") -> pd.Series:
+    def text(name: str, default: str = "", *, markup: bool = True) -> pd.Series:
         if name not in columns:
             return pd.Series(default, index=frame.index, dtype="str")
-        return to_text(frame[columns[name]], default)
+        # catalog text is shown to people and models: HTML entities and tags decoded here,
+        # once, so templates, prompts and the verifier all see the same readable words
+        convert = to_readable_text if markup else to_text
+        return convert(frame[columns[name]], default)
 
+    raw_title = text("title", markup=False)
     title = text("title")
+    decoded = (title != raw_title).to_numpy(dtype=bool)
+    _warn_count(report, decoded, lambda n: f"{source}: {n} titles held HTML entities or markup; "
+                                           "decoded (the raw value is kept as title_raw)")
     untitled = (title == "").to_numpy(dtype=bool)
     if untitled.any():
         title = title.mask(untitled, ids)
@@ -224,10 +232,12 @@ def normalize_items(
             "category": text("category").to_numpy(), "tags": tags.to_numpy(),
             "brand": text("brand").to_numpy(), "price": price,
             "description": text("description").to_numpy(), "language": lang.to_numpy(),
+            "title_raw": raw_title.mask(untitled, ids).to_numpy(),
         },
         index=pd.RangeIndex(len(frame)),
     )
-    str_columns = ("item_id", "title", "category", "brand", "description", "language")
+    str_columns = ("item_id", "title", "category", "brand", "description", "language",
+                   "title_raw")
     return result.astype(dict.fromkeys(str_columns, "str")), problems
 
 

@@ -21,10 +21,10 @@ from whyrec.text import (
     CJK_RE,
     INVISIBLE_RE,
     LATIN_LETTER_RE,
-    QUOTED_RE,
     WORD_RE,
     has_cjk,
     normalise,
+    quoted_names,
     title_variants,
     token_key,
     tokens,
@@ -193,11 +193,11 @@ class Verifier:
     @staticmethod
     def _quoted(base: str, support: Support, flag: Flag) -> None:
         """A quoted name the facts do not contain is an invented title."""
-        for match in QUOTED_RE.finditer(base):
-            name = match.group(1).strip()
+        for start, quoted in quoted_names(base):
+            name = quoted.strip()
             if name and not support.backs(name):
                 flag(name, "title", f"{name!r} is not a name in the facts")
-            elif name and HISTORY_VERB_RE.search(base[max(0, match.start() - 24):match.start()]) \
+            elif name and HISTORY_VERB_RE.search(base[max(0, start - 24):start]) \
                     and not _is_history(name, support):
                 # "you rated “Drama” 5/5": a quoted genre after a history verb poses as a title
                 flag(name, "history", f"{name!r} is not among your history items")
