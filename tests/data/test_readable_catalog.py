@@ -1,5 +1,5 @@
-"""Catalog text as people read it (issue 16): HTML entities decoded and markup stripped at load,
-the raw title kept; titles holding quotation marks pass the verifier when the template names them."""
+"""Catalog text as people read it (issue 16): HTML entities decoded and markup stripped at
+load, the raw title kept; titles holding quotation marks pass the verifier when named."""
 
 from __future__ import annotations
 
