@@ -191,10 +191,10 @@ def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,
     facts = template._wording(language, template.style).fact_sentences(rec, rec.evidence)
     return {
         "key": key, "config": config, "text": explanation.text,
-        "fallback": explanation.fallback, "fallback_reason": explanation.fallback_reason,
+        "fallback": explanation.fallback, "fallback_reason": explanation.fallback_text or None,
         "attempts": explanation.attempts,
         "delivered_unsupported": [s.__dict__ for s in recheck.unsupported],
-        "drafts": [{"passed": d["passed"], "kinds": sorted({s["kind"] for s in d["unsupported"]})}
+        "drafts": [{"passed": d.passed, "kinds": sorted({s.kind for s in d.unsupported})}
                    for d in explanation.drafts],
         "cold_ms": explanation.latency_ms, "cached_ms": cached.latency_ms,
         "cache_hit": cached.cached, "template_ms": baseline.latency_ms,

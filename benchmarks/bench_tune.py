@@ -137,8 +137,8 @@ def run_config(config: str, options: argparse.Namespace,
                 records.append({
                     "config": config, "model": model, "text": explanation.text,
                     "fallback": explanation.fallback,
-                    "drafts": [bool(d["passed"]) for d in explanation.drafts],
-                    "call_ms": [float(d["latency_ms"]) for d in explanation.drafts],
+                    "drafts": [d.passed for d in explanation.drafts],
+                    "call_ms": [d.latency_ms for d in explanation.drafts],
                     "latency_ms": explanation.latency_ms,
                     "delivered_unsupported": [s.kind for s in verdict.unsupported],
                 })

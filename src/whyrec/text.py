@@ -1,7 +1,10 @@
-"""Text normalisation shared by the verifier and the prompt: one way to compare words.
+"""Text utilities shared by the verifier, the prompt and privacy: one way to compare words.
 
 Latin text is compared as lower-case word tokens; Chinese text as characters. Both go through
-NFKC first, so full-width digits and letters compare equal to ASCII ones.
+NFKC first, so full-width digits and letters compare equal to ASCII ones. The cleaning steps
+here (:func:`clean_catalog_text`, :func:`clean_reply`) are reached through the one cleaning
+entry point, :func:`whyrec.privacy.clean.clean_text`; :func:`normalise` is the comparison key,
+never shown to anyone.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ def quoted_names(text: str) -> list[tuple[int, str]]:
 YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
 #: "Matrix, The" -> "The Matrix"
 ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$")
+#: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
+SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+#: "Explanation:" / "回答：" in front of a reply
+LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
 #: invisible characters an attacker uses to hide text
 INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
 
@@ -100,3 +107,22 @@ def clean_catalog_text(text: str, limit: int = 120) -> str:
     text = re.sub(r"[\"“”<>\[\]{}`#*|\\]", " ", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def clean_reply(text: str) -> str:
+    """A model's reply as a person would see it: first paragraph, no label, no wrapping
+    quotes, no sentence cut off by the token limit, no sentence said twice."""
+    text = text.strip().split("\n\n", 1)[0]
+    text = LABEL_RE.sub("", text)
+    if len(text) > 2 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    text = " ".join(text.split())
+    sentences = SENTENCE_END_RE.split(text)
+    if len(sentences) > 1 and not SENTENCE_END_RE.search(sentences[-1] + " "):
+        sentences = sentences[:-1]  # cut off mid-sentence by max_tokens
+    kept: list[str] = []
+    for sentence in sentences:
+        if sentence and sentence not in kept:
+            kept.append(sentence)
+    joiner = "" if CJK_RE.search(text) else " "
+    return joiner.join(kept)

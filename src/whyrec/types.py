@@ -1,170 +1,41 @@
-"""Core value types: evidence facts, recommendations and explanations.
+"""Core value types: evidence facts, recommendations, verdicts, drafts and explanations.
 
 Evidence is the contract between the recommender and every explanation: each fact is typed, has a
-stable id, and is JSON-serialisable with ``to_dict`` / ``evidence_from_dict``.
+stable id, and is JSON-serialisable with ``to_dict`` / ``evidence_from_dict``. The kinds live in
+:mod:`whyrec.evidence` (one module each) and are re-exported here.
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import asdict, dataclass, field, fields
-from typing import Any, ClassVar, Literal
+from enum import StrEnum
+from typing import Any, Literal
 
+from whyrec.evidence import (
+    EVIDENCE_TYPES,
+    Cohort,
+    Evidence,
+    FreeText,
+    HistoryItem,
+    ItemQuality,
+    Preference,
+    SharedFeature,
+    Trend,
+    evidence_from_dict,
+)
+
+__all__ = [
+    "EVIDENCE_TYPES", "Cohort", "Draft", "Evidence", "EvidenceKind", "Explanation",
+    "FallbackReason", "FreeText", "HistoryItem", "ItemQuality", "Preference", "Recommendation",
+    "SharedFeature", "Trend", "UnsupportedSpan", "Verdict", "evidence_from_dict",
+]
+
+#: the built-in evidence kinds (a registered kind may add its own name)
 EvidenceKind = Literal[
     "history_item", "shared_feature", "cohort", "item_quality", "trend", "preference",
     "free_text",
 ]
-
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def _field_names(cls: type) -> tuple[str, ...]:
-    if cls not in _FIELD_NAMES:
-        _FIELD_NAMES[cls] = tuple(f.name for f in fields(cls))
-    return _FIELD_NAMES[cls]
-
-
-@dataclass(slots=True)
-class Evidence:
-    """Base class of every fact. ``id`` is stable: the same fact gets the same id on every run.
-
-    ``contribution`` is this fact's additive share of the recommendation score; facts that do not
-    enter the score (catalog features, statistics) have ``contribution == 0``.
-    """
-
-    kind: ClassVar[EvidenceKind]
-    id: str
-
-    @property
-    def contribution(self) -> float:
-        return 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        # facts are flat (numbers, strings, tuples of strings): a shallow copy is what
-        # ``asdict`` would give, without its deep copy (it dominated serving recommendations)
-        data = {name: getattr(self, name) for name in _field_names(type(self))}
-        data["kind"] = self.kind
-        return data
-
-
-@dataclass(slots=True)
-class HistoryItem(Evidence):
-    """An item in the person's history that drove the score (exact additive share).
-
-    ``n_items > 1`` marks the remainder fact: the summed share of the history items not listed
-    one by one (``item_id`` and ``title`` are then empty).
-    """
-
-    kind: ClassVar[EvidenceKind] = "history_item"
-    item_id: str
-    title: str
-    score_share: float
-    similarity: float | None = None
-    weight: float | None = None
-    event: str | None = None
-    rating: float | None = None
-    n_items: int = 1
-
-    @property
-    def contribution(self) -> float:
-        return self.score_share
-
-
-@dataclass(slots=True)
-class SharedFeature(Evidence):
-    """A catalog feature (category, tag, brand, genre) the item shares with the person's history."""
-
-    kind: ClassVar[EvidenceKind] = "shared_feature"
-    feature: str  # "category" | "tag" | "brand" | "genre"
-    value: str
-    history_count: int  # how many of the person's history items carry it
-    history_item_ids: tuple[str, ...] = ()
-
-
-@dataclass(slots=True)
-class Cohort(Evidence):
-    """Co-occurrence: share of people who interacted with ``anchor`` and also with the item.
-
-    Only emitted when at least k distinct people back it (k-anonymity); with differential
-    privacy on, both counts are noisy releases and ``approximate`` is true.
-    """
-
-    kind: ClassVar[EvidenceKind] = "cohort"
-    anchor_item_id: str
-    anchor_title: str
-    co_count: int  # people with both the anchor and the recommended item
-    anchor_count: int  # people with the anchor
-    share: float  # co_count / anchor_count
-    #: the counts carry differential-privacy noise: worded as "about 60%", never exactly
-    approximate: bool = False
-
-
-@dataclass(slots=True)
-class ItemQuality(Evidence):
-    """Aggregate quality of the recommended item: mean rating and how many people."""
-
-    kind: ClassVar[EvidenceKind] = "item_quality"
-    item_id: str
-    n_people: int
-    mean_rating: float | None = None
-    n_ratings: int = 0
-    rating_scale: float | None = None  # 5.0 for 1..5 stars
-    score_share: float = 0.0  # popularity models: the score *is* how many people
-
-    @property
-    def contribution(self) -> float:
-        return self.score_share
-
-
-@dataclass(slots=True)
-class Trend(Evidence):
-    """Recent popularity of the item within its category."""
-
-    kind: ClassVar[EvidenceKind] = "trend"
-    item_id: str
-    category: str
-    window_days: int
-    recent_count: int
-    rank_in_category: int
-
-
-@dataclass(slots=True)
-class Preference(Evidence):
-    """Something the person said they care about (from the feedback store)."""
-
-    kind: ClassVar[EvidenceKind] = "preference"
-    aspect: str
-    statement: str
-
-
-@dataclass(slots=True)
-class FreeText(Evidence):
-    """A fact in words, supplied by a caller (another recommender); worded as given, never typed.
-
-    Its words and numbers count as support for the explanation, so callers own its truth.
-    """
-
-    kind: ClassVar[EvidenceKind] = "free_text"
-    text: str
-    source: str = "caller"
-
-
-EVIDENCE_TYPES: dict[str, type[Evidence]] = {
-    cls.kind: cls
-    for cls in (HistoryItem, SharedFeature, Cohort, ItemQuality, Trend, Preference, FreeText)
-}
-
-
-def evidence_from_dict(data: dict[str, Any]) -> Evidence:
-    """Rebuild an evidence fact from ``Evidence.to_dict`` output."""
-    payload = dict(data)
-    cls = EVIDENCE_TYPES[payload.pop("kind")]
-    names = {f.name for f in fields(cls)}
-    kwargs = {k: v for k, v in payload.items() if k in names}
-    if "history_item_ids" in kwargs:
-        kwargs["history_item_ids"] = tuple(kwargs["history_item_ids"])
-    return cls(**kwargs)
 
 
 @dataclass
@@ -239,15 +110,68 @@ class Verdict:
         return "; ".join(f"{s.reason}" for s in self.unsupported)
 
 
+class FallbackReason(StrEnum):
+    """Why the template text was delivered instead of a model's draft.
+
+    The values are the words logs, metrics and JSON have always used, so ``"backend error"``
+    still starts every outage's reason; :attr:`Explanation.fallback_detail` says the rest.
+    """
+
+    #: the model could not answer at all (connection refused, timeout, server error)
+    BACKEND_ERROR = "backend error"
+    #: every draft, the repairs included, stated something the facts do not back
+    VERIFICATION_FAILED = "failed verification"
+
+    @classmethod
+    def parse(cls, text: str) -> tuple[FallbackReason, str]:
+        """The reason and detail from a stored value: ``"backend error"`` (the detail stored
+        beside it) or one line written before reasons were typed (``"backend error: timed
+        out"``, ``"2 draft(s) failed verification: number 7"``)."""
+        for reason in cls:
+            if text == reason.value:
+                return reason, ""
+        if text.startswith(cls.BACKEND_ERROR.value):
+            return cls.BACKEND_ERROR, text.split(":", 1)[1].strip() if ":" in text else ""
+        if cls.VERIFICATION_FAILED.value in text:
+            return cls.VERIFICATION_FAILED, text.split(":", 1)[1].strip() if ":" in text else ""
+        raise ValueError(f"not a fallback reason: {text!r}")
+
+
+@dataclass
+class Draft:
+    """One raw model draft and the verifier's judgement of it (kept for the record, so the
+    LLM-pass rate is always measurable); its text and spans are scrubbed of contact data."""
+
+    passed: bool
+    unsupported: list[UnsupportedSpan] = field(default_factory=list)
+    text: str = ""
+    latency_ms: float = 0.0
+
+    @property
+    def verdict(self) -> Verdict:
+        return Verdict(self.passed, list(self.unsupported))
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"passed": self.passed, "unsupported": [asdict(s) for s in self.unsupported],
+                "text": self.text, "latency_ms": self.latency_ms}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Draft:
+        return cls(passed=bool(data["passed"]),
+                   unsupported=[UnsupportedSpan(**s) for s in data.get("unsupported", [])],
+                   text=str(data.get("text", "")), latency_ms=float(data.get("latency_ms", 0.0)))
+
+
 @dataclass
 class Explanation:
     """The words shown to the person and how they were produced.
 
     ``attempts`` counts language-model calls (0 for templates and cache hits); ``fallback`` is
-    true when the template text was delivered instead of a model's draft, with the reason;
-    ``drafts`` keeps each raw draft's verdict so the LLM-pass rate is always measurable.
-    ``id`` names the delivered text (feedback refers to it); ``preferences`` says which of the
-    person's stated preferences shaped it.
+    true when the template text was delivered instead of a model's draft, with the reason
+    (``fallback_reason``) and what exactly happened (``fallback_detail``: the backend's error,
+    or the last draft's first problem); ``drafts`` keeps each raw draft's verdict so the
+    LLM-pass rate is always measurable. ``id`` names the delivered text (feedback refers to
+    it); ``preferences`` says which of the person's stated preferences shaped it.
     """
 
     user_id: str
@@ -261,12 +185,27 @@ class Explanation:
     model: str = ""
     attempts: int = 0
     verdict: Verdict | None = None
-    fallback_reason: str | None = None
+    fallback_reason: FallbackReason | None = None
     style: str = ""
     cached: bool = False
-    drafts: list[dict[str, Any]] = field(default_factory=list)
+    drafts: list[Draft] = field(default_factory=list)
     id: str = ""
     preferences: list[str] = field(default_factory=list)
+    fallback_detail: str = ""
+
+    @property
+    def is_outage(self) -> bool:
+        """Whether the template text stands in because the model could not answer at all."""
+        return self.fallback_reason is FallbackReason.BACKEND_ERROR
+
+    @property
+    def fallback_text(self) -> str:
+        """The reason in one line for people ("backend error: connection refused"); empty
+        when the text was not a fallback."""
+        if self.fallback_reason is None:
+            return ""
+        detail = self.fallback_detail
+        return f"{self.fallback_reason.value}: {detail}" if detail else self.fallback_reason.value
 
     def assign_id(self) -> str:
         """A stable id from who, what and the words: the same text for the same person and item
@@ -278,13 +217,22 @@ class Explanation:
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
         data["verdict"] = None if self.verdict is None else self.verdict.to_dict()
+        data["fallback_reason"] = (None if self.fallback_reason is None
+                                   else self.fallback_reason.value)
+        data["drafts"] = [d.to_dict() for d in self.drafts]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Explanation:
         payload = dict(data)
         verdict = payload.pop("verdict", None)
+        reason = payload.pop("fallback_reason", None)
+        drafts = payload.pop("drafts", [])
         names = {f.name for f in fields(cls)}
         explanation = cls(**{k: v for k, v in payload.items() if k in names})
         explanation.verdict = None if verdict is None else Verdict.from_dict(verdict)
+        explanation.drafts = [Draft.from_dict(d) for d in drafts]
+        if reason:
+            explanation.fallback_reason, detail = FallbackReason.parse(reason)
+            explanation.fallback_detail = explanation.fallback_detail or detail
         return explanation

@@ -79,7 +79,7 @@ def test_every_delivered_explanation_passes_the_verifier(
             assert 1 <= explanation.attempts <= 2
             assert len(explanation.drafts) == explanation.attempts
             if not explanation.fallback:
-                assert explanation.text == explanation.drafts[-1]["text"]
+                assert explanation.text == explanation.drafts[-1].text
                 # "+adapter" follows the name when the shipped explanation adapter is loaded
                 assert explanation.model.startswith("SmolLM2-135M-Instruct")
             else:
@@ -152,7 +152,7 @@ def test_dead_or_slow_server_gives_the_template_with_the_reason(
         assert time.perf_counter() - started < 5
         assert explanation.fallback and explanation.text
         assert explanation.verdict is not None and explanation.verdict.passed
-        assert reason in (explanation.fallback_reason or ""), explanation.fallback_reason
+        assert reason in explanation.fallback_text, explanation.fallback_text
 
 
 def test_backend_configuration_errors_are_clear(tmp_path: object) -> None:

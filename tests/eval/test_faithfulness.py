@@ -8,7 +8,7 @@ from whyrec.eval.faithfulness import faithfulness, generation, span_group, span_
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
-from whyrec.types import Explanation, UnsupportedSpan, Verdict
+from whyrec.types import Draft, Explanation, FallbackReason, UnsupportedSpan, Verdict
 
 
 def test_span_groups() -> None:
@@ -30,13 +30,14 @@ def test_span_rates_hand_computed() -> None:
 
 
 def _explanation(passed_drafts: list[bool], fallback: bool, latency: float) -> Explanation:
-    drafts = [{"text": "t", "passed": p,
-               "unsupported": [] if p else [{"text": "7", "kind": "number", "reason": "r"}]}
+    drafts = [Draft(text="t", passed=p,
+                    unsupported=[] if p else [UnsupportedSpan(text="7", kind="number", reason="r")])
               for p in passed_drafts]
     return Explanation("u", "i", "text", "en", [], "llamacpp", fallback=fallback,
                        latency_ms=latency, attempts=len(drafts), verdict=Verdict(True),
-                       drafts=drafts, fallback_reason="2 draft(s) failed verification: x"
-                       if fallback else None)
+                       drafts=drafts, fallback_reason=FallbackReason.VERIFICATION_FAILED
+                       if fallback else None, fallback_detail="2 draft(s), the last: x"
+                       if fallback else "")
 
 
 def test_generation_rates_hand_computed() -> None:

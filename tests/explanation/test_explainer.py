@@ -14,7 +14,7 @@ from whyrec.explanation.prompt import build_prompt, estimate_tokens
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
-from whyrec.types import HistoryItem, Recommendation
+from whyrec.types import FallbackReason, HistoryItem, Recommendation
 from whyrec.values import ItemDetails, Style
 
 
@@ -39,7 +39,7 @@ def test_a_supported_draft_is_delivered_on_the_first_try(
     assert (explanation.backend, explanation.model, explanation.attempts) == ("fake", "fake", 1)
     assert not explanation.fallback and explanation.verdict and explanation.verdict.passed
     assert explanation.cited_ids and explanation.cited_ids[0].startswith("hist")
-    assert [d["passed"] for d in explanation.drafts] == [True]
+    assert [d.passed for d in explanation.drafts] == [True]
 
 
 def test_a_failing_draft_is_repaired_with_the_verifiers_complaint(
@@ -50,7 +50,7 @@ def test_a_failing_draft_is_repaired_with_the_verifiers_complaint(
                         good_reply(rec)])
     explanation = Explainer(fake, dataset=demo_dataset).explain(rec, language="en")
     assert explanation.attempts == 2 and not explanation.fallback
-    assert [d["passed"] for d in explanation.drafts] == [False, True]
+    assert [d.passed for d in explanation.drafts] == [False, True]
     repair = fake.calls[1]
     assert repair[-2] == {"role": "assistant", "content": fake.calls[0] and
                           f"We picked \u201c{rec.title}\u201d: 97% of buyers love it."}
@@ -80,7 +80,8 @@ def test_a_dead_backend_gives_the_template_with_the_reason_and_is_not_cached(
     explainer = Explainer(fake, dataset=demo_dataset, cache=cache)
     explanation = explainer.explain(demo_recs[0], language="en")
     assert explanation.fallback and explanation.text
-    assert explanation.fallback_reason == "backend error: connection refused"
+    assert explanation.fallback_reason is FallbackReason.BACKEND_ERROR
+    assert explanation.fallback_text == "backend error: connection refused"
     assert len(cache) == 0  # an outage is not remembered: the next request asks again
 
 

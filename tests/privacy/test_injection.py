@@ -138,7 +138,7 @@ def test_the_bundled_model_is_not_steered(llamacpp_backend: Backend) -> None:
         explanation = explainer.explain(rec, details=details, language=language)
         if leaked(explanation.text) or not explanation.verdict or not explanation.verdict.passed:
             through.append((place, explanation.text))
-        assert not any(leaked(d["text"]) for d in explanation.drafts), explanation.drafts
+        assert not any(leaked(d.text) for d in explanation.drafts), explanation.drafts
     print(f"\ninjection/llamacpp: {len(cases)} attempts, {len(through)} got through")
     assert through == []
 

@@ -36,6 +36,7 @@ SCHEMA = pa.schema([
     ("model", pa.string()),
     ("fallback", pa.bool_()),
     ("fallback_reason", pa.string()),
+    ("fallback_detail", pa.string()),
     ("attempts", pa.int32()),
     ("drafts", pa.int32()),
     ("drafts_passed", pa.int32()),
@@ -137,7 +138,7 @@ class ShardTable:
             self.stats.users_without_recommendations += 1
 
     def _add_row(self, rec: Recommendation, e: Explanation) -> None:
-        passed_drafts = sum(1 for d in e.drafts if d.get("passed"))
+        passed_drafts = sum(1 for d in e.drafts if d.passed)
         verdict = e.verdict.to_dict() if e.verdict is not None else None
         row = {
             "user_id": rec.user_id, "rank": rec.rank, "item_id": rec.item_id,
@@ -148,7 +149,8 @@ class ShardTable:
             "verdict_passed": bool(verdict and verdict["passed"]),
             "verdict": json.dumps(verdict, ensure_ascii=False),
             "backend": e.backend, "model": e.model, "fallback": e.fallback,
-            "fallback_reason": e.fallback_reason, "attempts": e.attempts,
+            "fallback_reason": e.fallback_reason and e.fallback_reason.value,
+            "fallback_detail": e.fallback_detail, "attempts": e.attempts,
             "drafts": len(e.drafts), "drafts_passed": passed_drafts,
             "latency_ms": round(e.latency_ms, 3),
         }

@@ -24,8 +24,8 @@ from whyrec.chat.wording import Wording
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.feedback.rerank import features_of
 from whyrec.pipeline import Pipeline
+from whyrec.privacy.clean import clean_text
 from whyrec.privacy.limits import check_question
-from whyrec.privacy.pii import scrub_catalog_text, scrub_text
 from whyrec.store.schema import conversation_turns
 from whyrec.types import Explanation, FreeText, HistoryItem, Recommendation, SharedFeature
 from whyrec.values import Style
@@ -73,13 +73,13 @@ class Conversation:
         The question is size-checked and scrubbed of personal data first: it is stored, and
         its words may be looked up in the catalog, but it is never echoed back.
         """
-        question = scrub_text(check_question(question))
+        question = clean_text(check_question(question), purpose="record", source="person")
         intent = classify(question)
         handler = {"why": self._why, "why_not": self._why_not, "similar": self._similar,
                    "not_like_this": self._not_like_this}.get(intent.name, self._unknown)
         answer = handler(intent)
         # answers quote catalog titles and features: no contact data in them, ever
-        answer.text = scrub_catalog_text(answer.text)
+        answer.text = clean_text(answer.text, purpose="record")
         answer.facts = _scrubbed(answer.facts)
         self._store_turns(question, answer)
         return answer
@@ -193,7 +193,7 @@ class Conversation:
 def _scrubbed(value: Any) -> Any:
     """``value`` with every string in it (nested in dicts and lists) scrubbed of contact data."""
     if isinstance(value, str):
-        return scrub_catalog_text(value)
+        return clean_text(value, purpose="record")
     if isinstance(value, dict):
         return {k: _scrubbed(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -4,49 +4,13 @@ from __future__ import annotations
 
 import click
 
-from whyrec.types import (
-    Cohort,
-    Evidence,
-    Explanation,
-    HistoryItem,
-    ItemQuality,
-    Preference,
-    Recommendation,
-    SharedFeature,
-    Trend,
-)
+from whyrec.types import Evidence, Explanation, FallbackReason, Recommendation
 
 
 def describe_fact(fact: Evidence) -> str:
-    """One line per fact, with its id, for people checking why a model ranked an item."""
-    if isinstance(fact, HistoryItem):
-        if fact.n_items > 1:
-            return f"{fact.n_items} other history items: share {fact.score_share:+.4f}"
-        did = fact.event or "history"
-        if fact.rating is not None:
-            did += f" {fact.rating:g}"
-        return f"{did} {fact.title!r}: share {fact.score_share:+.4f}"
-    if isinstance(fact, SharedFeature):
-        return f"shares {fact.feature} {fact.value!r} with {fact.history_count} history items"
-    if isinstance(fact, Cohort) and fact.approximate:
-        return (f"about {fact.share:.0%} of people with {fact.anchor_title!r} also had it "
-                "(differential privacy: noisy counts)")
-    if isinstance(fact, Cohort):
-        return (f"{fact.co_count} of {fact.anchor_count} people with {fact.anchor_title!r} "
-                f"also had it ({fact.share:.0%})")
-    if isinstance(fact, ItemQuality):
-        text = f"{fact.n_people} people"
-        if fact.mean_rating is not None:
-            text += f", mean rating {fact.mean_rating:g} from {fact.n_ratings}"
-        if fact.score_share:
-            text += f": share {fact.score_share:+.4f}"
-        return text
-    if isinstance(fact, Trend):
-        return (f"#{fact.rank_in_category} in {fact.category!r} over {fact.window_days} days "
-                f"({fact.recent_count} interactions)")
-    if isinstance(fact, Preference):
-        return f"said: {fact.statement}"
-    return fact.id
+    """One line per fact, for people checking why a model ranked an item (each kind says
+    its own: :meth:`~whyrec.evidence.Evidence.describe`)."""
+    return fact.describe()
 
 
 def print_recommendations(
@@ -77,7 +41,7 @@ def _provenance(explanation: Explanation) -> str:
         source = f"{explanation.backend}, cached"
     elif explanation.fallback:
         source = f"template; {explanation.backend} drafts rejected"
-        if (explanation.fallback_reason or "").startswith("backend error"):
+        if explanation.fallback_reason is FallbackReason.BACKEND_ERROR:
             source = f"template; {explanation.backend} unavailable"
     elif explanation.backend == "template":
         source = "template"

@@ -17,7 +17,7 @@ reviews: the text a person wrote about an item (an interactions column ``review`
     ``review_text``/``reviewText``/``text``), kept apart from the interactions frame: ``user_id``,
     ``item_id``, ``review`` (str, at most ``MAX_REVIEW_CHARS`` characters, the last review of a
     pair). Review text is untrusted and personal: :meth:`Dataset.review` hands it out only
-    scrubbed of personal data (``whyrec.privacy.pii.scrub_text``). Fine-tuning uses it
+    scrubbed of personal data (``whyrec.privacy.clean.clean_text``). Fine-tuning uses it
     (``whyrec tune --source references``); recommenders and explanations never do.
 """
 
@@ -32,7 +32,7 @@ import pandas as pd
 from scipy import sparse
 
 from whyrec.errors import UnknownItemError, UnknownUserError
-from whyrec.privacy.pii import scrub_text
+from whyrec.privacy.clean import clean_text
 
 INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
 #: ``title_raw`` is the title as the file spelled it, before HTML entities and markup were
@@ -248,7 +248,7 @@ class Dataset:
         raw = self._review_map.get((str(user_id), str(item_id)))
         if raw is None:
             return None
-        return scrub_text(raw)
+        return clean_text(raw, purpose="record", source="person")
 
     # --- convenience ------------------------------------------------------------------------
     def title(self, item_row: int) -> str:

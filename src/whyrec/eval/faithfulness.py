@@ -94,12 +94,6 @@ def span_rates(verdicts: Sequence[Sequence[str] | None]) -> dict[str, Any]:
     }
 
 
-def _kinds(verdict: Mapping[str, Any] | None) -> list[str] | None:
-    if verdict is None:
-        return None
-    return [str(s["kind"]) for s in verdict.get("unsupported", [])]
-
-
 def faithfulness(explanations: Sequence[Explanation]) -> dict[str, Any]:
     """Unsupported-span rates of the delivered texts and of every raw model draft.
 
@@ -110,7 +104,7 @@ def faithfulness(explanations: Sequence[Explanation]) -> dict[str, Any]:
     """
     delivered = [None if e.verdict is None else [s.kind for s in e.verdict.unsupported]
                  for e in explanations]
-    drafts = [_kinds(d) for e in explanations for d in e.drafts]
+    drafts = [[s.kind for s in d.unsupported] for e in explanations for d in e.drafts]
     return {"delivered": span_rates(delivered), "drafts": span_rates(drafts)}
 
 
@@ -137,12 +131,12 @@ def generation(explanations: Sequence[Explanation]) -> dict[str, Any]:
     """
     n = len(explanations)
     with_drafts = [e for e in explanations if e.drafts]
-    first = sum(1 for e in with_drafts if e.drafts[0].get("passed"))
-    any_pass = sum(1 for e in with_drafts if any(d.get("passed") for d in e.drafts))
+    first = sum(1 for e in with_drafts if e.drafts[0].passed)
+    any_pass = sum(1 for e in with_drafts if any(d.passed for d in e.drafts))
     reasons: Counter[str] = Counter()
     for e in explanations:
         if e.fallback and e.fallback_reason:
-            reasons[_reason_head(e.fallback_reason)] += 1
+            reasons[e.fallback_reason.value] += 1
     m = len(with_drafts)
     return {
         "n": n,
@@ -157,12 +151,3 @@ def generation(explanations: Sequence[Explanation]) -> dict[str, Any]:
         "latency_ms": _quantiles(e.latency_ms for e in explanations),
         "fallback_reasons": dict(reasons.most_common(5)),
     }
-
-
-def _reason_head(reason: str) -> str:
-    """``"3 draft(s) failed verification: number 7 …"`` -> ``"failed verification"``."""
-    if reason.startswith("backend error"):
-        return "backend error"
-    if "failed verification" in reason:
-        return "failed verification"
-    return reason.split(":", 1)[0][:60]

@@ -98,9 +98,9 @@ def sample_dict(record: EvalRecord) -> dict[str, Any]:
     return {
         "user_id": rec.user_id, "item_id": rec.item_id, "title": rec.title,
         "language": e.language, "text": e.text, "backend": e.backend, "model": e.model,
-        "fallback": e.fallback, "fallback_reason": e.fallback_reason,
+        "fallback": e.fallback, "fallback_reason": e.fallback_text or None,
         "verdict": None if e.verdict is None else e.verdict.to_dict(),
-        "cited_ids": e.cited_ids, "drafts": e.drafts,
+        "cited_ids": e.cited_ids, "drafts": [d.to_dict() for d in e.drafts],
         "evidence": [f.to_dict() for f in rec.evidence],
         "reference": record.reference,
     }

@@ -7,7 +7,6 @@ and whether (and why) the template text was delivered instead of a model's draft
 
 from __future__ import annotations
 
-import re
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -31,10 +30,16 @@ from whyrec.explanation.prompt import (
     support_for,
 )
 from whyrec.explanation.templates import TemplateExplainer
-from whyrec.privacy.pii import scrub_catalog_text
+from whyrec.privacy.clean import clean_text
 from whyrec.privacy.sanitise import private_details, private_recommendation
-from whyrec.text import CJK_RE
-from whyrec.types import Cohort, Explanation, HistoryItem, Recommendation, Verdict
+from whyrec.types import (
+    Draft,
+    Explanation,
+    FallbackReason,
+    Recommendation,
+    UnsupportedSpan,
+    Verdict,
+)
 from whyrec.values import Style
 from whyrec.verification.verifier import Verifier
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
@@ -46,10 +51,6 @@ if TYPE_CHECKING:
 MAX_TOKENS = {"short": 50, "medium": 80, "detailed": 150}
 #: an explanation is one paragraph; a new line means the model moved on to something else
 STOP = ("\n",)
-BACKEND_ERROR = "backend error"
-#: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
-SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
-LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
 
 
 class Explainer:
@@ -169,12 +170,7 @@ class Explainer:
         """A verifier whose vocabulary also holds the request's own catalog words."""
         if self.dataset is not None and rec.item_id in self._details:
             return Verifier(self.vocabulary, example_titles=example_titles())
-        titles = [details.title]
-        for fact in rec.evidence:
-            if isinstance(fact, HistoryItem):
-                titles.append(fact.title)
-            elif isinstance(fact, Cohort):
-                titles.append(fact.anchor_title)
+        titles = [details.title, *(ref.title for fact in rec.evidence for ref in fact.items())]
         return Verifier(self.vocabulary.extended(
             title=titles, brand=[details.brand], feature=[details.category, *details.tags]),
             example_titles=example_titles())
@@ -216,11 +212,12 @@ class Explainer:
             return self._template(rec, wording, verifier, details, untrusted, language, style,
                                   reason=None)
         prompt = self._prompt(rec, language, style, details)
-        drafts: list[dict[str, Any]] = []
+        drafts: list[Draft] = []
         messages = prompt.messages
         seed = zlib.crc32(f"{rec.user_id}\x1f{rec.item_id}".encode())
         max_tokens = int(MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1))
-        reason = None
+        reason: FallbackReason | None = None
+        detail = ""
         start = answer_start(details.title, language) if self.backend.supports_prefill else ""
         for attempt in range(1 + self.max_repairs):
             request: list[Message] = (
@@ -238,13 +235,12 @@ class Explainer:
                 else:
                     completion = self.backend.complete(request, **options)
             except BackendError as exc:
-                reason = f"{BACKEND_ERROR}: {exc}"
+                reason, detail = FallbackReason.BACKEND_ERROR, str(exc)
                 break
             draft = clean_draft(_continued(start, completion.text, language))
             verdict = verifier.verify(draft, prompt.support, language, style)
             # drafts are kept for the record: a model may invent contact data, never store it
-            drafts.append({**_private_verdict(verdict), "text": scrub_catalog_text(draft),
-                           "latency_ms": round(completion.latency_ms, 1)})
+            drafts.append(_private_draft(draft, verdict, completion.latency_ms))
             if verdict.passed:
                 return Explanation(
                     user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
@@ -254,17 +250,17 @@ class Explainer:
             messages = repair_messages(prompt, draft, _short_complaint(verdict), details.title,
                                        language)
         if reason is None:
-            first_problem = drafts[-1]["unsupported"][0]["reason"]
-            reason = f"{len(drafts)} draft(s) failed verification: {first_problem}"
+            reason = FallbackReason.VERIFICATION_FAILED
+            detail = f"{len(drafts)} draft(s), the last: {drafts[-1].unsupported[0].reason}"
         explanation = self._template(rec, wording, verifier, details, untrusted, language, style,
-                                     reason=reason)
-        explanation.attempts = len(drafts) + (1 if reason.startswith(BACKEND_ERROR) else 0)
+                                     reason=reason, detail=detail)
+        explanation.attempts = len(drafts) + (1 if reason is FallbackReason.BACKEND_ERROR else 0)
         explanation.drafts = drafts
         return explanation
 
     def _template(self, rec: Recommendation, wording: TemplateExplainer, verifier: Verifier,
                   details: ItemDetails, untrusted: list[str], language: str, style: Style,
-                  reason: str | None) -> Explanation:
+                  reason: FallbackReason | None, detail: str = "") -> Explanation:
         explanation = wording.explain(rec)
         support = support_for(rec, details, wording, translations=self._translations(language),
                               untrusted=untrusted)
@@ -273,6 +269,7 @@ class Explainer:
         explanation.verdict = verifier.verify(explanation.text, support, language, style)
         explanation.fallback = reason is not None
         explanation.fallback_reason = reason
+        explanation.fallback_detail = detail
         explanation.backend = self.backend.name  # what was asked for; ``model`` says who wrote
         explanation.model = "template"
         return explanation
@@ -303,33 +300,20 @@ class Explainer:
     def _untrusted(self, rec: Recommendation, details: ItemDetails) -> list[str]:
         """Catalog free text about the items involved: the model must never echo it."""
         descriptions = self.vocabulary.descriptions
-        ids = [rec.item_id, *(e.item_id for e in rec.evidence if isinstance(e, HistoryItem))]
-        texts = [scrub_catalog_text(descriptions[i]) for i in ids if i in descriptions]
+        ids = [rec.item_id, *(ref.item_id for fact in rec.evidence for ref in fact.items()
+                              if ref.role == "history")]
+        texts = [clean_text(descriptions[i], purpose="record") for i in ids if i in descriptions]
         return [*texts, details.description] if details.description else texts
 
 
 def is_outage(explanation: Explanation) -> bool:
     """Whether the template text stands in because the model could not answer at all."""
-    return (explanation.fallback_reason or "").startswith(BACKEND_ERROR)
+    return explanation.is_outage
 
 
 def clean_draft(text: str) -> str:
-    """A reply as a person would see it: first paragraph, no label, no wrapping quotes, no
-    sentence cut off by the token limit, no sentence said twice."""
-    text = text.strip().split("\n\n", 1)[0]
-    text = LABEL_RE.sub("", text)
-    if len(text) > 2 and text[0] == text[-1] == '"':
-        text = text[1:-1]
-    text = " ".join(text.split())
-    sentences = SENTENCE_END_RE.split(text)
-    if len(sentences) > 1 and not SENTENCE_END_RE.search(sentences[-1] + " "):
-        sentences = sentences[:-1]  # cut off mid-sentence by max_tokens
-    kept: list[str] = []
-    for sentence in sentences:
-        if sentence and sentence not in kept:
-            kept.append(sentence)
-    joiner = "" if CJK_RE.search(text) else " "
-    return joiner.join(kept)
+    """A reply as a person would see it: ``clean_text(text, purpose="reply")``."""
+    return clean_text(text, purpose="reply")
 
 
 def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],
@@ -350,13 +334,14 @@ def _continued(start: str, reply: str, language: str) -> str:
     return start + ("" if language == "zh" else " ") + reply.lstrip()
 
 
-def _private_verdict(verdict: Verdict) -> dict[str, Any]:
-    """A verdict as stored with a draft: the unsupported spans scrubbed of personal data."""
-    data = verdict.to_dict()
-    for span in data["unsupported"]:
-        span["text"] = scrub_catalog_text(span["text"])
-        span["reason"] = scrub_catalog_text(span["reason"])
-    return data
+def _private_draft(text: str, verdict: Verdict, latency_ms: float) -> Draft:
+    """A draft as kept for the record: its text and unsupported spans scrubbed of contact
+    data (a model may invent some; it is never stored)."""
+    spans = [UnsupportedSpan(text=clean_text(s.text, purpose="record"), kind=s.kind,
+                             reason=clean_text(s.reason, purpose="record"))
+             for s in verdict.unsupported]
+    return Draft(passed=verdict.passed, unsupported=spans, text=clean_text(text, purpose="record"),
+                 latency_ms=round(latency_ms, 1))
 
 
 def _short_complaint(verdict: Verdict) -> str:

@@ -11,29 +11,18 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from whyrec.backends.base import Message
+from whyrec.evidence import TextField
 from whyrec.explanation.examples import example_for
 from whyrec.explanation.templates import TemplateExplainer
-from whyrec.text import CJK_RE, clean_catalog_text
-from whyrec.types import (
-    Cohort,
-    Evidence,
-    FreeText,
-    HistoryItem,
-    ItemQuality,
-    Preference,
-    Recommendation,
-    SharedFeature,
-    Trend,
-)
+from whyrec.privacy.clean import clean_text
+from whyrec.text import CJK_RE
+from whyrec.types import Evidence, Recommendation
 from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
 PROMPT_VERSION = "p2"
 DEFAULT_TOKEN_BUDGET = 700
-#: the order facts are kept in when the budget is short (first kept longest)
-KIND_STRENGTH = {"history_item": 0, "preference": 1, "free_text": 2, "shared_feature": 3,
-                 "cohort": 4, "item_quality": 5, "trend": 6}
 
 SYSTEM = {
     "en": ("You explain to a person why an item was recommended to them. Write {length} in "
@@ -76,10 +65,11 @@ def estimate_tokens(text: str) -> int:
 
 
 def rank_facts(evidence: Sequence[Evidence], style: Style) -> list[Evidence]:
-    """Facts strongest first, preferred kinds leading, excluded kinds removed."""
-    usable = [e for e in evidence if e.kind not in style.exclude
-              and not (isinstance(e, HistoryItem) and (not e.item_id or e.score_share <= 0))]
-    return sorted(usable, key=lambda e: (style.order_key(e.kind), KIND_STRENGTH.get(e.kind, 9),
+    """Facts strongest first, preferred kinds leading, excluded kinds and facts that do not
+    argue for the item removed; among kinds the style does not order, each kind's
+    ``priority`` decides (the first kept longest when the budget is short)."""
+    usable = [e for e in evidence if e.kind not in style.exclude and e.supports_item]
+    return sorted(usable, key=lambda e: (style.order_key(e.kind), e.priority,
                                          -abs(e.contribution)))
 
 
@@ -120,7 +110,7 @@ def support_for(
     safe_rec = _with_clean_text(rec)
     sentences = wording.fact_sentences(safe_rec, safe_rec.evidence)
     # the template words the original strings, the prompt the cleaned ones: both are backed
-    sentences += [t for fact in rec.evidence for t in _terms(fact, translations)]
+    sentences += [t for fact in rec.evidence for t in fact.citing_terms(translations)]
     item_line = _item_line(details, wording.language, translations)
     return _support(rec.evidence, sentences, details, item_line, translations, untrusted)
 
@@ -128,32 +118,32 @@ def support_for(
 def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetails,
              item_line: str, translations: Mapping[str, str],
              untrusted: Sequence[str]) -> Support:
-    fact_terms = {f.id: _terms(f, translations) for f in facts}
+    fact_terms = {f.id: f.citing_terms(translations) for f in facts}
     return Support(
         item_title=details.title,
         sentences=[*sentences, item_line, *_detail_words(details),
                    *(t for terms in fact_terms.values() for t in terms)],
         fact_terms=fact_terms, untrusted=list(untrusted),
-        history_titles=[f.title for f in facts if isinstance(f, HistoryItem) and f.item_id],
+        history_titles=[ref.title for f in facts for ref in f.items()
+                        if ref.role == "history" and ref.item_id],
         counts=_counts(facts, translations),
-        other_titles=[f.anchor_title for f in facts if isinstance(f, Cohort)],
+        other_titles=[ref.title for f in facts for ref in f.items() if ref.role == "other"],
     )
 
 
 def _counts(facts: Sequence[Evidence], translations: Mapping[str, str]) -> dict[str, list[str]]:
-    """For each "N of your items" count, the feature values it is said of."""
+    """For each "N of your items" count the facts state, the words it is said of."""
     counts: dict[str, list[str]] = {}
     for fact in facts:
-        if isinstance(fact, SharedFeature):
-            counts.setdefault(str(fact.history_count), []).extend(
-                {fact.value, translations.get(fact.value, fact.value)})
+        for number, words in fact.counts(translations).items():
+            counts.setdefault(number, []).extend(words)
     return counts
 
 
 def answer_start(title: str, language: str) -> str:
     """The first words of the answer, given to backends that continue a started reply: it
     anchors a small model on the right item and on giving a reason."""
-    title = clean_catalog_text(title)
+    title = clean_text(title, purpose="prompt")
     if language == "zh":
         return f"推荐{title if title.startswith('《') else '《' + title + '》'}，因为"
     return f"We picked \u201c{title}\u201d because"
@@ -179,7 +169,7 @@ def _messages(details: ItemDetails, item_line: str, sentences: list[str], langua
     example_item, example_about, example_facts, example_answer = example_for(
         language, domain, style.length)
     example_request = _request(example_item, example_about, example_facts, language)
-    request = _request(clean_catalog_text(details.title), item_line,
+    request = _request(clean_text(details.title, purpose="prompt"), item_line,
                        [s for s in sentences if s], language)
     return [
         {"role": "system", "content": system},
@@ -204,7 +194,7 @@ def _request(title: str, item_line: str, sentences: list[str], language: str) ->
 def _item_line(details: ItemDetails, language: str, translations: Mapping[str, str]) -> str:
     def word(value: str) -> str:
         shown = translations.get(value, value) if language == "zh" else value
-        return f"\u201c{clean_catalog_text(shown, 40)}\u201d"
+        return f"\u201c{clean_text(shown, purpose='prompt', limit=40)}\u201d"
 
     parts = []
     if details.category:
@@ -222,39 +212,11 @@ def _detail_words(details: ItemDetails) -> list[str]:
 
 
 def _with_clean_text(rec: Recommendation) -> Recommendation:
-    """The recommendation with every catalog string in its facts made safe to quote."""
-    facts: list[Evidence] = []
-    for fact in rec.evidence:
-        if isinstance(fact, HistoryItem):
-            fact = replace(fact, title=clean_catalog_text(fact.title))
-        elif isinstance(fact, SharedFeature):
-            fact = replace(fact, value=clean_catalog_text(fact.value, 40))
-        elif isinstance(fact, Cohort):
-            fact = replace(fact, anchor_title=clean_catalog_text(fact.anchor_title))
-        elif isinstance(fact, Trend):
-            fact = replace(fact, category=clean_catalog_text(fact.category, 40))
-        elif isinstance(fact, Preference):
-            fact = replace(fact, statement=clean_catalog_text(fact.statement, 160))
-        elif isinstance(fact, FreeText):
-            fact = replace(fact, text=clean_catalog_text(fact.text, 200))
-        facts.append(fact)
-    return replace(rec, title=clean_catalog_text(rec.title), evidence=facts)
+    """The recommendation with every catalog string in its facts made safe to quote (each
+    text field up to the length its kind gives it); the facts keep their ids."""
+    facts = [fact.with_text(_quoted) for fact in rec.evidence]
+    return replace(rec, title=clean_text(rec.title, purpose="prompt"), evidence=facts)
 
 
-def _terms(fact: Evidence, translations: Mapping[str, str]) -> list[str]:
-    """The words whose presence in a text shows it cites ``fact``."""
-    if isinstance(fact, HistoryItem):
-        return [fact.title]
-    if isinstance(fact, SharedFeature):
-        return [fact.value, translations.get(fact.value, fact.value)]
-    if isinstance(fact, Cohort):
-        return [fact.anchor_title]
-    if isinstance(fact, Trend):
-        return [fact.category, translations.get(fact.category, fact.category)]
-    if isinstance(fact, ItemQuality):
-        return [str(fact.n_ratings or fact.n_people)]
-    if isinstance(fact, Preference):
-        return [fact.statement]
-    if isinstance(fact, FreeText):
-        return [fact.text]
-    return []
+def _quoted(value: str, spec: TextField) -> str:
+    return clean_text(value, purpose="prompt", limit=spec.limit)

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 from dataclasses import replace
 from typing import Any
 
-from whyrec.explanation.explainer import SENTENCE_END_RE, Explainer, clean_draft
+from whyrec.explanation.explainer import Explainer
+from whyrec.privacy.clean import clean_text
+from whyrec.text import SENTENCE_END_RE
 from whyrec.types import Explanation, Recommendation
 from whyrec.values import Style
 
@@ -56,7 +58,7 @@ def stream_explanation(explainer: Explainer, rec: Recommendation, *,
         finished = _finished_part(written)
         if failed or len(finished) <= len(shown):
             continue
-        candidate = clean_draft(finished)
+        candidate = clean_text(finished, purpose="reply")
         verdict = verifier.verify(candidate, prompt.support, language, relaxed,
                                   require_item=False)
         if any(span.kind not in UNFINISHED_KINDS for span in verdict.unsupported):

@@ -2,14 +2,21 @@
 
 Used as the ``template`` backend and as the fallback when a language model's draft fails
 verification. Every word that carries information comes from a fact; the fact ids are cited.
+
+Each evidence kind's wording is registered here under its kind name (:func:`register_wording`):
+a function that words one of its facts (or, for a kind worded several at a time, a few) in the
+explainer's language, picking among the phrasings in :mod:`whyrec.explanation.phrases`. The
+composition (which facts, in what order, how many) asks the facts and their wording, never
+their class, so a new kind brings its module (:mod:`whyrec.evidence`) and its wording.
 """
 
 from __future__ import annotations
 
 import time
 import zlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from whyrec.errors import ConfigError
 from whyrec.explanation.phrases import (
@@ -36,9 +43,57 @@ from whyrec.types import (
 from whyrec.values import LANGUAGES, Style
 
 AND = {"en": " and ", "zh": "和"}
-#: the order facts are worded in when the style states no preference
-KIND_PRIORITY = {"history_item": 0, "preference": 1, "free_text": 2, "shared_feature": 3,
-                 "cohort": 4, "item_quality": 5, "trend": 6}
+
+F = TypeVar("F", bound=Evidence)
+#: (the explainer, facts of one kind, a key that picks among phrasings) -> a sentence or None
+Sentence = Callable[["TemplateExplainer", Sequence[Any], str], "str | None"]
+
+
+@dataclass(frozen=True)
+class Wording:
+    """How one kind is worded: ``sentence`` words up to ``together`` of its facts in one
+    sentence. With ``together`` above 1 the kind's strongest facts share that one sentence and
+    its others are left out (history: "you bought A and B"); with 1 each fact gets its own."""
+
+    sentence: Sentence
+    together: int = 1
+
+
+#: every kind's wording, by kind name
+WORDINGS: dict[str, Wording] = {}
+
+
+def register_wording(
+    kind: str, sentence: Callable[[TemplateExplainer, Sequence[F], str], str | None], *,
+    together: int = 1, phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+) -> None:
+    """Word evidence of ``kind`` with ``sentence``.
+
+    ``phrases`` (language -> phrase name -> phrasings) join the tables ``sentence`` picks from
+    with :meth:`TemplateExplainer.pick`; a name another kind uses is refused.
+    """
+    for language, table in (phrases or {}).items():
+        taken = sorted(name for name in table if name in PHRASES[language])
+        if taken:
+            raise ValueError(f"phrases already worded: {', '.join(taken)}")
+    for language, table in (phrases or {}).items():
+        PHRASES[language].update(table)
+    WORDINGS[kind] = Wording(sentence, together)
+
+
+def unregister_wording(kind: str, phrases: Mapping[str, Mapping[str, Any]] | None = None) -> None:
+    """Forget a kind's wording and its phrases (for tests that plug a kind in for a while)."""
+    WORDINGS.pop(kind, None)
+    for language, table in (phrases or {}).items():
+        for name in table:
+            PHRASES[language].pop(name, None)
+
+
+def _wording(kind: str, *, together: int = 1) -> Callable[[Sentence], Sentence]:
+    def register(sentence: Sentence) -> Sentence:
+        register_wording(kind, sentence, together=together)
+        return sentence
+    return register
 
 
 @dataclass
@@ -95,14 +150,29 @@ class TemplateExplainer:
     def fact_sentences(self, rec: Recommendation, facts: list[Evidence]) -> list[str]:
         """Each fact worded on its own (history items one by one): the prompt's fact list."""
         key = f"{rec.user_id}\x1f{rec.item_id}"
-        sentences = []
-        for fact in facts:
-            if isinstance(fact, HistoryItem):
-                sentence = self._history([fact], key) if fact.item_id else None
-            else:
-                sentence = self._fact(fact, key)
-            sentences.append(sentence or "")
-        return sentences
+        return [self.sentence([fact], key) or "" for fact in facts]
+
+    def sentence(self, facts: Sequence[Evidence], key: str = "") -> str | None:
+        """Facts of one kind worded in one sentence (``None`` when they say nothing to word,
+        or their kind has no wording); ``key`` picks among the phrasings."""
+        wording = WORDINGS.get(facts[0].kind) if facts else None
+        return None if wording is None else wording.sentence(self, facts, key)
+
+    def pick(self, name: str, key: str) -> str:
+        """One of the phrasings called ``name``, the same one every time for the same key."""
+        options = self._phrases[name]
+        # stable across runs and processes (unlike hash()): crc32 of user, item and phrase kind
+        return options[zlib.crc32(f"{key}\x1f{name}".encode()) % len(options)]
+
+    def title(self, title: str) -> str:
+        """A catalog title as the language marks one: “Heat” or 《盗火线》."""
+        if title.startswith("《") and title.endswith("》"):
+            return title  # already marked as a title (Chinese book titles often are)
+        return f"《{title}》" if self.language == "zh" else f"\u201c{title}\u201d"
+
+    def word(self, value: str) -> str:
+        """A catalog word (category, tag) in the explainer's language, when translated."""
+        return self.translations.get(value, value) if self.language == "zh" else value
 
     @property
     def _style(self) -> Style:
@@ -114,17 +184,25 @@ class TemplateExplainer:
         style = self._style
         budget = style.n_facts
         key = f"{rec.user_id}\x1f{rec.item_id}"
-        usable = [e for e in rec.evidence if e.kind not in style.exclude]
-        liked = [e for e in usable
-                 if isinstance(e, HistoryItem) and e.item_id and e.score_share > 0]
-        # a group is one sentence: the top history items together, then every other fact alone
+        usable = [e for e in rec.evidence if e.kind not in style.exclude and e.supports_item]
+        # a group is one sentence: a kind worded several at a time gets one group (its
+        # strongest facts, two only when three or more facts fit), every other fact its own
         groups: list[list[Evidence]] = []
-        if liked:
-            groups.append(list(liked[:2] if budget >= 3 and len(liked) >= 2 else liked[:1]))
-        groups.extend([e] for e in usable if not isinstance(e, HistoryItem))
-        # preferred kinds first; otherwise what the person did, what they said, shared
-        # features, other people, quality (a stable sort keeps the builder's strength order)
-        groups.sort(key=lambda g: (style.order_key(g[0].kind), KIND_PRIORITY.get(g[0].kind, 9)))
+        joined: dict[str, list[Evidence]] = {}
+        for fact in usable:
+            together = _together(fact.kind)
+            if together == 1:
+                groups.append([fact])
+                continue
+            if fact.kind not in joined:
+                joined[fact.kind] = []
+                groups.append(joined[fact.kind])
+            if len(joined[fact.kind]) < (together if budget >= 3 else 1):
+                joined[fact.kind].append(fact)
+        # preferred kinds first; otherwise by each kind's priority: what the person did, what
+        # they said, shared features, other people, quality (a stable sort keeps the builder's
+        # strength order within a kind)
+        groups.sort(key=lambda g: (style.order_key(g[0].kind), g[0].priority))
 
         sentences: list[str] = []
         cited: list[str] = []
@@ -134,104 +212,112 @@ class TemplateExplainer:
             if budget <= 0:
                 break
             kind = group[0].kind
-            if kind != "history_item" and per_kind.get(kind, 0) >= kind_cap:
+            if per_kind.get(kind, 0) >= kind_cap:
                 continue
-            sentence = (self._history(group, key) if kind == "history_item"  # type: ignore[arg-type]
-                        else self._fact(group[0], key))
+            sentence = self.sentence(group, key)
             if sentence:
                 per_kind[kind] = per_kind.get(kind, 0) + 1
                 sentences.append(sentence)
                 cited.extend(e.id for e in group)
                 budget -= 1
         if not sentences:
-            sentences.append(self._pick("fallback", key))
+            sentences.append(self.pick("fallback", key))
         if self.name_item:
-            sentences.insert(0, self._pick("lead", key).format(title=self._title(rec.title)))
+            sentences.insert(0, self.pick("lead", key).format(title=self.title(rec.title)))
         if style.tone == "friendly":
-            sentences.append(self._pick("friendly", key))
+            sentences.append(self.pick("friendly", key))
         return sentences, cited
 
-    def _pick(self, name: str, key: str) -> str:
-        options = self._phrases[name]
-        # stable across runs and processes (unlike hash()): crc32 of user, item and phrase kind
-        return options[zlib.crc32(f"{key}\x1f{name}".encode()) % len(options)]
 
-    def _history(self, facts: list[HistoryItem], key: str) -> str:
-        if len(facts) == 1:
-            return self._pick("history_one", key).format(did=self._did(facts[0]))
-        first, second = facts
-        if _action(first) == _action(second):
-            # same action on both: "bought “A” and “B”" rather than "bought A and bought B"
-            both = self._did(first, self._title(first.title) + AND[self.language]
-                             + self._title(second.title))
-            return self._pick("history_one", key).format(did=both)
-        return self._pick("history_two", key).format(
-            did=self._did(first), did2=self._did(second))
+def _together(kind: str) -> int:
+    wording = WORDINGS.get(kind)
+    return 1 if wording is None else wording.together
 
-    def _fact(self, fact: Evidence, key: str) -> str | None:
-        plural = ITEM_NOUNS[self.language][self.domain][1]
-        people_verb = PEOPLE_VERBS[self.language][self.domain]
-        if isinstance(fact, SharedFeature):
-            # a film's category is its (first) genre
-            feature = "genre" if self.domain == "movies" and fact.feature == "category" else (
-                fact.feature)
-            count = fact.history_count
-            return self._pick(f"feature_{feature}", key).format(
-                n=ONE[self.language] if count == 1 else count, items=plural,
-                value=self._word(fact.value),
-            )
-        if isinstance(fact, Cohort) and fact.approximate:
-            # noisy counts (differential privacy): a rounded share, never a precise figure
-            return self._pick("cohort_about", key).format(
-                share=approximate_percent(fact.share), anchor=self._title(fact.anchor_title),
-                people_verb=people_verb)
-        if isinstance(fact, Cohort):
-            name = "cohort_often" if fact.share >= OFTEN_SHARE else "cohort"
-            return self._pick(name, key).format(
-                share=_percent(fact.share), anchor_count=fact.anchor_count,
-                co_count=fact.co_count, anchor=self._title(fact.anchor_title),
-                people_verb=people_verb,
-            )
-        if isinstance(fact, ItemQuality):
-            if fact.mean_rating is not None and fact.n_ratings:
-                return self._pick("quality_rated", key).format(
-                    mean=_number(fact.mean_rating), scale=_number(fact.rating_scale or 5.0),
-                    n_ratings=fact.n_ratings,
-                )
-            return self._pick("quality_popular", key).format(
-                n_people=fact.n_people, people_verb=people_verb)
-        if isinstance(fact, Trend):
-            return self._pick("trend", key).format(
-                rank=fact.rank_in_category, category=self._word(fact.category),
-                days=fact.window_days,
-            )
-        if isinstance(fact, Preference):
-            return self._pick("preference", key).format(statement=fact.statement)
-        if isinstance(fact, FreeText):
-            text = fact.text.strip().rstrip("。.!！")
-            return self._pick("free_text", key).format(text=text) if text else None
-        return None
 
-    # --- words ------------------------------------------------------------------------------
-    def _did(self, fact: HistoryItem, titles: str | None = None) -> str:
-        """What the person did with a history item: "rated “Heat” 5/5", "购买过《…》"."""
-        phrases = EVENT_PHRASES[self.language][self.domain]
-        event = fact.event or "default"
-        if event == "rating" and fact.rating is None:
-            event = "default"
-        phrase = phrases.get(event, phrases["default"])
-        rating = _number(fact.rating or 0.0)
-        rating_text = (f"{rating}分" if self.language == "zh"
-                       else f"{rating}/{_number(self.rating_scale)}")
-        return phrase.format(title=titles or self._title(fact.title), rating=rating_text)
+# --- the built-in kinds' wording ------------------------------------------------------------
+@_wording(HistoryItem.kind, together=2)
+def _history(ex: TemplateExplainer, facts: Sequence[HistoryItem], key: str) -> str | None:
+    if not facts[0].item_id:
+        return None  # the remainder stands for many items: nothing to name
+    if len(facts) == 1:
+        return ex.pick("history_one", key).format(did=_did(ex, facts[0]))
+    first, second = facts[:2]
+    if _action(first) == _action(second):
+        # same action on both: "bought “A” and “B”" rather than "bought A and bought B"
+        both = _did(ex, first, ex.title(first.title) + AND[ex.language] + ex.title(second.title))
+        return ex.pick("history_one", key).format(did=both)
+    return ex.pick("history_two", key).format(did=_did(ex, first), did2=_did(ex, second))
 
-    def _title(self, title: str) -> str:
-        if title.startswith("《") and title.endswith("》"):
-            return title  # already marked as a title (Chinese book titles often are)
-        return f"《{title}》" if self.language == "zh" else f"\u201c{title}\u201d"
 
-    def _word(self, value: str) -> str:
-        return self.translations.get(value, value) if self.language == "zh" else value
+@_wording(SharedFeature.kind)
+def _shared_feature(ex: TemplateExplainer, facts: Sequence[SharedFeature], key: str) -> str:
+    fact = facts[0]
+    # a film's category is its (first) genre
+    feature = "genre" if ex.domain == "movies" and fact.feature == "category" else fact.feature
+    count = fact.history_count
+    return ex.pick(f"feature_{feature}", key).format(
+        n=ONE[ex.language] if count == 1 else count, items=_plural(ex), value=ex.word(fact.value))
+
+
+@_wording(Cohort.kind)
+def _cohort(ex: TemplateExplainer, facts: Sequence[Cohort], key: str) -> str:
+    fact = facts[0]
+    people_verb = PEOPLE_VERBS[ex.language][ex.domain]
+    if fact.approximate:
+        # noisy counts (differential privacy): a rounded share, never a precise figure
+        return ex.pick("cohort_about", key).format(
+            share=approximate_percent(fact.share), anchor=ex.title(fact.anchor_title),
+            people_verb=people_verb)
+    name = "cohort_often" if fact.share >= OFTEN_SHARE else "cohort"
+    return ex.pick(name, key).format(
+        share=_percent(fact.share), anchor_count=fact.anchor_count, co_count=fact.co_count,
+        anchor=ex.title(fact.anchor_title), people_verb=people_verb)
+
+
+@_wording(ItemQuality.kind)
+def _item_quality(ex: TemplateExplainer, facts: Sequence[ItemQuality], key: str) -> str:
+    fact = facts[0]
+    if fact.mean_rating is not None and fact.n_ratings:
+        return ex.pick("quality_rated", key).format(
+            mean=_number(fact.mean_rating), scale=_number(fact.rating_scale or 5.0),
+            n_ratings=fact.n_ratings)
+    return ex.pick("quality_popular", key).format(
+        n_people=fact.n_people, people_verb=PEOPLE_VERBS[ex.language][ex.domain])
+
+
+@_wording(Trend.kind)
+def _trend(ex: TemplateExplainer, facts: Sequence[Trend], key: str) -> str:
+    fact = facts[0]
+    return ex.pick("trend", key).format(
+        rank=fact.rank_in_category, category=ex.word(fact.category), days=fact.window_days)
+
+
+@_wording(Preference.kind)
+def _preference(ex: TemplateExplainer, facts: Sequence[Preference], key: str) -> str:
+    return ex.pick("preference", key).format(statement=facts[0].statement)
+
+
+@_wording(FreeText.kind)
+def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str) -> str | None:
+    text = facts[0].text.strip().rstrip("。.!！")
+    return ex.pick("free_text", key).format(text=text) if text else None
+
+
+# --- words ----------------------------------------------------------------------------------
+def _did(ex: TemplateExplainer, fact: HistoryItem, titles: str | None = None) -> str:
+    """What the person did with a history item: "rated “Heat” 5/5", "购买过《…》"."""
+    phrases = EVENT_PHRASES[ex.language][ex.domain]
+    event = fact.event or "default"
+    if event == "rating" and fact.rating is None:
+        event = "default"
+    phrase = phrases.get(event, phrases["default"])
+    rating = _number(fact.rating or 0.0)
+    rating_text = f"{rating}分" if ex.language == "zh" else f"{rating}/{_number(ex.rating_scale)}"
+    return phrase.format(title=titles or ex.title(fact.title), rating=rating_text)
+
+
+def _plural(ex: TemplateExplainer) -> str:
+    return ITEM_NOUNS[ex.language][ex.domain][1]
 
 
 def _action(fact: HistoryItem) -> tuple[str | None, float | None]:

@@ -19,7 +19,7 @@ from sqlalchemy import Connection, select
 from sqlalchemy.exc import IntegrityError
 
 from whyrec.errors import FeedbackError
-from whyrec.privacy.pii import scrub_text
+from whyrec.privacy.clean import clean_text
 from whyrec.store.engine import Store
 from whyrec.store.schema import explanations, feedback_events
 from whyrec.types import Explanation
@@ -118,7 +118,7 @@ def validate(event: FeedbackEvent) -> FeedbackEvent:
                             f"{MAX_COMMENT_CHARS}")
     aspect = normalise_aspect(event.kind, event.aspect)
     if comment:  # stored and read back into preferences: never keep contact data or names
-        comment = scrub_text(comment)
+        comment = clean_text(comment, purpose="record", source="person")
     return FeedbackEvent(explanation_id=event.explanation_id, kind=event.kind, aspect=aspect,
                          comment=comment or None, event_id=event.event_id,
                          created_at=float(event.created_at))

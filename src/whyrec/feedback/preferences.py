@@ -23,6 +23,7 @@ from typing import Any
 
 from sqlalchemy import Connection, select
 
+from whyrec.evidence import BUILT_IN, kind_of_id
 from whyrec.feedback.comments import parse_comment
 from whyrec.feedback.events import ASPECTS, FeedbackEvent, feedback_for
 from whyrec.store.engine import Store
@@ -31,13 +32,8 @@ from whyrec.types import EVIDENCE_TYPES
 from whyrec.values import LENGTHS, Style
 
 HALF_LIFE_DAYS = 30.0
-#: cited fact id prefix -> evidence kind
-ID_PREFIX_KIND = {"hist": "history_item", "feature": "shared_feature", "cohort": "cohort",
-                  "quality": "item_quality", "trend": "trend", "pref": "preference",
-                  "free": "free_text"}
-KIND_WORDS = {"history_item": "your own history", "shared_feature": "shared features",
-              "cohort": "what other people did", "item_quality": "ratings",
-              "trend": "trends", "preference": "what you told us", "free_text": "notes"}
+#: cited fact id prefix -> evidence kind (the built-in kinds; ``kind_of_id`` knows them all)
+ID_PREFIX_KIND = {cls.id_prefix: cls.kind for cls in BUILT_IN}
 
 
 @dataclass
@@ -78,11 +74,11 @@ class Preferences:
             notes.append("more detail, as you asked")
         if self.friendly:
             notes.append("plainer wording, as you asked")
-        notes += [f"leads with {KIND_WORDS[k]}" for k in self.prefer[:2]]
-        notes += [f"leaves out {KIND_WORDS[k]}" for k in self.exclude]
+        notes += [f"leads with {_label(k)}" for k in self.prefer[:2]]
+        notes += [f"leaves out {_label(k)}" for k in self.exclude]
         notes += [f"leaves out {a}" for a in self.ignored_aspects]
         if self.demote:
-            notes.append("less about " + ", ".join(KIND_WORDS[k] for k in self.demote))
+            notes.append("less about " + ", ".join(_label(k) for k in self.demote))
         if self.language:
             notes.append(f"in {'Chinese' if self.language == 'zh' else 'English'}, as you asked")
         if self.avoid_items:
@@ -181,6 +177,12 @@ def _cited_kinds(connection: Connection, ids: set[str]) -> dict[str, list[str]]:
     cited = {}
     for explanation_id, payload in rows:
         fact_ids = json.loads(payload).get("cited_ids", [])
-        kinds = [ID_PREFIX_KIND.get(f.split(":", 1)[0]) for f in fact_ids]
+        kinds = [kind_of_id(f) for f in fact_ids]
         cited[explanation_id] = list(dict.fromkeys(k for k in kinds if k))
     return cited
+
+
+def _label(kind: str) -> str:
+    """What an evidence kind is called to the person ("your own history")."""
+    cls = EVIDENCE_TYPES.get(kind)
+    return cls.label if cls is not None else kind

@@ -212,7 +212,7 @@ class EvidenceBuilder:
                 start = int(first_of[column])
                 first = history_rows[owners[by_feature[start : start + min(-negative_count, 3)]]]
                 facts.append(SharedFeature(
-                    id=f"feature:{feature}:{value.lower()}", feature=feature, value=value,
+                    id=SharedFeature.make_id(feature, value), feature=feature, value=value,
                     history_count=-negative_count,
                     history_item_ids=tuple(self._item_ids[r] for r in first.tolist()),
                 ))

@@ -20,8 +20,8 @@ from whyrec.explanation.explainer import Explainer
 from whyrec.loaders import get_model, load_data
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline
+from whyrec.privacy.clean import clean_text
 from whyrec.privacy.limits import contained
-from whyrec.privacy.pii import scrub_text
 from whyrec.service.guard import GuardedBackend
 from whyrec.service.keys import KeyChecker
 from whyrec.service.metrics import ServiceMetrics
@@ -89,7 +89,7 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
                         k_anonymity=settings.k_anonymity).use_explainer(explainer)
     # the PII scrubber imports Presidio and spaCy on first use (seconds): load it now, not
     # inside the first explanation request, which would stall every request behind it
-    scrub_text("warm-up")
+    clean_text("warm-up", purpose="record", source="person")
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
                         limiter=RateLimiter(), metrics=ServiceMetrics())

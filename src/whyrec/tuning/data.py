@@ -29,8 +29,9 @@ from typing import TYPE_CHECKING, Any
 
 from whyrec.backends.base import Message
 from whyrec.errors import ConfigError
-from whyrec.explanation.explainer import MAX_TOKENS, Explainer, clean_draft
+from whyrec.explanation.explainer import MAX_TOKENS, Explainer
 from whyrec.explanation.prompt import estimate_tokens
+from whyrec.privacy.clean import clean_text
 from whyrec.tuning.paraphrase import paraphrase
 from whyrec.values import Style
 
@@ -213,7 +214,7 @@ def accept_target(request: tuple[Prompt, Verifier, str], target: str, *, languag
     first complaint's kind).
     """
     prompt, verifier, start = request
-    draft = clean_draft(start + target)
+    draft = clean_text(start + target, purpose="reply")
     limit = MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1)
     if draft != " ".join((start + target).split()) or estimate_tokens(target) > 0.8 * limit:
         stats["too_long"] += 1

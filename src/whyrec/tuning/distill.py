@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from whyrec.backends.base import Backend, BackendError, Message
 from whyrec.errors import ConfigError
-from whyrec.explanation.explainer import MAX_TOKENS, STOP, Explainer, _continued, clean_draft
+from whyrec.explanation.explainer import MAX_TOKENS, STOP, Explainer, _continued
+from whyrec.privacy.clean import clean_text
 from whyrec.privacy.sanitise import private_details
 from whyrec.tuning.data import TrainingPair, accept_target, pick_style, training_users
 from whyrec.values import ItemDetails
@@ -122,7 +123,7 @@ def _distilled(explainer: Explainer, rec: Any, language: str, rng: random.Random
         temperature=TEMPERATURE, stop=STOP,
         seed=zlib.crc32(f"{seed}\x1f{rec.user_id}\x1f{rec.item_id}\x1f{language}".encode()))
     stats["drafts"] += 1
-    draft = clean_draft(_continued(start, completion.text, language))
+    draft = clean_text(_continued(start, completion.text, language), purpose="reply")
     if not draft.startswith(start) or len(draft) == len(start):
         stats["dropped:not_a_continuation"] += 1
         return None

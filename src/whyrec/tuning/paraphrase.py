@@ -5,13 +5,18 @@ on that alone collapses into the template. Here each fact kind has many clause f
 :func:`paraphrase` joins one to three of them with varied connectives into the continuation of
 the prompt's answer start ("We picked “X” because" / "推荐《X》，因为"). Every value placed in a
 form comes from the fact itself; :mod:`whyrec.tuning.data` still verifies every result.
+
+Clause forms are registered per evidence kind (``EN_CLAUSES`` / ``ZH_CLAUSES``); a kind without
+its own forms is worded as the template words it (its sentence made a clause), so a new kind
+needs nothing here to be trained on.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
+from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.rounding import approximate_percent
 from whyrec.types import (
     Cohort,
@@ -72,6 +77,29 @@ ZH_FEATURE = {
 }
 
 
+#: a clause for one fact: (the fact, the domain, the random source, the rating scale or the
+#: translations) -> the clause, or None when the fact has nothing to say
+EnClause = Callable[[Evidence, str, random.Random, float], "str | None"]
+ZhClause = Callable[[Evidence, str, random.Random, dict[str, str]], "str | None"]
+#: English and Chinese clause forms, by evidence kind
+EN_CLAUSES: dict[str, EnClause] = {}
+ZH_CLAUSES: dict[str, ZhClause] = {}
+
+
+def _en(kind: str) -> Callable[[Callable[..., str | None]], Callable[..., str | None]]:
+    def register(clause: Callable[..., str | None]) -> Callable[..., str | None]:
+        EN_CLAUSES[kind] = clause
+        return clause
+    return register
+
+
+def _zh(kind: str) -> Callable[[Callable[..., str | None]], Callable[..., str | None]]:
+    def register(clause: Callable[..., str | None]) -> Callable[..., str | None]:
+        ZH_CLAUSES[kind] = clause
+        return clause
+    return register
+
+
 def paraphrase(facts: Sequence[Evidence], language: str, domain: str, rng: random.Random,
                *, translations: dict[str, str] | None = None,
                rating_scale: float = 5.0) -> str:
@@ -93,65 +121,102 @@ def paraphrase(facts: Sequence[Evidence], language: str, domain: str, rng: rando
     True
     """
     translations = translations or {}
+    clauses: list[str | None] = []
+    for fact in facts:
+        if language == "zh" and fact.kind in ZH_CLAUSES:
+            clauses.append(ZH_CLAUSES[fact.kind](fact, domain, rng, translations))
+        elif language != "zh" and fact.kind in EN_CLAUSES:
+            clauses.append(EN_CLAUSES[fact.kind](fact, domain, rng, rating_scale))
+        else:
+            clauses.append(_template_clause(fact, language, domain, rng, translations,
+                                            rating_scale))
     if language == "zh":
-        clauses = [_zh_clause(f, domain, rng, translations) for f in facts]
         return _zh_join([c for c in clauses if c], rng)
-    clauses = [_en_clause(f, domain, rng, rating_scale) for f in facts]
     return _en_join([c for c in clauses if c], rng)
 
 
+def _template_clause(fact: Evidence, language: str, domain: str, rng: random.Random,
+                     translations: dict[str, str], scale: float) -> str | None:
+    """A kind without clause forms of its own: the template's sentence, as a clause."""
+    wording = TemplateExplainer(language=language, domain=domain, translations=translations,
+                                rating_scale=scale, name_item=False)
+    sentence = wording.sentence([fact], str(rng.random()))
+    if not sentence:
+        return None
+    text = sentence.strip().rstrip("。.!！")
+    return text if language == "zh" else text[:1].lower() + text[1:]
+
+
 # --- English ------------------------------------------------------------------------------------
-def _en_clause(fact: Evidence, domain: str, rng: random.Random, scale: float) -> str | None:
-    if isinstance(fact, HistoryItem):
-        title = (fact.title if fact.title.startswith("《") and fact.title.endswith("》")
-                 else f"\u201c{fact.title}\u201d")
-        event = fact.event if fact.event in EN_DID else domain
-        if event == "rating" and fact.rating is None:
-            event = domain
-        rating = f"{_num(fact.rating or 0.0)}/{_num(scale)}"
-        return "you " + rng.choice(EN_DID[event]).format(t=title, r=rating)
+@_en(HistoryItem.kind)
+def _en_history(fact: HistoryItem, domain: str, rng: random.Random, scale: float) -> str:
+    title = (fact.title if fact.title.startswith("《") and fact.title.endswith("》")
+             else f"\u201c{fact.title}\u201d")
+    event = fact.event if fact.event in EN_DID else domain
+    if event == "rating" and fact.rating is None:
+        event = domain
+    rating = f"{_num(fact.rating or 0.0)}/{_num(scale)}"
+    return "you " + rng.choice(EN_DID[event]).format(t=title, r=rating)
+
+
+@_en(SharedFeature.kind)
+def _en_feature(fact: SharedFeature, domain: str, rng: random.Random, scale: float) -> str:
     noun_many = EN_NOUN[domain][1]
-    if isinstance(fact, SharedFeature):
-        kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
-        forms = EN_FEATURE.get(kind, EN_FEATURE["tag"])
-        count = ("one of your " + noun_many if fact.history_count == 1
-                 else f"{fact.history_count} of your {noun_many}")
-        return rng.choice(forms).format(v=fact.value, n=count)
+    kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
+    forms = EN_FEATURE.get(kind, EN_FEATURE["tag"])
+    count = ("one of your " + noun_many if fact.history_count == 1
+             else f"{fact.history_count} of your {noun_many}")
+    return rng.choice(forms).format(v=fact.value, n=count)
+
+
+@_en(Cohort.kind)
+def _en_cohort(fact: Cohort, domain: str, rng: random.Random, scale: float) -> str:
     verb = EN_PEOPLE[domain]
-    if isinstance(fact, Cohort):
-        anchor = f"\u201c{fact.anchor_title}\u201d"
-        if fact.approximate:
-            return (f"about {approximate_percent(fact.share)}% of people who {verb} {anchor} "
-                    f"also {verb} it")
-        shares = [f"{round(fact.share * 100)}% of the {fact.anchor_count} people who {verb} "
-                  f"{anchor} also {verb} it",
-                  f"{fact.co_count} of the {fact.anchor_count} people who {verb} {anchor} also "
-                  f"{verb} it"]
-        if fact.share >= 0.3:
-            shares.append(f"people who {verb} {anchor} often chose it too")
-        return rng.choice(shares)
-    if isinstance(fact, ItemQuality):
-        if fact.mean_rating is not None and fact.n_ratings:
-            mean, top = _num(fact.mean_rating), _num(fact.rating_scale or scale)
-            return rng.choice((
-                f"it is rated {mean}/{top} by {fact.n_ratings} people",
-                f"{fact.n_ratings} people rated it {mean} out of {top} on average",
-                f"it has an average rating of {mean}/{top} from {fact.n_ratings} people",
-            ))
-        return rng.choice((f"{fact.n_people} people {verb} it",
-                           f"{fact.n_people} other people {verb} it"))
-    if isinstance(fact, Trend):
+    anchor = f"\u201c{fact.anchor_title}\u201d"
+    if fact.approximate:
+        return (f"about {approximate_percent(fact.share)}% of people who {verb} {anchor} "
+                f"also {verb} it")
+    shares = [f"{round(fact.share * 100)}% of the {fact.anchor_count} people who {verb} "
+              f"{anchor} also {verb} it",
+              f"{fact.co_count} of the {fact.anchor_count} people who {verb} {anchor} also "
+              f"{verb} it"]
+    if fact.share >= 0.3:
+        shares.append(f"people who {verb} {anchor} often chose it too")
+    return rng.choice(shares)
+
+
+@_en(ItemQuality.kind)
+def _en_quality(fact: ItemQuality, domain: str, rng: random.Random, scale: float) -> str:
+    verb = EN_PEOPLE[domain]
+    if fact.mean_rating is not None and fact.n_ratings:
+        mean, top = _num(fact.mean_rating), _num(fact.rating_scale or scale)
         return rng.choice((
-            f"it is among the top {fact.rank_in_category} in {fact.category} over the last "
-            f"{fact.window_days} days",
-            f"it ranks number {fact.rank_in_category} in {fact.category} in the last "
-            f"{fact.window_days} days"))
-    if isinstance(fact, Preference):
-        return rng.choice((f"you told us: {fact.statement}", f"you said {fact.statement}"))
-    if isinstance(fact, FreeText):
-        text = fact.text.strip().rstrip(".!")
-        return text[:1].lower() + text[1:] if text else None
-    return None
+            f"it is rated {mean}/{top} by {fact.n_ratings} people",
+            f"{fact.n_ratings} people rated it {mean} out of {top} on average",
+            f"it has an average rating of {mean}/{top} from {fact.n_ratings} people",
+        ))
+    return rng.choice((f"{fact.n_people} people {verb} it",
+                       f"{fact.n_people} other people {verb} it"))
+
+
+@_en(Trend.kind)
+def _en_trend(fact: Trend, domain: str, rng: random.Random, scale: float) -> str:
+    return rng.choice((
+        f"it is among the top {fact.rank_in_category} in {fact.category} over the last "
+        f"{fact.window_days} days",
+        f"it ranks number {fact.rank_in_category} in {fact.category} in the last "
+        f"{fact.window_days} days"))
+
+
+@_en(Preference.kind)
+def _en_preference(fact: Preference, domain: str, rng: random.Random, scale: float) -> str:
+    return rng.choice((f"you told us: {fact.statement}", f"you said {fact.statement}"))
+
+
+@_en(FreeText.kind)
+def _en_free_text(fact: FreeText, domain: str, rng: random.Random, scale: float) -> str | None:
+    text = fact.text.strip().rstrip(".!")
+    return text[:1].lower() + text[1:] if text else None
 
 
 def _en_join(clauses: list[str], rng: random.Random) -> str:
@@ -172,42 +237,66 @@ def _en_join(clauses: list[str], rng: random.Random) -> str:
 
 
 # --- Chinese ------------------------------------------------------------------------------------
-def _zh_clause(fact: Evidence, domain: str, rng: random.Random,
-               translations: dict[str, str]) -> str | None:
-    if isinstance(fact, HistoryItem):
-        title = fact.title if fact.title.startswith("《") else f"《{fact.title}》"
-        event = fact.event if fact.event in ZH_DID else domain
-        if event == "rating" and fact.rating is None:
-            event = domain
-        return "你" + rng.choice(ZH_DID[event]).format(t=title, r=f"{_num(fact.rating or 0)}分")
-    if isinstance(fact, SharedFeature):
-        kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
-        value = translations.get(fact.value, fact.value)
-        count = ("一" if fact.history_count == 1 else str(fact.history_count)) + ZH_NOUN[domain]
-        return rng.choice(ZH_FEATURE.get(kind, ZH_FEATURE["tag"])).format(v=value, n=count)
+@_zh(HistoryItem.kind)
+def _zh_history(fact: HistoryItem, domain: str, rng: random.Random,
+                translations: dict[str, str]) -> str:
+    title = fact.title if fact.title.startswith("《") else f"《{fact.title}》"
+    event = fact.event if fact.event in ZH_DID else domain
+    if event == "rating" and fact.rating is None:
+        event = domain
+    return "你" + rng.choice(ZH_DID[event]).format(t=title, r=f"{_num(fact.rating or 0)}分")
+
+
+@_zh(SharedFeature.kind)
+def _zh_feature(fact: SharedFeature, domain: str, rng: random.Random,
+                translations: dict[str, str]) -> str:
+    kind = "genre" if domain == "movies" and fact.feature == "category" else fact.feature
+    value = translations.get(fact.value, fact.value)
+    count = ("一" if fact.history_count == 1 else str(fact.history_count)) + ZH_NOUN[domain]
+    return rng.choice(ZH_FEATURE.get(kind, ZH_FEATURE["tag"])).format(v=value, n=count)
+
+
+@_zh(Cohort.kind)
+def _zh_cohort(fact: Cohort, domain: str, rng: random.Random,
+               translations: dict[str, str]) -> str:
     verb = ZH_PEOPLE[domain]
-    if isinstance(fact, Cohort):
-        anchor = f"《{fact.anchor_title}》"
-        if fact.approximate:
-            return f"{verb}{anchor}的人中，大约{approximate_percent(fact.share)}%也{verb}它"
-        return rng.choice((
-            f"{verb}{anchor}的{fact.anchor_count}人中，有{round(fact.share * 100)}%也{verb}它",
-            f"在{verb}{anchor}的{fact.anchor_count}人里，{fact.co_count}人也{verb}它"))
-    if isinstance(fact, ItemQuality):
-        if fact.mean_rating is not None and fact.n_ratings:
-            mean, top = _num(fact.mean_rating), _num(fact.rating_scale or 5.0)
-            return rng.choice((f"{fact.n_ratings}人给它的平均评分是{mean}分（满分{top}分）",
-                               f"它的平均评分为{mean}/{top}，共{fact.n_ratings}人评价"))
-        return rng.choice((f"已有{fact.n_people}人{verb}它",
-                           f"目前有{fact.n_people}位用户{verb}它"))
-    if isinstance(fact, Trend):
-        category = translations.get(fact.category, fact.category)
-        return f"最近{fact.window_days}天它在{category}中排名前{fact.rank_in_category}"
-    if isinstance(fact, Preference):
-        return f"你说过：{fact.statement}"
-    if isinstance(fact, FreeText):
-        return fact.text.strip().rstrip("。.!！") or None
-    return None
+    anchor = f"《{fact.anchor_title}》"
+    if fact.approximate:
+        return f"{verb}{anchor}的人中，大约{approximate_percent(fact.share)}%也{verb}它"
+    return rng.choice((
+        f"{verb}{anchor}的{fact.anchor_count}人中，有{round(fact.share * 100)}%也{verb}它",
+        f"在{verb}{anchor}的{fact.anchor_count}人里，{fact.co_count}人也{verb}它"))
+
+
+@_zh(ItemQuality.kind)
+def _zh_quality(fact: ItemQuality, domain: str, rng: random.Random,
+                translations: dict[str, str]) -> str:
+    verb = ZH_PEOPLE[domain]
+    if fact.mean_rating is not None and fact.n_ratings:
+        mean, top = _num(fact.mean_rating), _num(fact.rating_scale or 5.0)
+        return rng.choice((f"{fact.n_ratings}人给它的平均评分是{mean}分（满分{top}分）",
+                           f"它的平均评分为{mean}/{top}，共{fact.n_ratings}人评价"))
+    return rng.choice((f"已有{fact.n_people}人{verb}它",
+                       f"目前有{fact.n_people}位用户{verb}它"))
+
+
+@_zh(Trend.kind)
+def _zh_trend(fact: Trend, domain: str, rng: random.Random,
+              translations: dict[str, str]) -> str:
+    category = translations.get(fact.category, fact.category)
+    return f"最近{fact.window_days}天它在{category}中排名前{fact.rank_in_category}"
+
+
+@_zh(Preference.kind)
+def _zh_preference(fact: Preference, domain: str, rng: random.Random,
+                   translations: dict[str, str]) -> str:
+    return f"你说过：{fact.statement}"
+
+
+@_zh(FreeText.kind)
+def _zh_free_text(fact: FreeText, domain: str, rng: random.Random,
+                  translations: dict[str, str]) -> str | None:
+    return fact.text.strip().rstrip("。.!！") or None
 
 
 def _zh_join(clauses: list[str], rng: random.Random) -> str:

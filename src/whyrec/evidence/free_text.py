@@ -1,0 +1,36 @@
+"""Free text: a fact in words, supplied by a caller (another recommender)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+from whyrec.evidence.base import Evidence, TextField
+
+
+@dataclass(slots=True)
+class FreeText(Evidence):
+    """A fact in words, supplied by a caller (another recommender); worded as given, never typed.
+
+    Its words and numbers count as support for the explanation, so callers own its truth.
+    """
+
+    kind: ClassVar[str] = "free_text"
+    id_prefix: ClassVar[str] = "free"
+    priority: ClassVar[int] = 2
+    label: ClassVar[str] = "notes"
+    text_fields: ClassVar[tuple[TextField, ...]] = (
+        TextField("text", limit=200, personal=True),)
+    text: str
+    source: str = "caller"
+
+    def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
+        return [self.text]
+
+    def describe(self) -> str:
+        return f"{self.source} says: {self.text}"
+
+    @classmethod
+    def example(cls) -> Self:
+        return cls(id="free:1", text="Bought together with running caps by 40% of shoppers")
