@@ -36,13 +36,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wording as W
 from sources import HANDWRITTEN, LABELLED, SHARED_DATA, XREC, load_source
+from whyrec.explanation.style import Style
 
 from whyrec.api import explain, recommend, train
 from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.phrases import EVENT_PHRASES
 from whyrec.explanation.prompt import ItemDetails
 from whyrec.explanation.requests import parse_request
-from whyrec.explanation.style import Style
 from whyrec.types import (
     Cohort,
     Evidence,
