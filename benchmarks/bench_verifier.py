@@ -68,12 +68,10 @@ def verdicts(records: list[dict[str, Any]], options: argparse.Namespace, *,
              field: str = "text") -> tuple[list[Any], dict[str, str]]:
     """Today's verdict on every record's ``field`` (the text, or the faithful text a false one
     was made from; None where there is none), and how each source was verified."""
-    from whyrec.explanation.style import Style
-
     from whyrec.api import verify
     from whyrec.explanation.explainer import Explainer
-    from whyrec.explanation.prompt import ItemDetails
     from whyrec.types import Recommendation
+    from whyrec.values import ItemDetails, Style
 
     datasets: dict[str, Any] = {}
     mode: dict[str, str] = {}

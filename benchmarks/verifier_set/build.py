@@ -36,12 +36,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wording as W
 from sources import HANDWRITTEN, LABELLED, SHARED_DATA, XREC, load_source
-from whyrec.explanation.style import Style
 
 from whyrec.api import explain, recommend, train
 from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.phrases import EVENT_PHRASES
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.explanation.requests import parse_request
 from whyrec.types import (
     Cohort,
@@ -53,6 +51,7 @@ from whyrec.types import (
     Trend,
     evidence_from_dict,
 )
+from whyrec.values import ItemDetails, Style
 
 SEED = 16
 #: people sampled per dataset source, and recommendations per person

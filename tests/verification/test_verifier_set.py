@@ -13,8 +13,8 @@ from typing import Any
 
 import pytest
 
-from whyrec.explanation.prompt import ItemDetails
 from whyrec.types import Recommendation
+from whyrec.values import ItemDetails
 
 SET_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "verifier_set"
 FALSE_CLASSES = {"event", "sentiment", "comparison", "item_rating", "attribute", "stated",
