@@ -70,6 +70,7 @@ def test_second_run_skips_finished_shards_and_rewrites_missing(
     pd.testing.assert_frame_equal(read_output(out), before)
 
 
+@pytest.mark.slow  # three real batch runs of 400 people
 def test_killed_run_resumes_to_the_same_output(
     shop: Path, shop_model: Path, tmp_path: Path
 ) -> None:
