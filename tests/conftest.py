@@ -8,6 +8,7 @@ PostgreSQL cases skip, unless ``WHYREC_REQUIRE_PG=1`` (CI), where they fail.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import uuid
@@ -83,6 +84,27 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
                and item.get_closest_marker(marker) is None]
     if missing:
         raise pytest.UsageError("tests without the marker they need:\n" + "\n".join(missing))
+
+
+def wholly_slow(path: Path) -> bool:
+    """Whether the module's ``pytestmark`` holds ``pytest.mark.slow``, read without importing it."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "pytestmark"
+                for target in node.targets):
+            marks = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [
+                node.value]
+            return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks)
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fast lane (``-m "not slow"`` exactly) does not import a file whose every test is slow:
+    importing schemathesis and Ray and building the fuzz cases take seconds of collection."""
+    if (config.getoption("markexpr") == "not slow" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_") and wholly_slow(collection_path)):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -53,6 +53,7 @@ def test_bad_feedback_is_one_line_and_exit_1(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1 and "whyrec: error:" in result.stderr
 
 
+@pytest.mark.slow  # a real process loading whyrec and the demo shop
 def test_chat_answers_questions_from_stdin(tmp_path: Path) -> None:
     db = tmp_path / "store.sqlite"
     result = subprocess.run(

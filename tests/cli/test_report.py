@@ -64,6 +64,7 @@ def test_report_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "usefulness" not in data
 
 
+@pytest.mark.slow  # draws the report's plots
 def test_requests_with_references_give_bleu_and_escaped_html(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -46,6 +46,7 @@ def test_keys_are_stored_hashed_and_revocable(tmp_path: Path) -> None:
     assert [k.key_id for k in list_keys(store)] == [key.key_id]
 
 
+@pytest.mark.slow  # three real processes
 def test_keys_cli_prints_the_token_once_and_lists_without_it(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'cli.sqlite'}"
     run = [sys.executable, "-m", "whyrec.cli.main"]

@@ -33,6 +33,7 @@ def test_settings_precedence_and_typos(tmp_path: Path, monkeypatch: pytest.Monke
         load_settings(None, backend="gpt9")
 
 
+@pytest.mark.slow  # a real process
 def test_serve_refuses_no_auth_on_a_public_address(tmp_path: Path) -> None:
     run = subprocess.run([sys.executable, "-m", "whyrec.cli.main", "serve", "--no-auth",
                           "--host", "0.0.0.0", "--backend", "template"],
@@ -40,6 +41,7 @@ def test_serve_refuses_no_auth_on_a_public_address(tmp_path: Path) -> None:
     assert run.returncode == 1 and "loopback" in run.stderr
 
 
+@pytest.mark.slow  # a real process
 def test_serve_says_in_one_line_when_the_port_is_taken() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
