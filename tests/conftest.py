@@ -8,6 +8,7 @@ PostgreSQL cases skip, unless ``WHYREC_REQUIRE_PG=1`` (CI), where they fail.
 
 from __future__ import annotations
 
+import ast
 import os
 import shutil
 import uuid
@@ -25,6 +26,9 @@ from whyrec.data.dataset import Dataset
 from whyrec.store import Store, open_store
 
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+#: screenshots the browser tests take for people to look at: git-ignored (``/out/``), so a run
+#: leaves the working tree clean
+SCREENSHOTS = Path(__file__).resolve().parents[1] / "out" / "screenshots"
 MOVIELENS = SHARED_DATA / "ml-latest-small"
 
 
@@ -63,6 +67,44 @@ def checkerboard(n_users: int = 20, seed: int = 0) -> Dataset:
         "language": ["en" if u % 4 < 2 else "zh" for u in range(n_users)],
     })
     return Dataset(interactions, items, users, name="checkerboard", domain="ecommerce")
+
+
+#: fixtures that load the bundled language model or read ../shared/data, and the marker each needs
+MARKER_OF_FIXTURE = {"llamacpp_backend": "slow", "movielens": "realdata",
+                     "movielens_dir": "realdata", "instruments_dir": "realdata",
+                     "shared_data": "realdata"}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Refuse a test that uses such a fixture without its marker: it would slow the fast lane
+    (``-m "not slow"``) or hide from ``-m "not realdata"``."""
+    missing = [f"{item.nodeid} uses {fixture}: mark it @pytest.mark.{marker}"
+               for item in items for fixture, marker in MARKER_OF_FIXTURE.items()
+               if fixture in getattr(item, "fixturenames", ())
+               and item.get_closest_marker(marker) is None]
+    if missing:
+        raise pytest.UsageError("tests without the marker they need:\n" + "\n".join(missing))
+
+
+def wholly_slow(path: Path) -> bool:
+    """Whether the module's ``pytestmark`` holds ``pytest.mark.slow``, read without importing it."""
+    for node in ast.parse(path.read_text(encoding="utf-8")).body:
+        if isinstance(node, ast.Assign) and any(
+                isinstance(target, ast.Name) and target.id == "pytestmark"
+                for target in node.targets):
+            marks = node.value.elts if isinstance(node.value, ast.List | ast.Tuple) else [
+                node.value]
+            return any(ast.unparse(mark) == "pytest.mark.slow" for mark in marks)
+    return False
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """The fast lane (``-m "not slow"`` exactly) does not import a file whose every test is slow:
+    importing schemathesis and Ray and building the fuzz cases take seconds of collection."""
+    if (config.getoption("markexpr") == "not slow" and collection_path.suffix == ".py"
+            and collection_path.name.startswith("test_") and wholly_slow(collection_path)):
+        return True
+    return None
 
 
 @pytest.fixture(autouse=True, scope="session")

@@ -28,6 +28,7 @@ def config(shop: Path, model: Path, out: Path, **changes: object) -> BatchConfig
     return BatchConfig(**settings)  # type: ignore[arg-type]
 
 
+@pytest.mark.slow  # explains 200 people
 def test_shards_hold_every_user_with_checked_explanations(
     shop: Path, shop_model: Path, tmp_path: Path
 ) -> None:
@@ -53,6 +54,7 @@ def test_shards_hold_every_user_with_checked_explanations(
     assert (tmp_path / "out" / "recommender" / "model.json").is_file()
 
 
+@pytest.mark.slow  # two batch runs of 200 people
 def test_second_run_skips_finished_shards_and_rewrites_missing(
     shop: Path, shop_model: Path, tmp_path: Path
 ) -> None:
@@ -70,6 +72,7 @@ def test_second_run_skips_finished_shards_and_rewrites_missing(
     pd.testing.assert_frame_equal(read_output(out), before)
 
 
+@pytest.mark.slow  # three real batch runs of 400 people
 def test_killed_run_resumes_to_the_same_output(
     shop: Path, shop_model: Path, tmp_path: Path
 ) -> None:
@@ -95,6 +98,7 @@ def test_killed_run_resumes_to_the_same_output(
     pd.testing.assert_frame_equal(read_output(out), read_output(fresh))
 
 
+@pytest.mark.slow  # needs the trained shop (a real process) and two runs
 @pytest.mark.parametrize(("extra", "message"), [
     (["--n", "3"], "another configuration (n: 5 -> 3)"),
     (["--backend", "fake"], "another configuration (backend: 'template' -> 'fake')"),
@@ -131,6 +135,7 @@ def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert (tmp_path / "busy" / "notes.txt").read_text() == "mine"
 
 
+@pytest.mark.slow  # a real process
 def test_ray_engine_without_ray_names_the_extra(tmp_path: Path) -> None:
     code = ("import sys; sys.modules['ray'] = None; from whyrec.cli.main import main; "
             f"sys.exit(main(['batch', '--data', 'demo', '--out', {str(tmp_path / 'o')!r}, "

@@ -20,6 +20,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
+@pytest.mark.slow  # fits and evaluates four recommenders
 def test_demo_json_shows_both_languages(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "demo", "--json", "--no-progress", "--backend", "template")
     assert code == 0
@@ -122,6 +123,7 @@ def test_user_mistakes_are_one_line_errors(
     assert err.count("\n") == 1 and "Traceback" not in err
 
 
+@pytest.mark.slow  # a real process
 def test_real_process_progress_on_stderr_and_clean_json_on_stdout() -> None:
     done = subprocess.run([*WHYREC, "eval", "--algo", "popular", "--json", "--progress"],
                           capture_output=True, text=True, timeout=120, check=False)
@@ -130,6 +132,7 @@ def test_real_process_progress_on_stderr_and_clean_json_on_stdout() -> None:
     assert "eval popular" in done.stderr  # the progress bar
 
 
+@pytest.mark.slow  # a real process
 def test_real_process_error_exit_code() -> None:
     done = subprocess.run([*WHYREC, "recommend", "--user", "nobody"], capture_output=True,
                           text=True, timeout=120, check=False)

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 WHYREC = [sys.executable, "-m", "whyrec.cli.main"]
 
 
@@ -22,6 +24,7 @@ def explain(db: Path) -> list[dict[str, object]]:
     return list(json.loads(out))
 
 
+@pytest.mark.slow  # seven real processes, each loading whyrec and the demo shop
 def test_feedback_from_the_command_line_shapes_the_next_explanation(tmp_path: Path) -> None:
     db = tmp_path / "store.sqlite"
     before = explain(db)
@@ -40,6 +43,7 @@ def test_feedback_from_the_command_line_shapes_the_next_explanation(tmp_path: Pa
     assert explain(db)[0]["text"] == before[0]["text"]
 
 
+@pytest.mark.slow
 def test_bad_feedback_is_one_line_and_exit_1(tmp_path: Path) -> None:
     db = tmp_path / "store.sqlite"
     explain(db)
@@ -49,6 +53,7 @@ def test_bad_feedback_is_one_line_and_exit_1(tmp_path: Path) -> None:
         assert result.stderr.count("\n") == 1 and "whyrec: error:" in result.stderr
 
 
+@pytest.mark.slow  # a real process loading whyrec and the demo shop
 def test_chat_answers_questions_from_stdin(tmp_path: Path) -> None:
     db = tmp_path / "store.sqlite"
     result = subprocess.run(
@@ -61,6 +66,7 @@ def test_chat_answers_questions_from_stdin(tmp_path: Path) -> None:
     assert payload["answers"][2]["text"] == "I can't tell from your data."
 
 
+@pytest.mark.slow
 def test_the_report_reads_usefulness_from_the_store(tmp_path: Path) -> None:
     from whyrec.cli.report import store_events
     from whyrec.eval.usefulness import usefulness

@@ -12,10 +12,10 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from tests.conftest import SCREENSHOTS
 
 from whyrec.cli.main import main
 
-ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
@@ -64,6 +64,7 @@ def test_report_json_on_the_demo(capsys: pytest.CaptureFixture[str]) -> None:
     assert "usefulness" not in data
 
 
+@pytest.mark.slow  # draws the report's plots
 def test_requests_with_references_give_bleu_and_escaped_html(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -161,8 +162,8 @@ def test_report_renders_in_headless_chromium(tmp_path: Path,
                      "backend=template,name=template (medium)", "--config",
                      "backend=template,length=short,name=template (short)")
     assert code == 0
-    ARTIFACTS.mkdir(exist_ok=True)
-    shot = ARTIFACTS / "report.png"
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shot = SCREENSHOTS / "report.png"
     shot.unlink(missing_ok=True)
     subprocess.run(
         [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu",
@@ -176,4 +177,4 @@ def test_report_renders_in_headless_chromium(tmp_path: Path,
     assert (width, height) == (1280, 2000)
     # a blank page compresses to almost nothing; the rendered report with plots does not
     assert len(png) > 100_000, f"screenshot is only {len(png)} bytes: did the page render?"
-    assert base64.b64encode(png)  # written for people to look at in tests/artifacts/
+    assert base64.b64encode(png)  # written for people to look at in out/screenshots/

@@ -39,11 +39,13 @@ def item_category(demo: Frames) -> pd.Series:
 
 
 # --- determinism and the shipped files --------------------------------------------------------
+@pytest.mark.slow  # generates the demo shop again
 def test_same_seed_gives_identical_frames(demo: Frames) -> None:
     for fresh, first in zip(generate_demo(7), demo, strict=True):
         pd.testing.assert_frame_equal(fresh, first)
 
 
+@pytest.mark.slow  # generates another demo shop
 def test_other_seed_gives_other_data(demo: Frames) -> None:
     interactions, items, users = generate_demo(8)
     assert not interactions.equals(demo[0])

@@ -47,6 +47,7 @@ def test_bad_split_options(board: Dataset) -> None:
         temporal_split(board, 1.5)
 
 
+@pytest.mark.slow  # evaluates four recommenders
 def test_collaborative_models_beat_popularity_on_the_demo(demo_dataset: Dataset) -> None:
     popular = evaluate(demo_dataset, "popular", k=10)
     for name in ("als", "itemknn", "hybrid"):

@@ -41,6 +41,7 @@ OPEN = ("import sys; from whyrec.store import open_store; "
         "print(len(open_store(sys.argv[1]).migrated))")
 
 
+@pytest.mark.slow  # four real processes
 def test_processes_opening_a_new_store_at_once_migrate_it_once(store_url: str) -> None:
     children = [subprocess.Popen([sys.executable, "-c", OPEN, store_url], stdout=subprocess.PIPE,
                                  text=True) for _ in range(4)]

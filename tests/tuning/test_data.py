@@ -38,6 +38,7 @@ def test_targets_vary(demo_dataset: Dataset) -> None:
     assert len({p.target for p in pairs}) >= 35
 
 
+@pytest.mark.slow  # every candidate is refused, so it walks the whole demo
 def test_an_unfaithful_target_is_dropped(demo_dataset: Dataset,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(tuning_data, "paraphrase",

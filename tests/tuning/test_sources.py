@@ -219,6 +219,7 @@ def test_distilled_chinese_targets(demo_dataset: Dataset, server_url: str,
     judge_pairs(demo_dataset, pairs)
 
 
+@pytest.mark.slow  # every draft is refused, so it walks the whole demo
 def test_failing_drafts_are_dropped_and_counted(demo_dataset: Dataset) -> None:
     teacher = FakeBackend(replies=[" you rated \u201cThe Invented Film\u201d 5/5."],
                           prefill=True)

@@ -129,7 +129,10 @@ def test_one_template_wording_per_length_stays_inside_the_length(
     assert verifier.verify(text, support, "en", Style(length="detailed")).passed
 
 
-@pytest.mark.parametrize("algo", ["itemknn", "als", "hybrid"])
+# seconds each: the fast lane keeps hybrid, whose evidence mixes collaborative, content and
+# popularity facts
+@pytest.mark.parametrize("algo", [pytest.param("itemknn", marks=pytest.mark.slow),
+                                  pytest.param("als", marks=pytest.mark.slow), "hybrid"])
 def test_every_template_explanation_of_the_demo_passes(demo_dataset: Dataset, algo: str) -> None:
     """The fallback must always be deliverable: template text and verifier agree, in both
     languages and all lengths, for every kind of evidence the demo produces."""

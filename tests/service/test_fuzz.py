@@ -31,6 +31,8 @@ from whyrec.service import build_app  # noqa: E402
 from whyrec.service.keys import create_key  # noqa: E402
 from whyrec.service.settings import load_settings  # noqa: E402
 
+#: the fuzz run and the check that it covers the API go together
+pytestmark = pytest.mark.slow
 #: generated cases per operation in the fuzzing phase (the coverage phase adds its own)
 MAX_EXAMPLES = 30
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
@@ -104,7 +106,6 @@ def fuzz_app(tmp_path_factory: pytest.TempPathFactory, demo_dataset: Dataset
     return app, auth
 
 
-@pytest.mark.slow
 @schema.parametrize()
 @settings(max_examples=MAX_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
 def test_every_operation_survives_fuzzing(case: Any, fuzz_app: tuple[Any, dict[str, str]]

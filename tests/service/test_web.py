@@ -4,7 +4,8 @@ evidence, feedback that changes the text, "why not X?" in the chat, 中文, a ph
 readable API errors, catalog text that holds HTML shown as text, and the API-key prompt.
 
 The service runs for real (``whyrec serve`` in a subprocess on a free port, its own SQLite
-store under ``tmp_path``); screenshots go to ``tests/artifacts/`` for people to look at.
+store under ``tmp_path``); screenshots go to ``out/screenshots/`` (git-ignored) for people to
+look at.
 """
 
 from __future__ import annotations
@@ -25,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.conftest import SCREENSHOTS
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
-DEMO = Path(__file__).resolve().parents[1] / "src" / "whyrec" / "data" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "src" / "whyrec" / "data" / "demo"
 #: catalog titles the page must show as text: the catalog is untrusted
 INJECTED = ' <img src=x data-injected="1"><script>window.__pwned = 1</script>'
 INJECTED_ITEMS = ("i0018", "i0084")  # u0001's first recommendation and an item they viewed
@@ -204,8 +205,8 @@ def _texts(locator: Any) -> list[str]:
 
 
 def _shot(page: Any, name: str) -> None:
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / name
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / name
     path.unlink(missing_ok=True)
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(path), full_page=name == "service.png")
