@@ -97,8 +97,9 @@ class Pipeline:
         self.k_anonymity = k_anonymity
         self.noise_scale = noise_scale
         self.privacy = privacy
+        # one of the two: a ready explainer, or the settings to make one from on first use
         self._explainer = explain if isinstance(explain, Explainer) else None
-        self.settings = explain if isinstance(explain, ExplainSettings) else ExplainSettings()
+        self._settings = explain if isinstance(explain, ExplainSettings) else ExplainSettings()
         self._builder: EvidenceBuilder | None = None
         if dataset is not None and model is not None:
             self._builder = self._evidence(dataset)  # a moment on big data: now, not mid-request
@@ -179,9 +180,9 @@ class Pipeline:
     # --- explaining -----------------------------------------------------------------------------
     @property
     def explainer(self) -> Explainer:
-        """The explainer (made from ``settings`` on first use: loading a model takes a moment)."""
+        """The explainer (made from the settings on first use: loading a model takes a moment)."""
         if self._explainer is None:
-            self._explainer = make_explainer(self.settings, self.dataset)
+            self._explainer = make_explainer(self._settings, self.dataset)
         return self._explainer
 
     def explain(
