@@ -121,6 +121,7 @@ def run_config(config: str, count: int, options: argparse.Namespace,
     from whyrec.explanation.explainer import Explainer
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
+    from whyrec.settings import ExplainSettings
 
     name, language = config.split(":")
     todo = count - sum(1 for r in done.values() if r["config"] == config)
@@ -128,7 +129,7 @@ def run_config(config: str, count: int, options: argparse.Namespace,
         return
     dataset = config_dataset(name, options.data)
     model = create(options.algo).fit(dataset)
-    pipeline = Pipeline(dataset, model, backend="template")
+    pipeline = Pipeline(dataset, model, ExplainSettings(backend="template"))
     explainer = Explainer("llamacpp", dataset=dataset, max_repairs=options.repairs,
                           cache=ExplanationCache())
     template = Explainer("template", dataset=dataset)
@@ -151,6 +152,7 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
     from whyrec.explanation.explainer import Explainer
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
+    from whyrec.settings import ExplainSettings
 
     rejected: Counter[str] = Counter()
     kinds: Counter[str] = Counter()
@@ -160,7 +162,8 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
     for config, group in by_config.items():
         name, language = config.split(":")
         dataset = config_dataset(name, options.data)
-        pipeline = Pipeline(dataset, create(options.algo).fit(dataset), backend="template")
+        pipeline = Pipeline(dataset, create(options.algo).fit(dataset),
+                            ExplainSettings(backend="template"))
         judge = Explainer("template", dataset=dataset)
         for record in group:
             if record["fallback"]:

@@ -70,10 +70,11 @@ def evaluate_1000(dataset: Any) -> float:
     from whyrec.eval.suite import EvalRecord, evaluate_explanations
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
+    from whyrec.settings import ExplainSettings
     from whyrec.verification.vocabulary import dataset_vocabulary
 
     model = create("itemknn").fit(dataset)
-    pipeline = Pipeline(dataset, model, backend="template")
+    pipeline = Pipeline(dataset, model, ExplainSettings(backend="template"))
     recs = [r for _, batch in pipeline.recommend_many(dataset.user_ids.tolist()[:100], 10)
             for r in batch][:1000]
     records = [EvalRecord(rec, e) for rec, e in zip(recs, pipeline.explain(recs), strict=True)]

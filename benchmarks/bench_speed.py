@@ -30,6 +30,7 @@ from _common import Target, finish, load, log, parse, parser, summary, timed
 from whyrec.models.als import ALSRecommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.types import Recommendation
 
 N = 10
@@ -90,7 +91,7 @@ def bench_recommend(
 ) -> tuple[dict[str, Any], Recommendations, Pipeline, Callable[[], Any]]:
     """(b) Pipeline.recommend_many for everyone vs implicit's batch recommend."""
     model = create(algorithm).fit(dataset)
-    init_s, pipeline = timed(lambda: Pipeline(dataset, model, backend="template"))
+    init_s, pipeline = timed(lambda: Pipeline(dataset, model, ExplainSettings(backend="template")))
     users = [str(u) for u in dataset.user_ids.tolist()]
     first_s, recs = timed(lambda: recommend_all(pipeline, users))  # fills lazy dataset caches
     pipeline_s, each_s, model_s = [], [], []

@@ -114,11 +114,13 @@ def run_config(config: str, options: argparse.Namespace,
     from whyrec.explanation.explainer import Explainer
     from whyrec.models.registry import create
     from whyrec.pipeline import Pipeline
+    from whyrec.settings import ExplainSettings
     from whyrec.tuning.data import is_held_out
 
     name, language = config.split(":")
     dataset = config_dataset(name, options.data)
-    pipeline = Pipeline(dataset, create(options.algo).fit(dataset), backend="template")
+    pipeline = Pipeline(dataset, create(options.algo).fit(dataset),
+                        ExplainSettings(backend="template"))
     explainers = {m: Explainer(b, dataset=dataset, max_repairs=options.repairs, audit=False)
                   for m, b in backends.items()}
     judge = Explainer("template", dataset=dataset)

@@ -114,7 +114,7 @@ def _distill(dataset: Any, name: str, options: argparse.Namespace) -> dict[str, 
         base_url = LlamaCppBackend().address + "/v1"
     return {"teacher": options.model if options.base_url else "bundled SmolLM2-135M-Instruct "
             "(+ shipped adapter) via its llama.cpp HTTP server",
-            **run(dataset, "distill", options, base_url=base_url, model=options.model,
+            **run(dataset, "distill", options, base_url=base_url, llm_model=options.model,
                   max_pairs=options.distill)}
 
 

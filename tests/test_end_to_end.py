@@ -14,6 +14,7 @@ from whyrec.data.dataset import Dataset
 from whyrec.data.load import load_dataset
 from whyrec.models import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +39,7 @@ def test_real_shop_explanations_are_grounded_and_name_free(
     instruments: tuple[Dataset, set[str]], algorithm: str
 ) -> None:
     data, names = instruments
-    pipeline = Pipeline(data, create(algorithm).fit(data), backend="template")
+    pipeline = Pipeline(data, create(algorithm).fit(data), ExplainSettings(backend="template"))
     people = [str(u) for u in data.user_ids[::70]]
     delivered = 0
     for user, recs in pipeline.recommend_many(people, n=5):
@@ -63,7 +64,8 @@ def test_real_shop_explanations_are_grounded_and_name_free(
 
 @pytest.mark.realdata
 def test_movielens_recommendations_have_rated_history(movielens: Dataset) -> None:
-    pipeline = Pipeline(movielens, create("als").fit(movielens), backend="template")
+    pipeline = Pipeline(movielens, create("als").fit(movielens),
+                        ExplainSettings(backend="template"))
     recs = pipeline.recommend("1", n=3)
     history = [e for e in recs[0].evidence if e.kind == "history_item" and e.item_id]
     assert history and all(e.event == "rating" and e.rating is not None for e in history)

@@ -9,7 +9,7 @@ from typing import Any
 
 from whyrec._version import __version__
 
-_API = ("load_dataset", "train", "recommend", "explain", "verify", "evaluate")
+_API = ("load_dataset", "train", "recommend", "explain", "verify", "evaluate", "ExplainSettings")
 __all__ = [*_API, "__version__"]
 
 

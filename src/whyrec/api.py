@@ -24,15 +24,15 @@ from whyrec.data.dataset import Dataset
 from whyrec.data.load import load_dataset
 from whyrec.eval.offline import evaluate
 from whyrec.explanation.cache import ExplanationCache
-from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.requests import ExplanationRequest
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
-from whyrec.pipeline import Pipeline
+from whyrec.pipeline import Pipeline, make_explainer
+from whyrec.settings import ExplainSettings
 from whyrec.types import Explanation, Recommendation, Verdict
-from whyrec.values import Style
 
-__all__ = ["evaluate", "explain", "load_dataset", "recommend", "train", "verify"]
+__all__ = ["ExplainSettings", "evaluate", "explain", "load_dataset", "recommend", "train",
+           "verify"]
 
 
 def train(
@@ -53,26 +53,25 @@ def recommend(
 
 def explain(
     recommendations: Sequence[Recommendation | ExplanationRequest],
-    dataset: Dataset | None = None, *,
-    language: str | None = None, length: str = "medium", tone: str = "neutral",
-    prefer: Sequence[str] = (), exclude: Sequence[str] = (), backend: Backend | str = "llamacpp",
-    max_repairs: int = 2, cache: ExplanationCache | None = None, **backend_options: Any,
+    dataset: Dataset | None = None, *, settings: ExplainSettings | None = None,
+    backend: Backend | str | None = None, cache: ExplanationCache | None = None, **changes: Any,
 ) -> list[Explanation]:
     """Word each recommendation's evidence; every delivered text passes the verifier.
 
+    How is :class:`~whyrec.settings.ExplainSettings` — ``settings``, or its fields by name:
     ``backend`` is ``llamacpp`` (the bundled model, offline), ``openai`` (any OpenAI-compatible
-    server: ``base_url=…, model=…``), ``template`` or a registered plug-in. Another system's
+    server: ``base_url=…, llm_model=…``), ``template`` or a registered plug-in; ``language``,
+    ``length``, ``tone``, ``prefer``, ``exclude``, ``repairs``… A ready
+    :class:`~whyrec.backends.base.Backend` may be given as ``backend`` too. Another system's
     recommendations come as :class:`~whyrec.explanation.requests.ExplanationRequest` (see
     ``read_requests``) or plain recommendations, explained from their own evidence.
     """
-    explainer = Explainer(backend, dataset=dataset, max_repairs=max_repairs, cache=cache,
-                          style=Style(length=length, tone=tone, prefer=tuple(prefer),
-                                      exclude=tuple(exclude)), **backend_options)
-    return [
-        explainer.explain(r.recommendation, details=r.details, language=r.language or language)
-        if isinstance(r, ExplanationRequest) else explainer.explain(r, language=language)
-        for r in recommendations
-    ]
+    ready = backend if isinstance(backend, Backend) else None
+    if backend is not None and ready is None:
+        changes["backend"] = backend
+    chosen = (settings or ExplainSettings()).updated(**changes)
+    explainer = make_explainer(chosen, dataset, backend=ready, cache=cache)
+    return Pipeline(dataset, explain=explainer).explain_requests(recommendations)
 
 
 def verify(
@@ -80,6 +79,5 @@ def verify(
     language: str = "en", length: str = "medium",
 ) -> Verdict:
     """Check any text against a recommendation's evidence: the list of unsupported spans."""
-    explainer = Explainer("template", dataset=dataset)
-    return explainer.verify(text, recommendation, language=language,
-                            style=Style(length=length))
+    pipeline = Pipeline(dataset, explain=ExplainSettings(backend="template"))
+    return pipeline.verify(text, recommendation, language=language, length=length)

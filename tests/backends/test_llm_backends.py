@@ -23,6 +23,7 @@ from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.types import HistoryItem, Recommendation
 
 INJECTED = ("i0042", "i0173", "i0318")
@@ -46,7 +47,8 @@ def backend(request: pytest.FixtureRequest, llamacpp_backend: LlamaCppBackend,
 
 @pytest.fixture(scope="module")
 def pipeline(demo_dataset: Dataset) -> Pipeline:
-    return Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    return Pipeline(demo_dataset, create("itemknn").fit(demo_dataset),
+                    ExplainSettings(backend="template"))
 
 
 def test_registry_lists_the_builtin_backends() -> None:

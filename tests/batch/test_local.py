@@ -21,7 +21,7 @@ from whyrec.types import evidence_from_dict
 
 
 def config(shop: Path, model: Path, out: Path, **changes: object) -> BatchConfig:
-    settings: dict[str, object] = {"data": str(shop), "out": str(out), "model_dir": str(model),
+    settings: dict[str, object] = {"data": str(shop), "out": str(out), "recommender": str(model),
                                    "backend": "template", "n": 5, "shard_size": 40,
                                    "max_users": 200}
     settings.update(changes)

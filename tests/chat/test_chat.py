@@ -8,10 +8,12 @@ from sqlalchemy import select
 
 from whyrec.chat import Conversation, classify
 from whyrec.data.dataset import Dataset
+from whyrec.explanation.explainer import Explainer
 from whyrec.feedback.rerank import features_of
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.store import Store
 from whyrec.store.schema import conversation_turns
 
@@ -41,7 +43,7 @@ def demo_model(demo_dataset: Dataset) -> Recommender:
 
 def test_why_not_an_unknown_or_seen_item_is_honest(demo_dataset: Dataset,
                                                    demo_model: Recommender) -> None:
-    pipeline = Pipeline(demo_dataset, demo_model, backend="template")
+    pipeline = Pipeline(demo_dataset, demo_model, ExplainSettings(backend="template"))
     top = pipeline.recommend("u0001", 1)[0]
     chat = Conversation(pipeline, "u0001", top.item_id, language="en")
     assert "can't find" in chat.ask("why not Zyxwv Qqq?").text
@@ -54,7 +56,7 @@ def test_why_not_an_unknown_or_seen_item_is_honest(demo_dataset: Dataset,
 
 
 def test_similar_items_share_features(demo_dataset: Dataset, demo_model: Recommender) -> None:
-    pipeline = Pipeline(demo_dataset, demo_model, backend="template")
+    pipeline = Pipeline(demo_dataset, demo_model, ExplainSettings(backend="template"))
     top = pipeline.recommend("u0001", 1)[0]
     answer = Conversation(pipeline, "u0001", top.item_id, language="en").ask("more like this?")
     mine = {value for _, value in features_of(demo_dataset, top.item_id)}
@@ -65,7 +67,7 @@ def test_similar_items_share_features(demo_dataset: Dataset, demo_model: Recomme
 
 def test_not_like_this_is_respected_by_the_next_recommendations(
         demo_dataset: Dataset, demo_model: Recommender, store: Store) -> None:
-    pipeline = Pipeline(demo_dataset, demo_model, backend="template", store=store)
+    pipeline = Pipeline(demo_dataset, demo_model, ExplainSettings(backend="template"), store=store)
     before = pipeline.recommend("u0001", 10)
     chat = Conversation(pipeline, "u0001", before[0].item_id, language="en")
     answer = chat.ask("don't show me things like this")
@@ -87,7 +89,7 @@ def test_not_like_this_is_respected_by_the_next_recommendations(
 @pytest.mark.realdata
 def test_why_not_names_a_true_difference_on_movielens(movielens: Dataset) -> None:
     model = create("itemknn").fit(movielens)
-    pipeline = Pipeline(movielens, model, backend="template")
+    pipeline = Pipeline(movielens, model, ExplainSettings(backend="template"))
     checked = 0
     for user in movielens.user_ids[:15].tolist():
         ranked = model.recommend(user, 30)
@@ -126,7 +128,8 @@ def test_why_not_names_a_true_difference_on_movielens(movielens: Dataset) -> Non
 def test_why_not_through_the_bundled_model_is_verified(demo_dataset: Dataset,
                                                        demo_model: Recommender,
                                                        llamacpp_backend: object) -> None:
-    pipeline = Pipeline(demo_dataset, demo_model, backend=llamacpp_backend)  # type: ignore[arg-type]
+    pipeline = Pipeline(demo_dataset, demo_model,
+                        Explainer(llamacpp_backend, dataset=demo_dataset))  # type: ignore[arg-type]
     ranked = pipeline.recommend("u0001", 12)
     answer = Conversation(pipeline, "u0001", ranked[0].item_id, language="en").ask(
         f"why not {ranked[11].title}?")

@@ -17,6 +17,7 @@ from whyrec.eval.counterfactual import (
 )
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 
 BOARD = checkerboard()
 MODEL = create("itemknn").fit(BOARD)
@@ -54,7 +55,7 @@ def test_fidelity_hand_computed() -> None:
 
 
 def test_cases_from_template_explanations_cite_history(board: Dataset) -> None:
-    pipeline = Pipeline(board, MODEL, backend="template")
+    pipeline = Pipeline(board, MODEL, ExplainSettings(backend="template"))
     recs = pipeline.recommend("u01", 2)
     pairs = list(zip(recs, pipeline.explain(recs, language="en"), strict=True))
     cases = cases_from(pairs)

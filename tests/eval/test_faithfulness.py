@@ -8,6 +8,7 @@ from whyrec.eval.faithfulness import faithfulness, generation, span_group, span_
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.types import Draft, Explanation, FallbackReason, UnsupportedSpan, Verdict
 
 
@@ -61,7 +62,7 @@ def test_generation_rates_hand_computed() -> None:
 def test_real_explainer_drafts_are_counted(board: Dataset) -> None:
     """A model that invents a number: its drafts are unsupported, the delivered text is not."""
     model = create("itemknn").fit(board)
-    rec = Pipeline(board, model, backend="template").recommend("u00", 1)[0]
+    rec = Pipeline(board, model, ExplainSettings(backend="template")).recommend("u00", 1)[0]
     fake = FakeBackend(replies=[f"{rec.title} is rated 4.9 by 12345 people."])
     explanation = Explainer(fake, dataset=board, max_repairs=1).explain(rec, language="en")
     faith = faithfulness([explanation])

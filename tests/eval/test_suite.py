@@ -13,13 +13,14 @@ from whyrec.eval.runner import ReportConfig, parse_config, run_dataset
 from whyrec.eval.suite import EvalRecord, evaluate_explanations
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.verification.vocabulary import dataset_vocabulary
 
 
 @pytest.mark.slow
 def test_a_thousand_explanations_evaluate_in_under_ten_seconds(demo_dataset: Dataset) -> None:
     model = create("itemknn").fit(demo_dataset)
-    pipeline = Pipeline(demo_dataset, model, backend="template")
+    pipeline = Pipeline(demo_dataset, model, ExplainSettings(backend="template"))
     users = demo_dataset.user_ids.tolist()[:100]
     recs = [r for _, batch in pipeline.recommend_many(users, 10) for r in batch][:1000]
     explanations = pipeline.explain(recs)

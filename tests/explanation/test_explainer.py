@@ -14,13 +14,15 @@ from whyrec.explanation.prompt import build_prompt, estimate_tokens
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.types import FallbackReason, HistoryItem, Recommendation
 from whyrec.values import ItemDetails, Style
 
 
 @pytest.fixture(scope="module")
 def demo_recs(demo_dataset: Dataset) -> list[Recommendation]:
-    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset),
+                        ExplainSettings(backend="template"))
     return pipeline.recommend("u0001", n=5)
 
 

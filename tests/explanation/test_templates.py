@@ -11,6 +11,7 @@ from whyrec.errors import ConfigError
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models import create
 from whyrec.pipeline import Pipeline, template_explainer
+from whyrec.settings import ExplainSettings
 from whyrec.types import (
     Cohort,
     HistoryItem,
@@ -97,7 +98,8 @@ def test_lengths_word_more_facts() -> None:
 
 
 def test_same_input_same_words_and_phrasings_vary(demo_dataset: Dataset) -> None:
-    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset),
+                        ExplainSettings(backend="template"))
     texts = []
     for user in [f"u{k:04d}" for k in range(1, 41)]:
         recs = pipeline.recommend(user, n=3)

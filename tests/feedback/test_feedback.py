@@ -21,6 +21,7 @@ from whyrec.feedback.preferences import ID_PREFIX_KIND
 from whyrec.models.base import Recommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.store import Store
 from whyrec.store.schema import feedback_events
 from whyrec.types import Explanation
@@ -35,7 +36,7 @@ def model(demo_dataset: Dataset) -> Recommender:
 
 @pytest.fixture
 def pipeline(demo_dataset: Dataset, model: Recommender, store: Store) -> Pipeline:
-    return Pipeline(demo_dataset, model, backend="template", store=store)
+    return Pipeline(demo_dataset, model, ExplainSettings(backend="template"), store=store)
 
 
 def explain_top(pipeline: Pipeline, n: int = 1, language: str | None = "en"

@@ -31,7 +31,7 @@ GONE, KEPT = "u0001", "u0002"
 
 def _fill(store: Store, dataset: Dataset, model: Recommender) -> None:
     explainer = Explainer("template", dataset=dataset, cache=ExplanationCache(store))
-    pipeline = Pipeline(dataset, model, store=store, k_anonymity=3).use_explainer(explainer)
+    pipeline = Pipeline(dataset, model, explainer, store=store, k_anonymity=3)
     for user in (GONE, KEPT):
         recs = pipeline.recommend(user, 3)
         explanations = pipeline.explain(recs)

@@ -23,6 +23,7 @@ from whyrec.models.base import Recommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.privacy.injection import defuse
+from whyrec.settings import ExplainSettings
 from whyrec.store import open_store
 from whyrec.types import FreeText, HistoryItem, Recommendation, SharedFeature
 from whyrec.values import ItemDetails
@@ -105,7 +106,7 @@ def model(demo_dataset: Dataset) -> Recommender:
 def test_chat_questions_and_feedback_comments_change_nothing(
         demo_dataset: Dataset, model: Recommender) -> None:
     store = open_store("sqlite://")
-    pipeline = Pipeline(demo_dataset, model, backend="template", store=store)
+    pipeline = Pipeline(demo_dataset, model, ExplainSettings(backend="template"), store=store)
     rec = pipeline.recommend("u0001", 1)[0]
     baseline = pipeline.explain([rec])[0]
     chat = Conversation(pipeline, "u0001", rec.item_id)
@@ -161,7 +162,7 @@ def test_template_text_about_an_injected_history_title_passes(tmp_path: Path,
     items["title"] = items["title"].astype(str) + injected
     items.to_csv(folder / "items.csv", index=False)
     dataset = load_dataset(str(folder))
-    pipeline = Pipeline(dataset, create("hybrid").fit(dataset), backend="template")
+    pipeline = Pipeline(dataset, create("hybrid").fit(dataset), ExplainSettings(backend="template"))
     explanations = pipeline.explain(pipeline.recommend("u0001", 10))
     failing = [(e.item_id, e.verdict.complaint()) for e in explanations
                if not (e.verdict and e.verdict.passed)]

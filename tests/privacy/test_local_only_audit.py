@@ -101,7 +101,7 @@ def test_audit_log_records_fields_and_sizes_not_content(
     backend = OpenAIBackend(base_url=stub_server, model="stub", retries=0, timeout=10)
     explainer = Explainer(backend, dataset=demo_dataset, max_repairs=1, audit=log)
     model = create("itemknn").fit(demo_dataset)
-    pipeline = Pipeline(demo_dataset, model).use_explainer(explainer)
+    pipeline = Pipeline(demo_dataset, model, explainer)
     recs = pipeline.recommend("u0001", 2)
     explanations = pipeline.explain(recs, language="en")
     entries = log.entries()

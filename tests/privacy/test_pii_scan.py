@@ -63,8 +63,8 @@ def test_no_planted_personal_data_in_prompts_logs_or_store(tmp_path: Path) -> No
     audit = AuditLog(tmp_path / "audit.jsonl")
     explainer = Explainer(backend, dataset=dataset, max_repairs=1,
                           cache=ExplanationCache(store), audit=audit)
-    pipeline = Pipeline(dataset, create("itemknn").fit(dataset), store=store,
-                        k_anonymity=3).use_explainer(explainer)
+    pipeline = Pipeline(dataset, create("itemknn").fit(dataset), explainer, store=store,
+                        k_anonymity=3)
     delivered: list[str] = []
     for user in USERS:
         recs = pipeline.recommend(user, 3)

@@ -10,6 +10,7 @@ from whyrec.data.dataset import Dataset
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.tuning.data import TrainingPair, is_held_out
 
 Judge = Callable[[Dataset, Sequence[TrainingPair]], list[str]]
@@ -18,7 +19,8 @@ Judge = Callable[[Dataset, Sequence[TrainingPair]], list[str]]
 def _judge_pairs(dataset: Dataset, pairs: Sequence[TrainingPair]) -> list[str]:
     """Assert each pair is from a training person and its answer (start + target) passes the
     verifier against the recommendation's whole evidence; returns the answer starts."""
-    pipeline = Pipeline(dataset, create("itemknn").fit(dataset), backend="template")
+    pipeline = Pipeline(dataset, create("itemknn").fit(dataset),
+                        ExplainSettings(backend="template"))
     judge = Explainer("template", dataset=dataset)
     starts = []
     for pair in pairs:

@@ -14,8 +14,10 @@ from whyrec.data.dataset import Dataset
 from whyrec.errors import ConfigError
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.tuning import data as tuning_data
 from whyrec.tuning.data import build_pairs, is_held_out, render_chat
+from whyrec.tuning.pairs import prefill_explainer
 from whyrec.tuning.paraphrase import paraphrase
 from whyrec.types import Cohort, HistoryItem, ItemQuality, SharedFeature
 
@@ -79,10 +81,11 @@ def test_rendered_prompt_is_what_llamacpp_continues(demo_dataset: Dataset) -> No
     from whyrec.backends.llamacpp import LlamaCppBackend
 
     backend = LlamaCppBackend(adapter=False, n_ctx=1024)
-    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset), backend="template")
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset),
+                        ExplainSettings(backend="template"))
     user = next(str(u) for u in demo_dataset.user_ids.tolist() if not is_held_out(str(u)))
     rec = pipeline.recommend(user, n=1)[0]
-    prompt, _, start = tuning_data._PrefillExplainer(demo_dataset).prompt_for(rec, language="en")
+    prompt, _, start = prefill_explainer(demo_dataset).prompt_for(rec, language="en")
     chat = backend.complete([*prompt.messages, {"role": "assistant", "content": start}],
                             max_tokens=12, temperature=0.0)
     raw = backend._server.handle_completions({

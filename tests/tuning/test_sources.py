@@ -24,12 +24,12 @@ from whyrec.data.load import load_dataset
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
+from whyrec.pipeline import Pipeline
 from whyrec.tuning.data import TrainingPair, build_pairs, is_held_out
 from whyrec.tuning.distill import distill_pairs
 from whyrec.tuning.references import (
-    _evidence_builder,
-    _left_out,
     as_target,
+    left_out,
     second_person,
     sentence_language,
     sentences,
@@ -87,8 +87,7 @@ def shop() -> Dataset:
 def _judge_references(dataset: Dataset, pairs: list[TrainingPair]) -> None:
     """Every pair: a training person, a sentence of their review, and a text the verifier
     passes against *all* of the evidence (the prompt's facts are a subset of it)."""
-    model = create("itemknn").fit(dataset)
-    builder = _evidence_builder(dataset)
+    pipeline = Pipeline(dataset, create("itemknn").fit(dataset))
     judge = Explainer("template", dataset=dataset)
     for pair in pairs:
         user, item, language = pair.key.split("|")
@@ -96,7 +95,7 @@ def _judge_references(dataset: Dataset, pairs: list[TrainingPair]) -> None:
         review = dataset.review(user, item)
         assert review is not None
         assert pair.target in {as_target(s, language) for s in sentences(review)}
-        rec = _left_out(model, builder, user, item)
+        rec = left_out(pipeline, user, item)
         start = pair.prompt.rsplit("<|im_start|>assistant\n", 1)[1]
         verdict = judge.verify(start + pair.target, rec, language=language)
         assert verdict.passed, (pair.target, verdict.unsupported)
@@ -198,14 +197,14 @@ def test_distilled_targets_from_a_real_server_pass_the_verifier(
         demo_dataset: Dataset, server_url: str, judge_pairs: Judge) -> None:
     stats: Counter[str] = Counter()
     pairs = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
-                             model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2,
+                             llm_model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2,
                              stats=stats))
     assert len(pairs) == 2 and stats["accepted"] == 2
     assert stats["drafts"] >= 2 and stats["drafts"] == sum(
         v for k, v in stats.items() if k == "accepted" or k.startswith("dropped:"))
     judge_pairs(demo_dataset, pairs)
     again = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
-                             model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2))
+                             llm_model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2))
     assert [(p.key, p.target) for p in again] == [(p.key, p.target) for p in pairs]
 
 
@@ -213,7 +212,7 @@ def test_distilled_targets_from_a_real_server_pass_the_verifier(
 def test_distilled_chinese_targets(demo_dataset: Dataset, server_url: str,
                                    judge_pairs: Judge) -> None:
     pairs = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
-                             model="SmolLM2-135M-Instruct", languages=["zh"], max_pairs=1))
+                             llm_model="SmolLM2-135M-Instruct", languages=["zh"], max_pairs=1))
     assert len(pairs) == 1 and pairs[0].language == "zh"
     assert pairs[0].prompt.endswith("，因为")
     judge_pairs(demo_dataset, pairs)
@@ -234,7 +233,7 @@ def test_failing_drafts_are_dropped_and_counted(demo_dataset: Dataset) -> None:
 def test_a_server_that_does_not_answer_is_named(demo_dataset: Dataset) -> None:
     with pytest.raises(ConfigError, match="failed 3 requests"):
         list(build_pairs(demo_dataset, source="distill", base_url="http://127.0.0.1:9/v1",
-                         model="teacher", timeout=5))
+                         llm_model="teacher", llm_timeout=5))
 
 
 def test_server_options_belong_to_distill(demo_dataset: Dataset, tmp_path: Path,

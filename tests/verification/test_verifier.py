@@ -9,6 +9,7 @@ from whyrec.explanation.examples import example_titles
 from whyrec.explanation.explainer import Explainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 from whyrec.types import HistoryItem, Recommendation, SharedFeature
 from whyrec.values import Style
 from whyrec.verification import Support, Verifier, Vocabulary
@@ -136,7 +137,8 @@ def test_one_template_wording_per_length_stays_inside_the_length(
 def test_every_template_explanation_of_the_demo_passes(demo_dataset: Dataset, algo: str) -> None:
     """The fallback must always be deliverable: template text and verifier agree, in both
     languages and all lengths, for every kind of evidence the demo produces."""
-    pipeline = Pipeline(demo_dataset, create(algo).fit(demo_dataset), backend="template")
+    pipeline = Pipeline(demo_dataset, create(algo).fit(demo_dataset),
+                        ExplainSettings(backend="template"))
     explainer = Explainer("template", dataset=demo_dataset)
     users = demo_dataset.user_ids[:60].tolist()
     checked = 0
@@ -155,7 +157,8 @@ def test_every_template_explanation_of_the_demo_passes(demo_dataset: Dataset, al
 
 @pytest.mark.realdata
 def test_every_template_explanation_of_movielens_passes(movielens: Dataset) -> None:
-    pipeline = Pipeline(movielens, create("itemknn").fit(movielens), backend="template")
+    pipeline = Pipeline(movielens, create("itemknn").fit(movielens),
+                        ExplainSettings(backend="template"))
     explainer = Explainer("template", dataset=movielens)
     for _, recs in pipeline.recommend_many(movielens.user_ids[:80].tolist(), n=5):
         for rec in recs:

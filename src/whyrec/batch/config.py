@@ -8,29 +8,33 @@ runs of the same job.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
+
+from pydantic import Field, model_validator
 
 from whyrec.errors import ConfigError
+from whyrec.settings import ExplainSettings
 
 ENGINES = ("local", "ray")
 #: users per shard by default: small enough to resume often, large enough to amortise overhead
 DEFAULT_SHARD_SIZE = 256
 
 
-@dataclass(frozen=True)
-class BatchConfig:
+class BatchConfig(ExplainSettings):
     """A batch job: data, recommender, explanation settings and shard layout.
 
     Parameters
     ----------
     data : ``"demo"``, a MovieLens folder or a whyrec dataset folder.
     out : the output folder (shards, ``manifest.json`` and the recommender used).
-    algo, params, model_dir : train ``algo`` with ``params`` now, or load ``model_dir``.
+    algorithm, params, recommender : train ``algorithm`` with ``params`` now, or load the
+        recommender saved in the folder ``recommender``.
     n : recommendations (and explanations) per user.
-    backend, llm_model, base_url, timeout, repairs : how explanations are worded.
-    language, length, tone, prefer, exclude : how they read (language ``None``: the user's own).
+    backend, llm_model, base_url, llm_timeout, repairs, language, length, tone, prefer,
+        exclude : how explanations are worded and read (:class:`~whyrec.settings.ExplainSettings`;
+        language ``None``: the user's own).
     k_anonymity : least number of people behind a statistic about others.
     shard_size : users per output shard.
     max_users : only the first ``max_users`` users (sorted ids); ``None`` for all.
@@ -43,39 +47,31 @@ class BatchConfig:
 
     data: str
     out: str
-    algo: str = "hybrid"
-    params: dict[str, Any] = field(default_factory=dict)
-    model_dir: str | None = None
+    algorithm: str = "hybrid"
+    params: dict[str, Any] = Field(default_factory=dict)
+    recommender: str | None = None
     n: int = 10
-    backend: str = "llamacpp"
-    llm_model: str | None = None
-    base_url: str | None = None
-    timeout: float | None = None
-    repairs: int = 2
-    language: str | None = None
-    length: str = "medium"
-    tone: str = "neutral"
-    prefer: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
     k_anonymity: int = 10
     shard_size: int = DEFAULT_SHARD_SIZE
     max_users: int | None = None
 
-    def __post_init__(self) -> None:
+    @model_validator(mode="after")
+    def _check_layout(self) -> Self:
         if self.n < 1:
             raise ConfigError(f"--n must be at least 1, got {self.n}")
         if self.shard_size < 1:
             raise ConfigError(f"--shard-size must be at least 1, got {self.shard_size}")
         if self.max_users is not None and self.max_users < 1:
             raise ConfigError(f"--max-users must be at least 1, got {self.max_users}")
+        return self
 
     def fingerprint(self) -> dict[str, Any]:
         """The settings that decide the output, as recorded in the manifest (JSON values)."""
-        record = asdict(self)
+        record = self.model_dump()
         del record["out"]
         record["data"] = _source_name(self.data)
-        if self.model_dir is not None:
-            record["model_dir"] = str(Path(self.model_dir).expanduser().resolve())
+        if self.recommender is not None:
+            record["recommender"] = str(Path(self.recommender).expanduser().resolve())
         record["prefer"], record["exclude"] = list(self.prefer), list(self.exclude)
         return record
 
@@ -124,38 +120,22 @@ class WorkerSpec:
     """Everything a worker needs besides the data and the model (picklable, small)."""
 
     n: int
-    backend: str
-    backend_options: dict[str, Any]
-    repairs: int
-    language: str | None
-    length: str
-    tone: str
-    prefer: tuple[str, ...]
-    exclude: tuple[str, ...]
+    explain: ExplainSettings
     k_anonymity: int
     concurrency: int = 1
+    #: llamacpp: the cores of this worker's model
+    threads: int | None = None
 
 
 def worker_spec(config: BatchConfig, options: EngineOptions) -> WorkerSpec:
     """The worker's share of ``config``: backend options sized to one worker's cores."""
-    backend_options: dict[str, Any] = {}
-    if config.backend == "openai":
-        backend_options = {"model": config.llm_model, "base_url": config.base_url,
-                           "timeout": config.timeout}
-    elif config.backend == "llamacpp":
-        # each worker runs its own model: split the machine's cores between the local
-        # processes; a Ray actor uses the CPUs it reserved
-        threads = (max(1, int(options.ray_num_cpus)) if options.engine == "ray"
-                   else max(1, available_cores() // options.n_workers))
-        backend_options = {"model": config.llm_model, "timeout": config.timeout,
-                           "threads": threads, "parallel": options.concurrency}
-    elif config.llm_model is not None or config.base_url is not None:
-        raise ConfigError(f"--model and --base-url do not apply to the {config.backend} backend")
-    return WorkerSpec(
-        n=config.n, backend=config.backend, backend_options=backend_options,
-        repairs=config.repairs, language=config.language, length=config.length,
-        tone=config.tone, prefer=config.prefer, exclude=config.exclude,
-        k_anonymity=config.k_anonymity, concurrency=options.concurrency)
+    # each worker runs its own model: split the machine's cores between the local processes;
+    # a Ray actor uses the CPUs it reserved
+    threads = (max(1, int(options.ray_num_cpus)) if options.engine == "ray"
+               else max(1, available_cores() // options.n_workers))
+    return WorkerSpec(n=config.n, explain=config.explain_settings(),
+                      k_anonymity=config.k_anonymity, concurrency=options.concurrency,
+                      threads=threads)
 
 
 def available_cores() -> int:

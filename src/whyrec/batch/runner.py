@@ -132,16 +132,16 @@ def _job_model(folder: OutputFolder, dataset: Dataset, config: BatchConfig,
     """The job's recommender: the saved one when resuming, else trained or loaded and saved."""
     if (folder.model_dir / "model.json").is_file():
         return Recommender.load(folder.model_dir)
-    if config.model_dir is not None:
-        model = Recommender.load(Path(config.model_dir).expanduser())
+    if config.recommender is not None:
+        model = Recommender.load(Path(config.recommender).expanduser())
         differ = set(model.item_ids.tolist()) ^ set(dataset.item_ids.tolist())
         if differ:
-            raise ConfigError(f"recommender {config.model_dir} was trained on another catalog "
+            raise ConfigError(f"recommender {config.recommender} was trained on another catalog "
                               f"({len(differ)} items differ); pass the --data it was trained on")
     else:
         from whyrec.models.registry import create
 
-        model = create(config.algo, **config.params).fit(dataset, progress=progress)
+        model = create(config.algorithm, **config.params).fit(dataset, progress=progress)
     model.save(folder.model_dir, overwrite=True)
     return model
 

@@ -15,6 +15,7 @@ from whyrec.batch.config import WorkerSpec
 from whyrec.batch.shards import ShardResult, ShardSpec, ShardTable
 from whyrec.data.dataset import Dataset
 from whyrec.models.base import Recommender
+from whyrec.pipeline import Pipeline, make_explainer
 
 #: users scored and enriched together (one matrix product each)
 SCORE_CHUNK = 128
@@ -39,20 +40,13 @@ class ShardRunner:
 
     def __init__(self, dataset: Dataset, model: Recommender, spec: WorkerSpec,
                  node: str = "") -> None:
-        from whyrec.explanation.explainer import Explainer
-        from whyrec.pipeline import Pipeline
-        from whyrec.values import Style
-
         self.spec = spec
         self.node = node or socket.gethostname()
-        style = Style(length=spec.length, tone=spec.tone, prefer=spec.prefer,
-                      exclude=spec.exclude)
         # no explanation cache: shards are the record, and workers must not contend for one
         # SQLite file
-        self.explainer = Explainer(spec.backend, dataset=dataset, style=style,
-                                   max_repairs=spec.repairs, cache=None, **spec.backend_options)
-        self.pipeline = Pipeline(dataset, model, k_anonymity=spec.k_anonymity,
-                                 backend=self.explainer.backend, cache=None)
+        explainer = make_explainer(spec.explain, dataset, threads=spec.threads,
+                                   parallel=spec.concurrency)
+        self.pipeline = Pipeline(dataset, model, explainer, k_anonymity=spec.k_anonymity)
         # the person's language, looked up once (Dataset.user_language scans the people table)
         users = dataset.users
         self._languages = {str(u): str(lang) for u, lang in
@@ -62,13 +56,13 @@ class ShardRunner:
     def run(self, shard: ShardSpec) -> ShardResult:
         """Recommend and explain for every user of ``shard``; the rows as Parquet bytes."""
         started = time.perf_counter()
-        table = ShardTable(uses_model=self.explainer.backend.uses_model)
+        table = ShardTable(uses_model=self.pipeline.explainer.backend.uses_model)
         spec = self.spec
         for user, recs in self.pipeline.recommend_many(shard.users, spec.n,
                                                        chunk_size=SCORE_CHUNK):
-            language = spec.language or self._languages.get(user, "en")
-            explanations = self.explainer.explain_many(recs, language=language,
-                                                       workers=spec.concurrency)
+            language = spec.explain.language or self._languages.get(user, "en")
+            explanations = self.pipeline.explain(recs, language=language,
+                                                 workers=spec.concurrency)
             table.add_user(zip(recs, explanations, strict=True))
         payload = table.to_parquet()
         table.stats.compute_s = time.perf_counter() - started
@@ -77,7 +71,7 @@ class ShardRunner:
 
     def close(self) -> None:
         """Release the backend (servers, connections)."""
-        self.explainer.backend.close()
+        self.pipeline.close()
 
 
 # --- the local engine's pool processes ------------------------------------------------------

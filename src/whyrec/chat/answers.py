@@ -21,6 +21,7 @@ from typing import Any
 from whyrec.chat.intents import Intent, classify
 from whyrec.chat.lookup import find_item
 from whyrec.chat.wording import Wording
+from whyrec.errors import ConfigError
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.feedback.rerank import features_of
 from whyrec.pipeline import Pipeline
@@ -57,7 +58,10 @@ class Conversation:
 
     def __init__(self, pipeline: Pipeline, user_id: str, item_id: str, *,
                  language: str | None = None, conversation_id: str | None = None) -> None:
+        if pipeline.dataset is None:
+            raise ConfigError("a conversation needs a pipeline with the data it recommends from")
         self.pipeline = pipeline
+        self.dataset = pipeline.dataset
         self.user_id = str(user_id)
         self.item_id = str(item_id)
         self.id = conversation_id or uuid.uuid4().hex
@@ -65,7 +69,7 @@ class Conversation:
         self.language = language or prefs.language or pipeline.language_of(self.user_id)
         self.recommendation = self._as_recommendation(self.item_id)
         self.words = Wording(self.language,
-                             pipeline.dataset.translations.get(self.language, {}))
+                             self.dataset.translations.get(self.language, {}))
 
     def ask(self, question: str) -> Answer:
         """Answer one question and store both turns.
@@ -94,7 +98,7 @@ class Conversation:
                       [explanation])
 
     def _why_not(self, intent: Intent) -> Answer:
-        other_id = find_item(self.pipeline.dataset, intent.target or "")
+        other_id = find_item(self.dataset, intent.target or "")
         if other_id is None:
             return Answer("why_not", self.words.not_in_catalog(intent.target or ""),
                           self.language, {"target": intent.target, "found": False})
@@ -117,8 +121,8 @@ class Conversation:
         return Answer("why_not", explanation.text, self.language, facts, [explanation])
 
     def _similar(self, intent: Intent, n: int = 3) -> Answer:
-        dataset = self.pipeline.dataset
-        seen = set(self.pipeline.model.history_row(self.user_id).indices.tolist())
+        dataset = self.dataset
+        seen = set(self.pipeline.recommender.history_row(self.user_id).indices.tolist())
         mine = features_of(dataset, self.item_id)
         scored = []
         for row, item_id in enumerate(dataset.item_ids.tolist()):
@@ -142,7 +146,7 @@ class Conversation:
                                                       language=self.language)
         explanation_id = record_explanation(store, explanation)
         record_feedback(store, FeedbackEvent(explanation_id, "not_like_this"))
-        features = sorted(value for _, value in features_of(self.pipeline.dataset,
+        features = sorted(value for _, value in features_of(self.dataset,
                                                              self.item_id))
         return Answer("not_like_this", self.words.noted(self.recommendation.title, features),
                       self.language, {"explanation_id": explanation_id, "features": features})
@@ -159,7 +163,7 @@ class Conversation:
         """True differences, strongest first: rank, features, history that points to ours."""
         sentences = [self.words.ranks(ours.title, ours.rank, other.title, other.rank)]
         # X's whole catalog entry, not its evidence (which lists only its strongest features)
-        theirs = {value.lower() for _, value in features_of(self.pipeline.dataset, other.item_id)}
+        theirs = {value.lower() for _, value in features_of(self.dataset, other.item_id)}
         lacking = [f for f in ours.evidence
                    if isinstance(f, SharedFeature) and f.value.lower() not in theirs]
         facts["missing_features"] = [f.value for f in lacking]

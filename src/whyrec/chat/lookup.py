@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from whyrec.data.dataset import Dataset
+from whyrec.data.dataset import Cached, Dataset
+
+#: each item's title, normalised for matching, and how many people had it
+TITLES: Cached[tuple[list[str], np.ndarray]] = Cached("chat: titles and popularity")
 
 
 def find_item(dataset: Dataset, name: str) -> str | None:
@@ -31,10 +34,8 @@ def find_item(dataset: Dataset, name: str) -> str | None:
 
 
 def _titles(dataset: Dataset) -> tuple[list[str], np.ndarray]:
-    key = "chat:titles"
-    if key not in dataset.derived:
+    def make() -> tuple[list[str], np.ndarray]:
         titles = [" ".join(str(t).split()).casefold() for t in dataset.items["title"].tolist()]
-        popularity = np.diff(dataset.user_items.tocsc().indptr)
-        dataset.derived[key] = (titles, popularity)
-    cached: tuple[list[str], np.ndarray] = dataset.derived[key]
-    return cached
+        return titles, np.diff(dataset.user_items.tocsc().indptr)
+
+    return dataset.cached(TITLES, make)

@@ -51,7 +51,7 @@ from whyrec.loaders import parse_params
 @json_option
 def batch(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], out: Path,
           n: int, k_anonymity: int, backend: str, llm_model: str | None, base_url: str | None,
-          timeout: float | None, repairs: int, language: str | None, length: str, tone: str,
+          llm_timeout: float | None, repairs: int, language: str | None, length: str, tone: str,
           prefer: tuple[str, ...], exclude: tuple[str, ...], engine: str, workers: int | None,
           address: str | None, concurrency: int, ray_cpus: float,
           ray_resources: tuple[str, ...], shard_size: int, max_users: int | None,
@@ -68,11 +68,11 @@ def batch(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
         raise ConfigError(f"whyrec batch keeps no explanation cache or store (its shards are "
                           f"the record, and workers would contend for one database); drop {flag}")
     config = BatchConfig(
-        data=data, out=str(out), algo=algo, params=parse_params(params),
-        model_dir=None if model_dir is None else str(model_dir), n=n, backend=backend,
-        llm_model=llm_model, base_url=base_url, timeout=timeout, repairs=repairs,
-        language=language, length=length, tone=tone, prefer=prefer, exclude=exclude,
-        k_anonymity=k_anonymity, shard_size=shard_size, max_users=max_users)
+        data=data, out=str(out), algorithm=algo, params=parse_params(params),
+        recommender=None if model_dir is None else str(model_dir), n=n,
+        k_anonymity=k_anonymity, shard_size=shard_size, max_users=max_users, backend=backend,
+        llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout, repairs=repairs,
+        language=language, length=length, tone=tone, prefer=prefer, exclude=exclude)
     options = EngineOptions(
         engine=engine, workers=workers, address=address, concurrency=concurrency,
         ray_resources=_resources(ray_resources), ray_num_cpus=ray_cpus,

@@ -9,8 +9,9 @@ from pathlib import Path
 import click
 
 from whyrec.cli.common import data_option, emit_json, json_option, model_options
-from whyrec.cli.explain import _backend_options, backend_options, local_only_option
+from whyrec.cli.explain import backend_options, local_only_option
 from whyrec.loaders import get_model, load_data, open_db
+from whyrec.settings import ExplainSettings
 
 
 @click.command()
@@ -28,22 +29,21 @@ from whyrec.loaders import get_model, load_data, open_db
 @json_option
 def chat(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], user_id: str,
          item_id: str | None, questions: tuple[str, ...], language: str | None, backend: str,
-         llm_model: str | None, base_url: str | None, timeout: float | None, repairs: int,
+         llm_model: str | None, base_url: str | None, llm_timeout: float | None, repairs: int,
          db_url: str | None, no_cache: bool, local_only: bool | None, as_json: bool) -> None:
     """Ask "why?", "why not X?", "what else like this?", "don't show me things like this"."""
     from whyrec.chat import Conversation
     from whyrec.explanation.cache import ExplanationCache
-    from whyrec.explanation.explainer import Explainer
-    from whyrec.pipeline import Pipeline
+    from whyrec.pipeline import Pipeline, make_explainer
 
+    settings = ExplainSettings(backend=backend, llm_model=llm_model, base_url=base_url,
+                               llm_timeout=llm_timeout, repairs=repairs)
     dataset = load_data(data)
     store = open_db(db_url)
-    explainer = Explainer(backend, dataset=dataset, max_repairs=repairs,
-                          cache=None if no_cache else ExplanationCache(store),
-                          local_only=local_only,
-                          **_backend_options(backend, llm_model, base_url, timeout))
+    explainer = make_explainer(settings, dataset, local_only=local_only,
+                               cache=None if no_cache else ExplanationCache(store))
     model = get_model(dataset, algo, model_dir, params, False)
-    pipeline = Pipeline(dataset, model, store=store).use_explainer(explainer)
+    pipeline = Pipeline(dataset, model, explainer, store=store)
     if item_id is None:
         top = pipeline.recommend(user_id, 1)
         if not top:

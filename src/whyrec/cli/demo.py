@@ -37,17 +37,19 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, b
     from whyrec.eval.offline import evaluate
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.models.registry import create
-    from whyrec.pipeline import Pipeline
+    from whyrec.pipeline import Pipeline, make_explainer
+    from whyrec.settings import ExplainSettings
     from whyrec.store import open_store
 
+    settings = ExplainSettings(backend=backend)
     show_progress = want_progress(progress)
     dataset = load_dataset(data)
     started = time.perf_counter()
     model = create(algo).fit(dataset, progress=show_progress)
     fit_seconds = time.perf_counter() - started
     store = open_store()
-    pipeline = Pipeline(dataset, model, backend=backend, cache=ExplanationCache(store),
-                        store=store)
+    explainer = make_explainer(settings, dataset, cache=ExplanationCache(store))
+    pipeline = Pipeline(dataset, model, explainer, store=store)
     people = list(users) or _one_per_language(dataset)
 
     shown: list[dict[str, Any]] = []

@@ -18,6 +18,7 @@ from whyrec.cli.common import (
 )
 from whyrec.errors import ConfigError
 from whyrec.loaders import get_model, load_data, open_db
+from whyrec.settings import ExplainSettings
 
 
 def backend_options(func: Any) -> Any:
@@ -31,7 +32,7 @@ def backend_options(func: Any) -> Any:
                           "openai: the server's model name."),
         click.option("--base-url", default=None, help="openai: the server's API root "
                      "(http://host:8000/v1). The key comes from WHYREC_API_KEY."),
-        click.option("--timeout", type=float, default=None,
+        click.option("--timeout", "llm_timeout", type=float, default=None,
                      help="Seconds a model call may take before the template is used."),
         click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True,
                      help="Regenerations with the verifier's complaint before the template."),
@@ -96,54 +97,50 @@ def style_options(func: Any) -> Any:
 @json_option
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
             user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
-            backend: str, llm_model: str | None, base_url: str | None, timeout: float | None,
-            repairs: int, db_url: str | None, no_cache: bool, adapter: Path | None,
+            backend: str, llm_model: str | None, base_url: str | None,
+            llm_timeout: float | None, repairs: int, db_url: str | None, no_cache: bool,
+            adapter: Path | None,
             no_adapter: bool, local_only: bool | None, language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
             facts: bool, progress: bool | None, as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
     from whyrec.explanation.cache import ExplanationCache
-    from whyrec.explanation.explainer import Explainer
-    from whyrec.values import Style
+    from whyrec.explanation.requests import read_requests
+    from whyrec.feedback.events import record_explanation
+    from whyrec.pipeline import Pipeline, make_explainer
 
     if (user_id is None) == (input_path is None):
         raise ConfigError("give either --user (explain whyrec's recommendations) or --input "
                           "(explain another system's)")
     show_progress = want_progress(progress)
-    style = Style(length=length, tone=tone, prefer=prefer, exclude=exclude)
+    settings = ExplainSettings(
+        backend=backend, llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout,
+        repairs=repairs, adapter=_adapter(adapter, no_adapter), language=language,
+        length=length, tone=tone, prefer=prefer, exclude=exclude)
     store = open_db(db_url)
-    explainer = Explainer(
-        backend, dataset=None, style=style, max_repairs=repairs,
-        cache=None if no_cache else ExplanationCache(store), local_only=local_only,
-        **_backend_options(backend, llm_model, base_url, timeout),
-        **_adapter_options(backend, adapter, no_adapter))
-    if input_path is not None:
-        from whyrec.explanation.requests import read_requests
-        from whyrec.feedback.events import record_explanation
-
-        requests = read_requests(input_path)
-        if data != "demo":
-            explainer.use_dataset(load_data(data))
+    requests = read_requests(input_path) if input_path is not None else None
+    # another system's recommendations need no dataset: --data only lends its vocabulary
+    dataset = None if requests is not None and data == "demo" else load_data(data)
+    explainer = make_explainer(settings, dataset, local_only=local_only,
+                               cache=None if no_cache else ExplanationCache(store))
+    if requests is not None:
+        pipeline = Pipeline(dataset, explain=explainer, store=store)
         rows = []
         for request in _progress(requests, show_progress, "explain"):
-            explanation = explainer.explain(request.recommendation, details=request.details,
-                                            language=request.language or language)
+            [explanation] = pipeline.explain_requests([request], language=language)
             record_explanation(store, explanation)
             rows.append((request.recommendation, explanation))
     else:
-        dataset = load_data(data)
-        explainer.use_dataset(dataset)
+        assert dataset is not None
         model = get_model(dataset, algo, model_dir, params, show_progress)
-        from whyrec.pipeline import Pipeline
-
-        pipeline = Pipeline(dataset, model, store=store).use_explainer(explainer)
+        pipeline = Pipeline(dataset, model, explainer, store=store)
         recs = pipeline.recommend(user_id or "", n)
         if item_id is not None:
             recs = [r for r in recs if r.item_id == item_id]
             if not recs:
                 raise ConfigError(f"item {item_id!r} is not among the top {n} for {user_id!r} "
                                   "(raise --n, or ask about another item)")
-        rows = [(rec, pipeline.explain([rec], language=language, style=style)[0])
+        rows = [(rec, pipeline.explain([rec], language=language)[0])
                 for rec in _progress(recs, show_progress, "explain")]
     if as_json:
         emit_json([_row(rec, e) for rec, e in rows])
@@ -151,25 +148,11 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     _print(rows, facts)
 
 
-def _adapter_options(backend: str, adapter: Path | None, no_adapter: bool) -> dict[str, Any]:
+def _adapter(adapter: Path | None, no_adapter: bool) -> str | bool | None:
+    """--adapter FILE, --no-adapter (``False``: none) or neither (``None``: the shipped one)."""
     if adapter is not None and no_adapter:
         raise ConfigError("give --adapter or --no-adapter, not both")
-    if adapter is None and not no_adapter:
-        return {}
-    if backend != "llamacpp":
-        raise ConfigError(f"--adapter and --no-adapter do not apply to the {backend} backend")
-    return {"adapter": False if no_adapter else adapter}
-
-
-def _backend_options(backend: str, model: str | None, base_url: str | None,
-                     timeout: float | None) -> dict[str, Any]:
-    if backend == "openai":
-        return {"model": model, "base_url": base_url, "timeout": timeout}
-    if backend == "llamacpp":
-        return {"model": model, "timeout": timeout}
-    if base_url is not None or model is not None:
-        raise ConfigError(f"--model and --base-url do not apply to the {backend} backend")
-    return {}
+    return False if no_adapter else None if adapter is None else str(adapter)
 
 
 def _progress(items: list[Any], show: bool, label: str) -> list[Any] | Any:

@@ -40,8 +40,10 @@ def run_options(func: Any) -> Any:
         click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True),
         click.option("--config", "configs", multiple=True, metavar="KEY=VALUE,…",
                      help="A configuration to compare (repeatable), e.g. "
-                          "backend=llamacpp,length=short; keys: backend, algo, length, tone, "
-                          "language, repairs, model, base_url, timeout, name."),
+                          "backend=llamacpp,length=short; keys: backend, algorithm (algo), "
+                          "length, tone, language (lang), prefer, exclude (kinds joined by +), "
+                          "repairs, llm_model (model), base_url, llm_timeout (timeout), "
+                          "prefill, name."),
         click.option("--users", type=click.IntRange(min=1), default=50, show_default=True,
                      help="People sampled (seeded) from the test split."),
         click.option("--n", "per_person", type=click.IntRange(min=1), default=3,
@@ -56,13 +58,12 @@ def run_options(func: Any) -> Any:
 
 def build_configs(options: dict[str, Any]) -> list[Any]:
     """The configurations from --config (defaults from the plain options), or just one."""
-    from whyrec.eval.runner import ReportConfig, check_config, parse_config
+    from whyrec.eval.runner import ReportConfig, parse_config
 
-    base = ReportConfig(backend=options["backend"], algo=options["algo"],
+    base = ReportConfig(backend=options["backend"], algorithm=options["algo"],
                         length=options["length"], tone=options["tone"],
                         language=options["language"], repairs=options["repairs"],
-                        model=options["llm_model"], base_url=options["base_url"])
-    check_config(base)
+                        llm_model=options["llm_model"], base_url=options["base_url"])
     configs = [parse_config(text, base) for text in options["configs"]] or [base]
     names = [c.label() for c in configs]
     if len(set(names)) != len(names):

@@ -44,8 +44,8 @@ def serve(config: Path | None, data: str | None, algo: str | None, recommender: 
 
     from whyrec.service.settings import load_settings
 
-    settings = load_settings(config, data=data, algo=algo, recommender=recommender,
-                             backend=backend, model=model, base_url=base_url,
+    settings = load_settings(config, data=data, algorithm=algo, recommender=recommender,
+                             backend=backend, llm_model=model, base_url=base_url,
                              prefill=prefill, host=host,
                              port=port, db_url=db_url, auth=False if no_auth else None,
                              llm_timeout=llm_timeout)

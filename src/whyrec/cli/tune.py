@@ -89,7 +89,7 @@ def tune(data: tuple[str, ...], out: Path, source: str, base_url: str | None,
         for source_data in data:
             pairs += build_pairs(load_data(source_data), source=source, languages=names,
                                  language_weights=weights, max_pairs=n_pairs, seed=seed,
-                                 stats=stats, base_url=base_url, model=llm_model)
+                                 stats=stats, base_url=base_url, llm_model=llm_model)
         save_pairs(pairs, pairs_file)
     if not pairs:
         raise ConfigError("no training pair passed the verifier; check the data")

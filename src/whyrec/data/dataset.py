@@ -23,9 +23,10 @@ reviews: the text a person wrote about an item (an interactions column ``review`
 
 from __future__ import annotations
 
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -35,6 +36,8 @@ from whyrec.errors import UnknownItemError, UnknownUserError
 from whyrec.privacy.clean import clean_text
 
 INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
+T = TypeVar("T")
+
 #: ``title_raw`` is the title as the file spelled it, before HTML entities and markup were
 #: decoded (``title`` is what people and models read)
 ITEM_COLUMNS = (
@@ -74,6 +77,27 @@ class ValidationReport:
         }
 
 
+
+
+class Cached(Generic[T]):
+    """The declared name of one structure derived from a :class:`Dataset` and kept with it
+    (``T``: what it holds); see :meth:`Dataset.cached`.
+
+    Examples
+    --------
+    >>> TITLES: Cached[list[str]] = Cached("chat: titles")
+    >>> TITLES
+    Cached('chat: titles')
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"Cached({self.name!r})"
+
 class Dataset:
     """Validated interactions + catalog with dense integer indices for models.
 
@@ -104,10 +128,23 @@ class Dataset:
         self.report = report or ValidationReport()
         #: catalog words (categories, tags) per language: {"zh": {"headphones": "耳机"}}
         self.translations: dict[str, dict[str, str]] = translations or {}
-        #: structures other components derive from this data once and reuse (evidence indexes)
-        self.derived: dict[Any, Any] = {}
+        # structures other layers derive from this data once and reuse: see ``cached``
+        self._cached: dict[tuple[Cached[Any], Hashable], Any] = {}
         # raw review text (user_id, item_id, review): read through ``review``, which scrubs it
         self._reviews = reviews if reviews is not None and len(reviews) else None
+
+    def cached(self, name: Cached[T], make: Callable[[], T], *, variant: Hashable = ()) -> T:
+        """The structure ``name`` derived from this data, made by ``make`` on first use.
+
+        ``variant`` tells apart versions made with other settings (the evidence indexes of
+        each k-anonymity). Each layer declares its names as :class:`Cached` constants, so a
+        name and the type it holds are written once.
+        """
+        key = (name, variant)
+        if key not in self._cached:
+            self._cached[key] = make()
+        value: T = self._cached[key]
+        return value
 
     # --- index maps -------------------------------------------------------------------------
     @cached_property

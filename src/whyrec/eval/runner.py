@@ -10,9 +10,12 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, Self
 
+from pydantic import model_validator
+
+from whyrec.backends.registry import create_backend
 from whyrec.data.dataset import Dataset
 from whyrec.data.split import split_dataset
 from whyrec.errors import ConfigError
@@ -21,54 +24,56 @@ from whyrec.eval.offline import evaluate_model
 from whyrec.eval.suite import EvalRecord, evaluate_explanations
 from whyrec.explanation.requests import ExplanationRequest
 from whyrec.models.base import Recommender
+from whyrec.models.registry import algorithms, create
+from whyrec.pipeline import Pipeline, make_explainer
 from whyrec.progress import progress_bar
-from whyrec.values import Style
+from whyrec.settings import ExplainSettings
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
 
-@dataclass(frozen=True)
-class ReportConfig:
-    """One configuration of the report.
-
-    ``language`` ``None`` means each person's own language; ``model``, ``base_url`` and
-    ``timeout`` go to the backend (``llamacpp`` / ``openai``).
-    """
+class ReportConfig(ExplainSettings):
+    """One configuration of the report: how to explain (:class:`~whyrec.settings.ExplainSettings`;
+    ``language`` ``None`` means each person's own), the recommender that ranks, and a name."""
 
     backend: str = "template"
-    algo: str = "itemknn"
-    length: str = "medium"
-    tone: str = "neutral"
-    language: str | None = None
-    repairs: int = 2
-    model: str | None = None
-    base_url: str | None = None
-    timeout: float | None = None
+    algorithm: str = "itemknn"
     name: str = ""
+
+    @model_validator(mode="after")
+    def _known_algorithm(self) -> Self:
+        if self.algorithm not in algorithms():
+            raise ConfigError(f"unknown algorithm {self.algorithm!r}; choose from "
+                              f"{', '.join(algorithms())}")
+        return self
 
     def label(self) -> str:
         """The configuration's name, or a short description of what differs from defaults."""
         if self.name:
             return self.name
         default = ReportConfig()
-        parts = [self.backend] + [f"{f.name}={getattr(self, f.name)}" for f in fields(self)
-                                  if f.name not in ("backend", "name")
-                                  and getattr(self, f.name) != getattr(default, f.name)]
+        parts = [self.backend] + [f"{name}={_shown(getattr(self, name))}"
+                                  for name in LABEL_ORDER
+                                  if getattr(self, name) != getattr(default, name)]
         return ",".join(parts)
 
     def settings(self) -> dict[str, Any]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "name"}
-
-    def backend_options(self) -> dict[str, Any]:
-        options: dict[str, Any] = {}
-        if self.backend in ("llamacpp", "openai"):
-            options = {"model": self.model, "timeout": self.timeout}
-            if self.backend == "openai":
-                options["base_url"] = self.base_url
-        return {k: v for k, v in options.items() if v is not None}
+        return {name: getattr(self, name) for name in type(self).model_fields if name != "name"}
 
 
-_CASTS = {"repairs": int, "timeout": float}
-_KEYS = {"lang": "language"}
+#: the settings a label names when they differ from the defaults, in this order
+LABEL_ORDER = ("algorithm", "length", "tone", "language", "repairs", "llm_model", "base_url",
+               "llm_timeout", "prefill", "adapter", "prefer", "exclude")
+
+
+def _shown(value: Any) -> str:
+    return "+".join(value) if isinstance(value, tuple) else str(value)
+
+
+_CASTS: dict[str, Any] = {"repairs": int, "llm_timeout": float,
+                          "prefer": lambda raw: tuple(raw.split("+")),
+                          "exclude": lambda raw: tuple(raw.split("+"))}
+#: older and shorter spellings of the keys
+_KEYS = {"lang": "language", "algo": "algorithm", "model": "llm_model", "timeout": "llm_timeout"}
 
 
 def parse_config(text: str, base: ReportConfig | None = None) -> ReportConfig:
@@ -79,7 +84,7 @@ def parse_config(text: str, base: ReportConfig | None = None) -> ReportConfig:
     >>> parse_config("backend=template,length=short").length
     'short'
     """
-    known = {f.name for f in fields(ReportConfig)}
+    known = set(ReportConfig.model_fields)
     values: dict[str, Any] = {}
     for pair in (p.strip() for p in text.split(",") if p.strip()):
         key, sep, raw = pair.partition("=")
@@ -91,25 +96,7 @@ def parse_config(text: str, base: ReportConfig | None = None) -> ReportConfig:
             values[key] = _CASTS[key](raw) if key in _CASTS else raw.strip()
         except ValueError:
             raise ConfigError(f"--config {key}: {raw!r} is not a number") from None
-    config = replace(base or ReportConfig(), **values)
-    check_config(config)
-    return config
-
-
-def check_config(config: ReportConfig) -> None:
-    """Reject bad values early, with one line (before any model is loaded)."""
-    from whyrec.backends.registry import available_backends
-    from whyrec.models.registry import algorithms
-
-    Style(length=config.length, tone=config.tone)
-    if config.language not in (None, "en", "zh"):
-        raise ConfigError(f"language must be en or zh, got {config.language!r}")
-    if config.algo not in algorithms():
-        raise ConfigError(f"unknown algorithm {config.algo!r}; choose from "
-                          f"{', '.join(algorithms())}")
-    if config.backend not in available_backends():
-        raise ConfigError(f"unknown backend {config.backend!r}; available: "
-                          f"{', '.join(available_backends())}")
+    return (base or ReportConfig()).updated(**values)
 
 
 @dataclass
@@ -128,18 +115,15 @@ def sample_users(users: Sequence[str], n: int, seed: int) -> list[str]:
     return chosen[:n]
 
 
-def _explainer(config: ReportConfig, dataset: Dataset | None, pool: dict[str, Any]) -> Any:
-    """An explainer for ``config``; backends are made once per (name, options) and shared
-    through ``pool`` (loading a language model takes a while)."""
-    from whyrec.backends.registry import create_backend
-    from whyrec.explanation.explainer import Explainer
-
+def _pipeline(config: ReportConfig, dataset: Dataset | None, model: Recommender | None,
+              pool: dict[str, Any]) -> Pipeline:
+    """A pipeline that explains as ``config`` says; backends are made once per (name, options)
+    and shared through ``pool`` (loading a language model takes a while)."""
     options = config.backend_options()
     key = config.backend if not options else f"{config.backend}|{sorted(options.items())}"
     if key not in pool:
         pool[key] = create_backend(config.backend, **options)
-    return Explainer(pool[key], dataset=dataset, max_repairs=config.repairs,
-                     style=Style(length=config.length, tone=config.tone))
+    return Pipeline(dataset, model, make_explainer(config, dataset, backend=pool[key]))
 
 
 def run_dataset(
@@ -153,25 +137,21 @@ def run_dataset(
     ``backends`` maps backend names to ready :class:`~whyrec.backends.base.Backend` objects
     (one loaded model shared by configurations and tests).
     """
-    from whyrec.models.registry import create
-    from whyrec.pipeline import Pipeline
-
     pool = dict(backends or {})
     train, test = split_dataset(dataset, split)
     features = FeatureIndex(dataset_vocabulary(dataset), dataset.translations)
     models: dict[str, tuple[Recommender, dict[str, Any]]] = {}
     results = []
     for config in configs:
-        if config.algo not in models:
-            model = create(config.algo).fit(train)
-            models[config.algo] = (model, evaluate_model(model, test, dataset.n_items, k))
-        model, ranking = models[config.algo]
+        if config.algorithm not in models:
+            model = create(config.algorithm).fit(train)
+            models[config.algorithm] = (model, evaluate_model(model, test, dataset.n_items, k))
+        model, ranking = models[config.algorithm]
         people = sample_users([u for u in test if u in model.user_index], users, seed)
-        pipeline = Pipeline(train, model, backend="template")
+        pipeline = _pipeline(config, train, model, pool)
         recs = [r for person in people for r in pipeline.recommend(person, n)]
-        explainer = _explainer(config, train, pool)
         started = time.perf_counter()
-        records = [EvalRecord(rec, explainer.explain(rec, language=config.language))
+        records = [EvalRecord(rec, pipeline.explain([rec], language=config.language)[0])
                    for rec in progress_bar(recs, enabled=progress, desc=config.label())]
         generate_s = time.perf_counter() - started
         metrics = evaluate_explanations(records, features, model=model, k=k)
@@ -198,12 +178,12 @@ def run_requests(
     pool = dict(backends or {})
     results = []
     for config in configs:
-        explainer = _explainer(config, dataset, pool)
+        pipeline = _pipeline(config, dataset, None, pool)
         started = time.perf_counter()
         records = [
-            EvalRecord(r.recommendation, explainer.explain(
-                r.recommendation, details=r.details, language=r.language or config.language),
-                reference=r.reference)
+            EvalRecord(r.recommendation,
+                       pipeline.explain_requests([r], language=config.language)[0],
+                       reference=r.reference)
             for r in progress_bar(requests, enabled=progress, desc=config.label())]
         generate_s = time.perf_counter() - started
         metrics = evaluate_explanations(records, features, model=None)
@@ -221,24 +201,20 @@ def explain_side_by_side(
 ) -> list[tuple[Any, Any, Any]]:
     """The same recommendations explained by two configurations (for a rating sheet): rows of
     ``(recommendation, explanation of configs[0], explanation of configs[1])``."""
-    from whyrec.models.registry import create
-    from whyrec.pipeline import Pipeline
-
     if len(configs) != 2:
         raise ConfigError(f"a rating sheet compares exactly two configurations, got "
                           f"{len(configs)} (give --config twice)")
-    if configs[0].algo != configs[1].algo:
+    if configs[0].algorithm != configs[1].algorithm:
         raise ConfigError("a rating sheet compares explanations of the same recommendations: "
-                          "give both configurations the same algo")
-    model = create(configs[0].algo).fit(dataset)
-    pipeline = Pipeline(dataset, model, backend="template")
-    people = sample_users([str(u) for u in dataset.user_ids.tolist()], users, seed)
-    recs = [r for person in people for r in pipeline.recommend(person, n)]
+                          "give both configurations the same algorithm")
+    model = create(configs[0].algorithm).fit(dataset)
     pool = dict(backends or {})
-    explainers = [_explainer(c, dataset, pool) for c in configs]
+    pipelines = [_pipeline(c, dataset, model, pool) for c in configs]
+    people = sample_users([str(u) for u in dataset.user_ids.tolist()], users, seed)
+    recs = [r for person in people for r in pipelines[0].recommend(person, n)]
     rows = []
     for rec in progress_bar(recs, enabled=progress, desc="sheet"):
-        first, second = (e.explain(rec, language=c.language)
-                         for e, c in zip(explainers, configs, strict=True))
+        first, second = (p.explain([rec], language=c.language)[0]
+                         for p, c in zip(pipelines, configs, strict=True))
         rows.append((rec, first, second))
     return rows

@@ -17,6 +17,7 @@ from whyrec.backends.audit import AuditLog, audit_everything
 from whyrec.backends.base import Backend, BackendError, Completion, Message
 from whyrec.backends.locality import is_local, local_only_default, require_local
 from whyrec.backends.registry import create_backend
+from whyrec.data.dataset import Cached
 from whyrec.explanation.cache import ExplanationCache, cache_key
 from whyrec.explanation.examples import example_titles
 from whyrec.explanation.prompt import (
@@ -51,6 +52,8 @@ if TYPE_CHECKING:
 MAX_TOKENS = {"short": 50, "medium": 80, "detailed": 150}
 #: an explanation is one paragraph; a new line means the model moved on to something else
 STOP = ("\n",)
+#: each catalog item's details, by item id (read once per dataset)
+CATALOG_DETAILS: Cached[dict[str, ItemDetails]] = Cached("explanation: catalog details")
 
 
 class Explainer:
@@ -63,6 +66,7 @@ class Explainer:
     dataset : the catalog the recommendations come from (vocabulary, wording, languages);
         without one, caller-supplied :class:`ItemDetails` and evidence are the vocabulary.
     style : default length, tone and evidence preferences.
+    language : the default language (``None``: each person's own, from the dataset).
     max_repairs : regenerations with the verifier's complaint before the template fallback.
     cache : an :class:`ExplanationCache`; ``None`` caches nothing.
     local_only : refuse a backend that sends prompts off this machine (default:
@@ -86,7 +90,7 @@ class Explainer:
         style: Style | None = None, max_repairs: int = 2, cache: ExplanationCache | None = None,
         token_budget: int = DEFAULT_TOKEN_BUDGET, domain: str | None = None,
         local_only: bool | None = None, audit: AuditLog | bool | None = None,
-        **backend_options: Any,
+        language: str | None = None, **backend_options: Any,
     ) -> None:
         self.backend = (create_backend(backend, **backend_options) if isinstance(backend, str)
                         else backend)
@@ -98,6 +102,7 @@ class Explainer:
         self.audit: AuditLog | None = (audit if isinstance(audit, AuditLog)
                                        else AuditLog() if audit else None)
         self.style = style or Style()
+        self.language = language
         self.max_repairs = max_repairs
         self.cache = cache
         self.token_budget = token_budget
@@ -123,9 +128,9 @@ class Explainer:
         (unverified: :mod:`whyrec.explanation.streaming` shows only the sentences that pass).
         """
         started = time.perf_counter()
-        language = language or self._language_of(rec.user_id)
+        language = language or self.language_of(rec.user_id)
         style = style or self.style
-        details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        details = details or self.details_for(rec)
         # personal data never reaches a prompt, a cache entry or a log: scrub it first
         rec = private_recommendation(rec)
         details = private_details(details, rec.user_id)
@@ -166,6 +171,16 @@ class Explainer:
                               untrusted=self._untrusted(rec, details))
         return self.verifier_for(rec, details).verify(text, support, language, style)
 
+    def details_for(self, rec: Recommendation) -> ItemDetails:
+        """The catalog details of ``rec``'s item (just its title when the catalog lacks it)."""
+        return self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+
+    def language_of(self, user_id: str) -> str:
+        """The default language, else the person's own from the dataset, else English."""
+        if self.language:
+            return self.language
+        return self.dataset.user_language(user_id, default="en") if self.dataset else "en"
+
     def verifier_for(self, rec: Recommendation, details: ItemDetails) -> Verifier:
         """A verifier whose vocabulary also holds the request's own catalog words."""
         if self.dataset is not None and rec.item_id in self._details:
@@ -185,7 +200,7 @@ class Explainer:
         reply, and the answer start that prefill-capable backends continue ("" otherwise).
         Fine-tuning builds its training prompts here, so they are exactly the ones sent.
         """
-        language = language or self._language_of(rec.user_id)
+        language = language or self.language_of(rec.user_id)
         style = style or self.style
         details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
         rec = private_recommendation(rec)
@@ -237,7 +252,7 @@ class Explainer:
             except BackendError as exc:
                 reason, detail = FallbackReason.BACKEND_ERROR, str(exc)
                 break
-            draft = clean_draft(_continued(start, completion.text, language))
+            draft = clean_draft(continued(start, completion.text, language))
             verdict = verifier.verify(draft, prompt.support, language, style)
             # drafts are kept for the record: a model may invent contact data, never store it
             drafts.append(_private_draft(draft, verdict, completion.latency_ms))
@@ -282,9 +297,6 @@ class Explainer:
                          language, style.key(), self.backend.name, self.backend.model_name,
                          self.max_repairs)
 
-    def _language_of(self, user_id: str) -> str:
-        return self.dataset.user_language(user_id, default="en") if self.dataset else "en"
-
     def _translations(self, language: str) -> Mapping[str, str]:
         return self.dataset.translations.get(language, {}) if self.dataset else {}
 
@@ -327,7 +339,7 @@ def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],
                       latency_ms=(time.perf_counter() - started) * 1000.0)
 
 
-def _continued(start: str, reply: str, language: str) -> str:
+def continued(start: str, reply: str, language: str) -> str:
     """The whole answer when the model continued ``start`` (some servers echo it back)."""
     if not start or reply.lstrip().startswith(start):
         return reply
@@ -349,13 +361,12 @@ def _short_complaint(verdict: Verdict) -> str:
 
 
 def _catalog_details(dataset: Dataset) -> dict[str, ItemDetails]:
-    key = ("explain", "details")
-    if key not in dataset.derived:
+    def make() -> dict[str, ItemDetails]:
         items = dataset.items
         columns: dict[str, list[Any]] = {
             c: items[c].tolist() if c in items else [None] * len(items)
             for c in ("category", "brand", "tags", "description")}
-        dataset.derived[key] = {
+        return {
             str(item): ItemDetails(
                 title=str(title), category=_text(columns["category"][i]),
                 brand=_text(columns["brand"][i]),
@@ -364,8 +375,8 @@ def _catalog_details(dataset: Dataset) -> dict[str, ItemDetails]:
             for i, (item, title) in enumerate(zip(items["item_id"].tolist(),
                                                   items["title"].tolist(), strict=True))
         }
-    details: dict[str, ItemDetails] = dataset.derived[key]
-    return details
+
+    return dataset.cached(CATALOG_DETAILS, make)
 
 
 def _text(value: Any) -> str | None:

@@ -30,9 +30,7 @@ def stream_explanation(explainer: Explainer, rec: Recommendation, *,
                        ) -> Iterator[dict[str, Any]]:
     """Events: ``{"event": "text", "text": …}`` per verified sentence, then
     ``{"event": "explanation", "explanation": {...}, "replaced": bool}``."""
-    if language is None:
-        language = (explainer.dataset.user_language(rec.user_id, default="en")
-                    if explainer.dataset is not None else "en")
+    language = language or explainer.language_of(rec.user_id)
     pieces: queue.Queue[str | Explanation | BaseException] = queue.Queue()
 
     def work() -> None:

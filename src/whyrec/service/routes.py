@@ -36,7 +36,6 @@ from whyrec.service.schemas import (
 from whyrec.service.security import ApiError, Caller, require, state_of
 from whyrec.service.state import ServiceState
 from whyrec.types import Explanation, Recommendation
-from whyrec.values import Style
 
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Caller, Depends(require("read"))]
@@ -139,9 +138,7 @@ def _caller_explanation(state: ServiceState, body: CallerExplanationIn) -> dict[
         parsed = parse_request(body.model_dump(exclude={"length"}))
     except (ValueError, TypeError) as exc:
         raise ApiError(422, "invalid_request", str(exc)) from None
-    style = Style(length=body.length)
-    found = state.pipeline.explainer.explain(parsed.recommendation, details=parsed.details,
-                                             language=parsed.language, style=style)
+    found = state.pipeline.explain_requests([parsed], length=body.length)[0]
     state.metrics.observe_explanations([found])
     return {"explanation": _public(found), "recommendation": parsed.recommendation.to_dict(),
             "degraded": _degraded([found])}

@@ -7,10 +7,14 @@ same names as the fields below, e.g.::
     data = "shop/"
     backend = "openai"
     base_url = "http://gpu-node:8000/v1"
+    llm_model = "Qwen2.5-7B-Instruct"
     llm_timeout = 5
 
 Environment variables are the upper-case names with a ``WHYREC_`` prefix (``WHYREC_PORT=9000``).
-An unknown name in the file is refused, so a typo is not silently ignored.
+An unknown name in the file is refused, so a typo is not silently ignored. How explanations are
+made and read are :class:`~whyrec.settings.ExplainSettings`' names (``backend``, ``llm_model``,
+``length``, ``tone``…); ``model`` and ``algo``, the older names, still work in the file and as
+``load_settings`` arguments.
 """
 
 from __future__ import annotations
@@ -20,33 +24,29 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError
 from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from whyrec.backends.registry import available_backends
 from whyrec.errors import ConfigError
+from whyrec.settings import ExplainSettings
 
 CONFIG_FILE = "whyrec.toml"
 SECTION = "serve"
+#: older names of settings, still read from the file and by ``load_settings``
+OLD_NAMES = {"model": "llm_model", "algo": "algorithm"}
 
 
-class ServiceSettings(BaseSettings):
-    """Everything ``whyrec serve`` can be told."""
+class ServiceSettings(BaseSettings, ExplainSettings):
+    """Everything ``whyrec serve`` can be told: how to explain (the fields of
+    :class:`~whyrec.settings.ExplainSettings`) and how to serve."""
 
     model_config = SettingsConfigDict(env_prefix="WHYREC_", extra="ignore")
 
     data: str = "demo"
-    algo: str = "hybrid"
+    algorithm: str = "hybrid"
     #: a recommender saved by ``whyrec train`` (otherwise one is trained at start-up)
     recommender: str | None = None
-    backend: str = "llamacpp"
-    #: the language model: a GGUF file for llamacpp, a served model name for openai
-    model: str | None = None
-    base_url: str | None = None
-    #: the openai server continues a started answer (llama.cpp server, vLLM): whyrec then
-    #: starts each explanation for the model, as it does in process, which it follows far better
-    prefill: bool = False
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     #: the store for feedback, keys and the explanation cache (default: $WHYREC_HOME's SQLite)
@@ -54,7 +54,7 @@ class ServiceSettings(BaseSettings):
     #: ``false`` serves without API keys: allowed only on a loopback address
     auth: bool = True
     #: seconds one model call may take before the explanation falls back to the template
-    llm_timeout: float = Field(10.0, gt=0)
+    llm_timeout: float = Field(10.0, gt=0)  # the service always has a deadline
     #: after a failed model call, seconds during which explanations go straight to the template
     llm_cooldown: float = Field(15.0, ge=0)
     #: requests a minute for callers without a key (``auth = false``)
@@ -69,14 +69,6 @@ class ServiceSettings(BaseSettings):
     k_anonymity: int = Field(10, ge=1)
     #: recommendations a request may ask for
     max_n: int = Field(50, ge=1)
-
-    @field_validator("backend")
-    @classmethod
-    def _known_backend(cls, value: str) -> str:
-        if value not in available_backends():
-            raise ValueError(f"unknown backend {value!r}; available: "
-                             f"{', '.join(available_backends())}")
-        return value
 
     @classmethod
     def settings_customise_sources(
@@ -115,6 +107,7 @@ class _TomlSection(PydanticBaseSettingsSource):
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         if not isinstance(table, dict):
             raise ConfigError(f"{path}: [{SECTION}] must be a table")
+        table = _new_names(table)
         unknown = sorted(set(table) - set(ServiceSettings.model_fields))
         if unknown:
             raise ConfigError(f"{path}: unknown setting(s) in [{SECTION}]: {', '.join(unknown)}; "
@@ -130,10 +123,15 @@ def load_settings(config: str | Path | None = None, **overrides: Any) -> Service
         raise ConfigError(f"config file not found: {path}")
     _TomlSection.path = path
     try:
-        return ServiceSettings(**{k: v for k, v in overrides.items() if v is not None})
+        return ServiceSettings(**_new_names({k: v for k, v in overrides.items()
+                                             if v is not None}))
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
         raise ConfigError(f"invalid setting {where}: {first['msg']}") from None
     finally:
         _TomlSection.path = None
+
+
+def _new_names(values: dict[str, Any]) -> dict[str, Any]:
+    return {OLD_NAMES.get(name, name): value for name, value in values.items()}

@@ -16,10 +16,9 @@ from whyrec.backends.base import Backend
 from whyrec.backends.registry import create_backend
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.cache import ExplanationCache
-from whyrec.explanation.explainer import Explainer
 from whyrec.loaders import get_model, load_data
 from whyrec.models.base import Recommender
-from whyrec.pipeline import Pipeline
+from whyrec.pipeline import Pipeline, make_explainer
 from whyrec.privacy.clean import clean_text
 from whyrec.privacy.limits import contained
 from whyrec.service.guard import GuardedBackend
@@ -73,35 +72,26 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
     """Load (or take) every part once. Given parts are used as they are (tests, embedding)."""
     dataset = dataset if dataset is not None else load_data(settings.data)
     if model is None:
-        log.info("training %s recommender on %s", settings.algo, settings.data)
-        model = get_model(dataset, settings.algo,
+        log.info("training %s recommender on %s", settings.algorithm, settings.data)
+        model = get_model(dataset, settings.algorithm,
                           None if settings.recommender is None else _path(settings.recommender),
                           (), progress=False)
+    # a model call that fails is the guard's to handle at once: no retries behind its deadline
     inner = backend if backend is not None else create_backend(
-        settings.backend, **_backend_options(settings))
+        settings.backend, **settings.backend_options(retries=0))
     # the model gets a deadline and a breaker: a slow or dead model never stalls a request
     guarded: Backend = (GuardedBackend(inner, timeout=settings.llm_timeout,
                                        cooldown=settings.llm_cooldown)
                         if inner.uses_model else inner)
     store = store if store is not None else open_store(settings.db_url)
-    explainer = Explainer(guarded, dataset=dataset, cache=ExplanationCache(store))
-    pipeline = Pipeline(dataset, model, backend=guarded, store=store,
-                        k_anonymity=settings.k_anonymity).use_explainer(explainer)
+    explainer = make_explainer(settings, dataset, backend=guarded, cache=ExplanationCache(store))
+    pipeline = Pipeline(dataset, model, explainer, store=store, k_anonymity=settings.k_anonymity)
     # the PII scrubber imports Presidio and spaCy on first use (seconds): load it now, not
     # inside the first explanation request, which would stall every request behind it
     clean_text("warm-up", purpose="record", source="person")
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
                         limiter=RateLimiter(), metrics=ServiceMetrics())
-
-
-def _backend_options(settings: ServiceSettings) -> dict[str, Any]:
-    if settings.backend == "openai":
-        return {"base_url": settings.base_url, "model": settings.model,
-                "timeout": settings.llm_timeout, "retries": 0, "prefill": settings.prefill}
-    if settings.backend == "llamacpp":
-        return {"model": settings.model, "timeout": settings.llm_timeout}
-    return {}
 
 
 def _path(value: str) -> Any:

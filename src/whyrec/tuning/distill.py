@@ -22,12 +22,17 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from whyrec.backends.base import Backend, BackendError, Message
+from whyrec.backends.openai_compat import OpenAIBackend
 from whyrec.errors import ConfigError
-from whyrec.explanation.explainer import MAX_TOKENS, STOP, Explainer, _continued
-from whyrec.privacy.clean import clean_text
+from whyrec.explanation.explainer import MAX_TOKENS, STOP, Explainer, clean_draft, continued
 from whyrec.privacy.sanitise import private_details
-from whyrec.tuning.data import TrainingPair, accept_target, pick_style, training_users
-from whyrec.values import ItemDetails
+from whyrec.tuning.pairs import (
+    TrainingPair,
+    accept_target,
+    pick_style,
+    training_users,
+    tuning_pipeline,
+)
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
@@ -39,21 +44,21 @@ MAX_FAILURES = 3
 
 
 def distill_pairs(
-    dataset: Dataset, *, base_url: str | None = None, model: str | None = None,
-    timeout: float = 60.0, languages: Sequence[str] = ("en", "zh"),
+    dataset: Dataset, *, base_url: str | None = None, llm_model: str | None = None,
+    llm_timeout: float = 60.0, languages: Sequence[str] = ("en", "zh"),
     language_weights: Sequence[float] | None = None, max_pairs: int = 400, per_user: int = 3,
-    seed: int = 0, algo: str = "itemknn", stats: Counter[str] | None = None,
+    seed: int = 0, algorithm: str = "itemknn", stats: Counter[str] | None = None,
     teacher: Backend | None = None,
 ) -> Iterator[TrainingPair]:
     """Verified pairs whose targets a teacher model wrote.
 
     Parameters
     ----------
-    base_url, model, timeout : the teacher: an OpenAI-compatible API root
+    base_url, llm_model, llm_timeout : the teacher: an OpenAI-compatible API root
         (``http://host:8000/v1``; default ``$WHYREC_BASE_URL``), its model name (default
         ``$WHYREC_MODEL``) and seconds per request. The key comes from ``$WHYREC_API_KEY``.
     teacher : a ready :class:`~whyrec.backends.base.Backend` instead (its ``supports_prefill``
-        must be true); ``base_url`` and ``model`` are then not used.
+        must be true); ``base_url`` and ``llm_model`` are then not used.
 
     The other parameters are :func:`~whyrec.tuning.data.build_pairs`'s. Each request's seed
     comes from ``seed``, the person and the item, so a server that samples deterministically
@@ -70,26 +75,21 @@ def distill_pairs(
     >>> pairs = list(distill_pairs(load_dataset("demo"), base_url="http://gpu:8000/v1",
     ...                            model="Qwen2.5-7B-Instruct", max_pairs=5))  # doctest: +SKIP
     """
-    from whyrec.models.registry import create
-    from whyrec.pipeline import Pipeline
-
     if teacher is None:
-        from whyrec.backends.openai_compat import OpenAIBackend
-
-        teacher = OpenAIBackend(base_url=base_url, model=model, timeout=timeout, prefill=True)
+        teacher = OpenAIBackend(base_url=base_url, model=llm_model, timeout=llm_timeout,
+                                prefill=True)
     if not teacher.supports_prefill:
         raise ConfigError("the distill teacher must continue the answer start (prefill)")
     stats = stats if stats is not None else Counter()
     rng = random.Random(f"{seed}\x1fdistill\x1f{dataset.domain}")
-    pipeline = Pipeline(dataset, create(algo).fit(dataset), backend="template")
     # the explain command's gates: local-only refuses a remote teacher, remote requests audited
-    explainer = Explainer(teacher, dataset=dataset)
+    pipeline = tuning_pipeline(dataset, algorithm, Explainer(teacher, dataset=dataset))
     made = failures = 0
     for user in training_users(dataset, rng):
         for rec in pipeline.recommend(user, n=per_user):
             language = rng.choices(list(languages), weights=language_weights)[0]
             try:
-                pair = _distilled(explainer, rec, language, rng, seed, stats)
+                pair = _distilled(pipeline.explainer, rec, language, rng, seed, stats)
             except BackendError as exc:
                 stats["dropped:backend_error"] += 1
                 failures += 1
@@ -114,16 +114,15 @@ def _distilled(explainer: Explainer, rec: Any, language: str, rng: random.Random
         return None
     request: list[Message] = [*prompt.messages, {"role": "assistant", "content": start}]
     if explainer.audit is not None:
-        details = explainer._details.get(rec.item_id) or ItemDetails(title=rec.title)
         explainer.audit.record(explainer.backend, prompt.facts,
-                               private_details(details, rec.user_id), request,
+                               private_details(explainer.details_for(rec), rec.user_id), request,
                                purpose="distill", language=language)
     completion = explainer.backend.complete(
         request, max_tokens=int(MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1)),
         temperature=TEMPERATURE, stop=STOP,
         seed=zlib.crc32(f"{seed}\x1f{rec.user_id}\x1f{rec.item_id}\x1f{language}".encode()))
     stats["drafts"] += 1
-    draft = clean_text(_continued(start, completion.text, language), purpose="reply")
+    draft = clean_draft(continued(start, completion.text, language))
     if not draft.startswith(start) or len(draft) == len(start):
         stats["dropped:not_a_continuation"] += 1
         return None

@@ -34,13 +34,14 @@ from whyrec.explanation.explainer import MAX_TOKENS
 from whyrec.explanation.prompt import estimate_tokens
 from whyrec.privacy.pii import PLACEHOLDERS
 from whyrec.text import CJK_RE, LATIN_LETTER_RE, WORD_RE
-from whyrec.tuning.data import TrainingPair, _PrefillExplainer, accept_target, training_users
+from whyrec.tuning.pairs import TrainingPair, accept_target, training_users, tuning_pipeline
 from whyrec.types import Cohort, HistoryItem, SharedFeature, Trend
 from whyrec.values import LENGTHS, Style
 
 if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
     from whyrec.explanation.explainer import Explainer
+    from whyrec.pipeline import Pipeline
 
 #: a review sentence ends after ., !, ? and a space, or after 。！？；
 SPLIT_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？；])")
@@ -61,7 +62,7 @@ MENTIONABLE = (SharedFeature, HistoryItem, Cohort, Trend)
 
 def reference_pairs(
     dataset: Dataset, *, languages: Sequence[str] = ("en", "zh"), max_pairs: int = 400,
-    per_user: int = 3, seed: int = 0, algo: str = "itemknn",
+    per_user: int = 3, seed: int = 0, algorithm: str = "itemknn",
     stats: Counter[str] | None = None,
 ) -> Iterator[TrainingPair]:
     """Verified pairs whose targets are sentences of the training people's own reviews.
@@ -81,13 +82,9 @@ def reference_pairs(
         raise ConfigError(
             f"--source references needs review text, and {dataset.name} has none: give the "
             "interactions a 'review' column (or map one: column_map={'review': '<column>'})")
-    from whyrec.models.registry import create
-
     stats = stats if stats is not None else Counter()
     rng = random.Random(f"{seed}\x1freferences\x1f{dataset.domain}")
-    model = create(algo).fit(dataset)
-    builder = _evidence_builder(dataset)
-    explainer = _PrefillExplainer(dataset)
+    pipeline = tuning_pipeline(dataset, algorithm)
     made = 0
     for user in training_users(dataset, rng):
         items = dataset.reviewed_items(user)
@@ -96,8 +93,9 @@ def reference_pairs(
         for item in rng.sample(items, min(per_user, len(items))):
             text = dataset.review(user, item) or ""
             stats["reviews"] += 1
-            rec = _left_out(model, builder, user, item)
-            for pair in _pairs_from_review(explainer, rec, text, languages, rng, stats):
+            rec = left_out(pipeline, user, item)
+            for pair in _pairs_from_review(pipeline.explainer, rec, text, languages, rng,
+                                           stats):
                 made += 1
                 yield pair
                 if made >= max_pairs:
@@ -209,22 +207,13 @@ def _pairs_from_review(explainer: Explainer, rec: Any, text: str, languages: Seq
     return kept
 
 
-def _left_out(model: Any, builder: Any, user: str, item: str) -> Any:
+def left_out(pipeline: Pipeline, user: str, item: str) -> Any:
     """``item`` scored and explained for ``user`` as if it were not in their history."""
+    model = pipeline.recommender
     row = model.history_row(user).copy()
     column = model.item_index[item]
     row.data[row.indices == column] = 0
     row.eliminate_zeros()
     rec = model.recommend_item(user, item, history=row)
     history = [str(model.item_ids[c]) for c in row.indices.tolist()]
-    return builder.enrich([rec], history)[0]
-
-
-def _evidence_builder(dataset: Dataset) -> Any:
-    """The evidence builder ``Pipeline`` uses with its defaults (shared through ``derived``)."""
-    from whyrec.models.evidence import EvidenceBuilder
-
-    key = ("evidence", 10, 0.0, None)
-    if key not in dataset.derived:
-        dataset.derived[key] = EvidenceBuilder(dataset, k_anonymity=10, noise_scale=0.0)
-    return dataset.derived[key]
+    return pipeline.enrich([rec], history)[0]

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.errors import ConfigError
-from whyrec.tuning.data import END_OF_TURN, TrainingPair
+from whyrec.tuning.pairs import END_OF_TURN, TrainingPair
 
 CHECKPOINT = "checkpoint.pt"
 #: the projections LoRA adapts (every linear layer of a llama block)

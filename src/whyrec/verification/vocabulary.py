@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from whyrec.data.dataset import Cached
 from whyrec.privacy.injection import defuse
 from whyrec.text import (
     CJK_RE,
@@ -149,13 +150,13 @@ def _without_overlaps(found: list[Match]) -> list[Match]:
     return sorted(kept)
 
 
+#: a dataset's catalog vocabulary (built once per dataset: it reads the whole catalog)
+VOCABULARY: Cached[Vocabulary] = Cached("verification: catalog vocabulary")
+
+
 def dataset_vocabulary(dataset: Dataset) -> Vocabulary:
     """The vocabulary of a dataset's catalog, built once and kept with the dataset."""
-    key = ("verify", "vocabulary")
-    if key not in dataset.derived:
-        dataset.derived[key] = _build(dataset)
-    vocabulary: Vocabulary = dataset.derived[key]
-    return vocabulary
+    return dataset.cached(VOCABULARY, lambda: _build(dataset))
 
 
 def _build(dataset: Dataset) -> Vocabulary:
