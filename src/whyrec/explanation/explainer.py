@@ -146,7 +146,7 @@ class Explainer:
         explanation.latency_ms = (time.perf_counter() - started) * 1000.0
         explanation.assign_id()
         # a backend outage is temporary: its fallback is not worth remembering
-        if self.cache is not None and not is_outage(explanation):
+        if self.cache is not None and not explanation.is_outage:
             self.cache.put(key, explanation)
         return explanation
 
@@ -316,11 +316,6 @@ class Explainer:
                               if ref.role == "history")]
         texts = [clean_text(descriptions[i], purpose="record") for i in ids if i in descriptions]
         return [*texts, details.description] if details.description else texts
-
-
-def is_outage(explanation: Explanation) -> bool:
-    """Whether the template text stands in because the model could not answer at all."""
-    return explanation.is_outage
 
 
 def clean_draft(text: str) -> str:

@@ -6,7 +6,6 @@ from collections.abc import Iterable
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 
-from whyrec.explanation.explainer import is_outage
 from whyrec.types import Explanation
 
 
@@ -42,7 +41,7 @@ class ServiceMetrics:
         for explanation in explanations:
             self.cache.labels(result="hit" if explanation.cached else "miss").inc()
             if explanation.fallback:
-                self.fallbacks.labels(reason="outage" if is_outage(explanation)
+                self.fallbacks.labels(reason="outage" if explanation.is_outage
                                       else "verification").inc()
                 self.explanations.labels(outcome="fallback").inc()
             else:

@@ -12,7 +12,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import StreamingResponse
 
 from whyrec.chat.answers import Conversation
-from whyrec.explanation.explainer import is_outage
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
 from whyrec.feedback.events import FeedbackEvent, record_feedback
@@ -242,4 +241,4 @@ def _public(explanation: Explanation | None) -> dict[str, Any] | None:
 
 
 def _degraded(explanations: list[Explanation]) -> bool:
-    return any(is_outage(e) for e in explanations)
+    return any(e.is_outage for e in explanations)
