@@ -11,7 +11,9 @@ from __future__ import annotations
 import ast
 import os
 import shutil
+import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 from sqlalchemy import create_engine, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DBAPIError
 
 from whyrec.backends.base import Backend
 from whyrec.data.dataset import Dataset
@@ -210,9 +213,21 @@ def new_database_url(kind: str, tmp_path: Path) -> Iterator[str]:
     try:
         yield make_url(admin).set(database=name).render_as_string(hide_password=False)
     finally:
-        with engine.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_database(engine, name)
         engine.dispose()
+
+
+def drop_database(engine: Engine, name: str) -> None:
+    """Drop a test database; an autovacuum worker (a superuser process the test role may not
+    terminate) can hold it for a moment, so retry before leaving it for the cluster to reap."""
+    for attempt in range(20):
+        try:
+            with engine.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            return
+        except DBAPIError:
+            time.sleep(0.25 * (attempt + 1))
+    warnings.warn(f"test database {name} could not be dropped", stacklevel=1)
 
 
 @pytest.fixture(params=BACKENDS)
