@@ -88,6 +88,10 @@ class UnsupportedSpan:
     text: str
     kind: str  # title, brand, feature, number, url, email, phone, id, catalog_text, language...
     reason: str
+    #: the sentence holding it, as offsets into the verified text (None: the whole text is at
+    #: fault, e.g. its language or length); surgical repair drops these sentences
+    claim_start: int | None = None
+    claim_end: int | None = None
 
 
 @dataclass

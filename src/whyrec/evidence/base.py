@@ -63,6 +63,34 @@ class ItemRef:
     role: Literal["history", "other"]
 
 
+@dataclass(frozen=True, slots=True)
+class Signal:
+    """What a fact lets a text claim beyond its words; the verifier's claim checks read these.
+
+    ``history``: the person did ``event`` with ``title`` (and rated it ``rating``, on a 5-point
+    scale); ``item_rating``: the recommended item's mean rating (5-point scale); ``stated``: the
+    person said ``text``; ``free_text``: a caller's reason in words (paraphrases of it pass);
+    ``ranking``: the item ranks ``rank`` in its category ``text`` (so "top 3" may be said);
+    ``share``: ``rating`` per cent of some people did it (so "about half" may be said).
+    """
+
+    kind: Literal["history", "item_rating", "stated", "free_text", "ranking", "share"]
+    title: str = ""
+    event: str | None = None
+    rating: float | None = None
+    text: str = ""
+    #: ``ranking``: the item's place in ``text`` (its category) over a recent window
+    rank: int | None = None
+
+
+def on_five_point_scale(rating: float | None, scale: float | None = None) -> float | None:
+    """A rating moved to a 1-5 scale (10-point and 100-point scales are recognised by value)."""
+    if rating is None:
+        return None
+    scale = scale or (100.0 if rating > 10 else 10.0 if rating > 5 else 5.0)
+    return rating * 5.0 / scale
+
+
 #: how a text field is cleaned: the value and the field it came from -> the cleaned value
 Cleaner = Callable[[str, TextField], str]
 
@@ -114,6 +142,14 @@ class Evidence:
 
     def items(self) -> tuple[ItemRef, ...]:
         """The catalog items this fact names by title."""
+        return ()
+
+    def signals(self) -> tuple[Signal, ...]:
+        """What the fact lets a text claim about events, ratings and statements."""
+        return ()
+
+    def numbers(self) -> tuple[float, ...]:
+        """The numbers the fact states (a text may say any of them, however it is worded)."""
         return ()
 
     def counts(self, translations: Mapping[str, str]) -> dict[str, list[str]]:

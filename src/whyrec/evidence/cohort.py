@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, ItemRef, TextField
+from whyrec.evidence.base import Evidence, ItemRef, Signal, TextField
 
 
 @dataclass(slots=True)
@@ -35,6 +35,13 @@ class Cohort(Evidence):
 
     def items(self) -> tuple[ItemRef, ...]:
         return (ItemRef(self.anchor_item_id, self.anchor_title, "other"),)
+
+    def signals(self) -> tuple[Signal, ...]:
+        return (Signal("share", title=self.anchor_title, rating=100 * self.share),)
+
+    def numbers(self) -> tuple[float, ...]:
+        percent = float(round(100 * self.share))
+        return (percent,) if self.approximate else (self.co_count, self.anchor_count, percent)
 
     def describe(self) -> str:
         if self.approximate:

@@ -40,6 +40,9 @@ class SharedFeature(Evidence):
     def rekeyed(self) -> Self:
         return dataclasses.replace(self, id=self.make_id(self.feature, self.value))
 
+    def numbers(self) -> tuple[float, ...]:
+        return (self.history_count,)
+
     def describe(self) -> str:
         return f"shares {self.feature} {self.value!r} with {self.history_count} history items"
 

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, TextField
+from whyrec.evidence.base import Evidence, Signal, TextField
 
 
 @dataclass(slots=True)
@@ -27,6 +27,9 @@ class FreeText(Evidence):
 
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         return [self.text]
+
+    def signals(self) -> tuple[Signal, ...]:
+        return (Signal("free_text", text=self.text),)
 
     def describe(self) -> str:
         return f"{self.source} says: {self.text}"

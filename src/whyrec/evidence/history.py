@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, ItemRef, TextField
+from whyrec.evidence.base import Evidence, ItemRef, Signal, TextField, on_five_point_scale
 
 
 @dataclass(slots=True)
@@ -47,6 +47,17 @@ class HistoryItem(Evidence):
         if not (self.item_id or self.title):
             return ()
         return (ItemRef(self.item_id, self.title, "history"),)
+
+    def signals(self) -> tuple[Signal, ...]:
+        if not self.title or self.n_items > 1:
+            return ()
+        return (Signal("history", title=self.title, event=self.event,
+                       rating=on_five_point_scale(self.rating)),)
+
+    def numbers(self) -> tuple[float, ...]:
+        if self.rating is None:
+            return ()
+        return (self.rating, 5.0 if self.rating <= 5 else 10.0)
 
     def describe(self) -> str:
         if self.n_items > 1:

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, TextField
+from whyrec.evidence.base import Evidence, Signal, TextField
 
 
 @dataclass(slots=True)
@@ -24,6 +24,9 @@ class Preference(Evidence):
 
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         return [self.statement]
+
+    def signals(self) -> tuple[Signal, ...]:
+        return (Signal("stated", text=self.statement),)
 
     def describe(self) -> str:
         return f"said: {self.statement}"

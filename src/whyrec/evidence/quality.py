@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, TextField
+from whyrec.evidence.base import Evidence, Signal, TextField, on_five_point_scale
 
 
 @dataclass(slots=True)
@@ -32,6 +32,19 @@ class ItemQuality(Evidence):
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         # it is cited by the count it states: the raters, or else the people
         return [str(self.n_ratings or self.n_people)]
+
+    def signals(self) -> tuple[Signal, ...]:
+        if self.mean_rating is None or not self.n_ratings:
+            return ()
+        return (Signal("item_rating",
+                       rating=on_five_point_scale(self.mean_rating, self.rating_scale)),)
+
+    def numbers(self) -> tuple[float, ...]:
+        stated: list[float] = [self.n_people, self.n_ratings]
+        if self.mean_rating is not None:
+            stated += [round(self.mean_rating, 1), round(self.mean_rating, 2),
+                       self.rating_scale or 5.0]
+        return tuple(stated)
 
     def describe(self) -> str:
         text = f"{self.n_people} people"

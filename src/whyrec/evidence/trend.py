@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, TextField
+from whyrec.evidence.base import Evidence, Signal, TextField
 
 
 @dataclass(slots=True)
@@ -27,6 +27,12 @@ class Trend(Evidence):
 
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         return [self.category, translations.get(self.category, self.category)]
+
+    def signals(self) -> tuple[Signal, ...]:
+        return (Signal("ranking", text=self.category, rank=self.rank_in_category),)
+
+    def numbers(self) -> tuple[float, ...]:
+        return (self.window_days, self.recent_count, self.rank_in_category)
 
     def describe(self) -> str:
         return (f"#{self.rank_in_category} in {self.category!r} over {self.window_days} days "

@@ -128,6 +128,8 @@ def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetai
                         if ref.role == "history" and ref.item_id],
         counts=_counts(facts, translations),
         other_titles=[ref.title for f in facts for ref in f.items() if ref.role == "other"],
+        signals=[signal for f in facts for signal in f.signals()],
+        fact_numbers=[n for f in facts for n in f.numbers()],
     )
 
 

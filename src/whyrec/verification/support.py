@@ -5,8 +5,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
-from whyrec.verification.patterns import numbers_in
+from whyrec.verification.patterns import canonical_number, numbers_in
 
 #: a quoted title in a fact sentence: “…” or 《…》
 QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》")
@@ -31,6 +32,10 @@ class Support:
     counts: dict[str, list[str]] = field(default_factory=dict)
     #: titles of other items the facts name (cohort anchors)
     other_titles: list[str] = field(default_factory=list)
+    #: what the facts let a text claim about events, ratings and statements (claim checks)
+    signals: list[Signal] = field(default_factory=list)
+    #: numbers the facts state however they are worded (a rating, a cohort's share)
+    fact_numbers: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         joined = "\n".join([self.item_title, *self.sentences])
@@ -44,6 +49,7 @@ class Support:
             if title:
                 bare = bare.replace(title, " ")
         self.numbers = numbers_in(QUOTED_SPAN_RE.sub(" ", bare))
+        self.numbers |= {c for n in self.fact_numbers if (c := canonical_number(str(n)))}
 
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""

@@ -13,6 +13,7 @@ Checks, each reported as unsupported spans of a :class:`~whyrec.types.Verdict`:
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -44,6 +45,8 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
+from whyrec.verification.content import stems_of
+from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
 from whyrec.verification.support import Support
 from whyrec.verification.vocabulary import Vocabulary
 
@@ -66,7 +69,7 @@ PROMPT_ECHO_RE = re.compile(
 #: "you bought X": X must be one of the person's history items (en, then zh)
 HISTORY_VERB_RE = re.compile(
     r"(?:\b(?:bought|purchased|viewed|looked at|rated|watched|read|liked|clicked|added|"
-    r"reviewed|ordered)\b[^.!?;]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢)[^。！？；]{0,2}|给|把)$",
+    r"reviewed|ordered)\b[^.!?;,]{0,4}|(?:购买过|买过|浏览过|点击过|看过|读过|喜欢)[^。！？；]{0,2}|给|把)$",
     re.IGNORECASE)
 #: "you bought it": the recommended item is never in the person's history
 HISTORY_PRONOUN_RE = re.compile(
@@ -92,7 +95,9 @@ class Verifier:
 
     Examples
     --------
-    >>> from whyrec.verification.support import Support
+    >>> from whyrec.verification.content import stems_of
+from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
+from whyrec.verification.support import Support
     >>> verifier = Verifier(Vocabulary())
     >>> support = Support("Heat", ["You rated “Casino” 5/5."])
     >>> verifier.verify("Heat, because you rated Casino 4/5.", support, "en").passed
@@ -109,12 +114,15 @@ class Verifier:
         require_item: bool = True,
     ) -> Verdict:
         style = style or Style()
-        base = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+        base, origin = _comparable(text)
         problems: list[UnsupportedSpan] = []
         masked: list[tuple[int, int]] = []  # spans already judged: not numbers, not prose
 
         def flag(span: str, kind: str, reason: str) -> None:
             problems.append(UnsupportedSpan(text=span, kind=kind, reason=reason))
+
+        def claim_flag(span: str, kind: str, reason: str, start: int, end: int) -> None:
+            problems.append(UnsupportedSpan(span, kind, reason, origin[start], origin[end]))
 
         if not base.strip():
             return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
@@ -124,7 +132,7 @@ class Verifier:
             if not support.backs(span):
                 flag(span, kind, f"{kind} {span!r} is not in the facts")
             elif kind == "title" and HISTORY_VERB_RE.search(base[max(0, start - 24):start]) and (
-                    not _is_history(span, support)):
+                    not _is_history(span, support)) and not others_did(base, start, end, language):
                 flag(span, "history", f"{span!r} is not something you did: it is not among "
                                       "your history items in the facts")
         for pattern, kind in ((EMAIL_RE, "email"), (URL_RE, "url"), (PHONE_RE, "phone")):
@@ -134,9 +142,11 @@ class Verifier:
                     flag(span, kind, f"{kind} {span!r} is never allowed in an explanation")
                     masked.append((start, end))
         for match in HISTORY_PRONOUN_RE.finditer(base):
-            flag(match.group(), "history", "the recommended item is not one you already had")
+            # "You loved “A” (you bought it…)": "it" is the history item named just before
+            if not _history_before(base, match.start(), terms, support):
+                flag(match.group(), "history", "the recommended item is not one you already had")
         self._counts(base, support, flag)
-        self._quoted(base, support, flag)
+        self._quoted(base, support, language, flag)
         self._example_names(base, self.example_names, flag)
         self._ids(base, support, masked, flag)
         self._numbers(_blank(base, masked), support, flag)
@@ -145,12 +155,20 @@ class Verifier:
         for match in PROMPT_ECHO_RE.finditer(base):
             flag(match.group().strip(), "prompt_echo", "it repeats the prompt's layout")
         self._repeated(base, flag)
-        if support.fact_terms and not support.cited_ids(base):
+        quoted = [(start, start + len(name) + 2) for start, name in quoted_names(base)]
+        title_spans = quoted + [(s, e) for s, e, _, kind in terms if kind == "title" and all(
+            e <= qs or s >= qe for qs, qe in quoted)]
+        blanked = [(s, e) for s, e in masked if all(e <= ts or s >= te for ts, te in title_spans)]
+        claims = mask(base, title_spans, blanked, support)
+        sentences = check_claims(claims, support, language, claim_flag)
+        if support.fact_terms and not support.cited_ids(base) and not paraphrases(
+                claims, support, language):
             flag(base[:40], "ungrounded", "it states none of the facts")
         if require_item and not _names(base, support.item_title):
             flag(support.item_title, "missing_item",
                  f"it must name the recommended item {support.item_title!r}")
         self._language_and_length(_blank(base, masked), base, len(terms), language, style, flag)
+        _place(problems, base, origin, sentences)
         return Verdict(passed=not problems, unsupported=problems)
 
     # --- checks -----------------------------------------------------------------------------
@@ -191,14 +209,15 @@ class Verifier:
                          "describes")
 
     @staticmethod
-    def _quoted(base: str, support: Support, flag: Flag) -> None:
+    def _quoted(base: str, support: Support, language: str, flag: Flag) -> None:
         """A quoted name the facts do not contain is an invented title."""
         for start, quoted in quoted_names(base):
             name = quoted.strip()
             if name and not support.backs(name):
                 flag(name, "title", f"{name!r} is not a name in the facts")
             elif name and HISTORY_VERB_RE.search(base[max(0, start - 24):start]) \
-                    and not _is_history(name, support):
+                    and not _is_history(name, support) \
+                    and not others_did(base, start, start + len(quoted) + 2, language):
                 # "you rated “Drama” 5/5": a quoted genre after a history verb poses as a title
                 flag(name, "history", f"{name!r} is not among your history items")
 
@@ -212,7 +231,11 @@ class Verifier:
     @staticmethod
     def _suspicious(base: str, support: Support, flag: Flag) -> None:
         folded = normalise(base)
+        # "you gave “A” 5 stars" words a rating a fact states; a promotion is anything else
+        top_rated = any(s.rating == 5.0 for s in support.signals if s.kind == "history")
         for phrase in SUSPICIOUS_PHRASES:
+            if top_rated and phrase in ("5 stars", "five stars", "五星"):
+                continue
             if phrase in folded and phrase not in support.text:
                 flag(phrase, "instruction",
                      f"{phrase!r} reads like a promotion or an injected instruction")
@@ -293,7 +316,11 @@ def support_term_in(term: str, sentence: str) -> bool:
     if has_cjk(term):
         return normalise(term) in normalise(sentence)
     key = token_key(term)
-    return bool(key) and f" {key} " in f" {' '.join(tokens(normalise(sentence)))} "
+    if bool(key) and f" {key} " in f" {' '.join(tokens(normalise(sentence)))} ":
+        return True
+    # "board game" for "board games": every stem of the term's words is in the sentence
+    wanted = stems_of(term)
+    return bool(wanted) and wanted <= stems_of(sentence)
 
 
 def _is_history(span: str, support: Support) -> bool:
@@ -302,6 +329,49 @@ def _is_history(span: str, support: Support) -> bool:
 
     return any(key(span) in {key(v) for v in title_variants(t)}
                for t in support.history_titles)
+
+
+#: checks about the text as a whole: no sentence of it is to blame
+WHOLE_TEXT = frozenset({"length", "language", "missing_item", "ungrounded", "prompt_echo"})
+
+
+def _comparable(text: str) -> tuple[str, list[int]]:
+    """The text as it is compared (NFKC, invisible characters removed), and for every position
+    of it (and its end) the position in ``text`` it came from."""
+    parts: list[str] = []
+    origin: list[int] = []
+    for i, char in enumerate(text):
+        if INVISIBLE_RE.match(char):
+            continue
+        normal = unicodedata.normalize("NFKC", char) if not char.isascii() else char
+        parts.append(normal)
+        origin.extend([i] * len(normal))
+    origin.append(len(text))
+    return "".join(parts), origin
+
+
+def _place(problems: list[UnsupportedSpan], base: str, origin: list[int],
+           sentences: list[Claim]) -> None:
+    """Give every sentence-local problem the sentence it is in (offsets into the original)."""
+    folded = base.casefold()
+    for index, problem in enumerate(problems):
+        if problem.claim_start is not None or problem.kind in WHOLE_TEXT or not problem.text:
+            continue
+        at = folded.find(problem.text.casefold())
+        for sentence in sentences:
+            if at >= 0 and sentence.start <= at < sentence.end:
+                problems[index] = dataclasses.replace(
+                    problem, claim_start=origin[sentence.start], claim_end=origin[sentence.end])
+                break
+
+
+def _history_before(base: str, at: int, terms: list[tuple[int, int, str, str]],
+                    support: Support) -> bool:
+    """Whether a history item is named earlier in the sentence ending at ``at``."""
+    start = max(base.rfind(end, 0, at) for end in (". ", "。", "! ", "? ")) + 1
+    named = [span for s, _, span, kind in terms if kind == "title" and start <= s < at]
+    named += [name for s, name in quoted_names(base[start:at])]
+    return any(_is_history(name, support) for name in named)
 
 
 def _free(masked: list[tuple[int, int]], start: int, end: int) -> bool:

@@ -1,0 +1,473 @@
+"""Claims: a text split into sentences and clauses, each checked against what the facts let it say.
+
+The name-and-number checks of :mod:`whyrec.verification.verifier` find words the facts do not
+contain; these find statements the facts do not make with words they do contain:
+
+* ``event``: the verb that governs a history item must word that item's event ("bought" a click
+  is false); ``sentiment``: "loved" needs a high rating or a purchase, "hated" / 退货 a fact
+  that says so (there is none: dislikes are never reasons);
+* ``comparison``: best, cheaper, top, 最, 更… only where a fact's wording says the same;
+* ``item_rating``: "highly rated", 好评… about the recommended item need its rating fact;
+* ``stated``: "you told us", 你说过… need a stated preference;
+* ``attribute``: a content word (stemmed; Chinese segmented) that no fact backs and that is not
+  one of the explanation's own closed words; a claim that paraphrases a caller's free-text
+  reason passes when the fact covers enough of its content (:data:`PARAPHRASE_COVERAGE`);
+* ``fluency``: a clause without its verb, a dangling 给 / 把 / "because you", a repeated phrase,
+  a text that stops mid-sentence.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+from whyrec.evidence.base import Signal
+from whyrec.text import normalise, title_variants, token_key, tokens
+from whyrec.verification.content import en_content, stem, stems_of, zh_content
+from whyrec.verification.lexicon import (
+    CART,
+    EN_COMPARISON_RE,
+    EN_HIGH_RE,
+    EN_NEGATIVE_RE,
+    EN_PEOPLE_RE,
+    EN_RATING_RE,
+    EN_STATED_RE,
+    EN_VERB_RE,
+    EVENT_ALLOWS,
+    FRACTION_SLACK,
+    FRACTIONS,
+    LIKE,
+    LIKED_RATING,
+    RATE,
+    ZH_COMPARISON_RE,
+    ZH_HIGH_RE,
+    ZH_NEGATIVE_RE,
+    ZH_PEOPLE_RE,
+    ZH_RATING_RE,
+    ZH_STATED_RE,
+    ZH_VERB_RE,
+)
+from whyrec.verification.support import Support
+
+#: the share of a claim's content words a free-text fact must hold for the claim to be its
+#: paraphrase (measured on benchmarks/verifier_set: faithful rewordings of XRec's profiles
+#: against claims taken from other profiles)
+PARAPHRASE_COVERAGE = 0.75
+#: where a title stood, in the masked text: one private-use character per title
+TITLE_MARK = "\ue000"
+#: where another catalog term (a brand, a tag) or a judged span stood
+TERM_MARK = "\ue001"
+#: reports one unsupported span: (text, kind, reason, claim start, claim end)
+ClaimFlag = Callable[[str, str, str, int, int], None]
+
+_SENTENCE_RE = re.compile(r"[^.!?;。！？；]+(?:[.!?;。！？；]+|$)")
+_CLAUSE_RE = re.compile(r"[^,，、:：]+(?:[,，、:：]+|$)")
+
+
+@dataclass
+class Claim:
+    """One sentence (or clause) of a text: where it is, and whether every check passed."""
+
+    start: int
+    end: int
+    text: str
+    passed: bool = True
+
+
+@dataclass
+class Title:
+    """A title found in the text, with the history signal it names (None: not a history item)."""
+
+    start: int
+    end: int
+    signal: Signal | None
+
+
+@dataclass
+class Masked:
+    """The text with titles replaced by :data:`TITLE_MARK` padded to their length (offsets are
+    kept), catalog terms blanked, and the titles' positions."""
+
+    text: str
+    titles: list[Title] = field(default_factory=list)
+
+
+def sentences(text: str) -> list[Claim]:
+    """The sentences of ``text`` (titles should be masked first: their dots are not ends)."""
+    out = []
+    for match in _SENTENCE_RE.finditer(text):
+        if match.group().strip():
+            out.append(Claim(match.start(), match.end(), match.group()))
+    return out
+
+
+def mask(base: str, title_spans: Iterable[tuple[int, int]], other_spans: Iterable[tuple[int, int]],
+         support: Support) -> Masked:
+    """Titles become one mark each (padded with spaces), other catalog terms spaces."""
+    chars = list(base)
+    for start, end in other_spans:
+        chars[start:end] = TERM_MARK + " " * (end - start - 1)
+    titles = []
+    by_title = _history_signals(support)
+    for start, end in sorted(set(title_spans)):
+        name = base[start:end]
+        signal = by_title.get(_key(name.strip("“”\"《》「」")))
+        chars[start:end] = TITLE_MARK + " " * (end - start - 1)
+        titles.append(Title(start, end, signal))
+    return Masked("".join(chars), titles)
+
+
+def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFlag) -> list[Claim]:
+    """Run every claim check on ``masked``; returns the sentences with ``passed`` set."""
+    claims = sentences(masked.text)
+    backed_stems = _backed_stems(support)
+    free = [s.text for s in support.signals if s.kind in ("free_text", "stated")]
+    for claim in claims:
+        problems = 0
+
+        def claim_flag(span: str, kind: str, reason: str, _claim: Claim = claim) -> None:
+            nonlocal problems
+            problems += 1
+            flag(span, kind, reason, _claim.start, _claim.end)
+
+        titles = [t for t in masked.titles if claim.start <= t.start < claim.end]
+        if language == "zh":
+            _zh_events(claim, titles, claim_flag)
+        else:
+            _en_events(claim, titles, claim_flag)
+        _negative(claim.text, support, language, claim_flag)
+        _comparisons(claim.text, support, language, claim_flag)
+        _item_rating(claim, titles, support, language, claim_flag)
+        _stated(claim.text, support, language, claim_flag)
+        _content(claim.text, support, backed_stems, free, language, claim_flag)
+        _fluency(claim.text, language, claim_flag)
+        claim.passed = problems == 0
+    return claims
+
+
+# --- events and sentiment -------------------------------------------------------------------
+def _allowed(verb_class: str, signal: Signal, high: bool) -> bool:
+    rating = signal.rating
+    if verb_class == LIKE:
+        if rating is not None:
+            return rating >= LIKED_RATING
+        return LIKE in EVENT_ALLOWS.get(signal.event, EVENT_ALLOWS[None])
+    if verb_class == RATE:
+        return rating is not None and (not high or rating >= LIKED_RATING)
+    return verb_class in EVENT_ALLOWS.get(signal.event, EVENT_ALLOWS[None])
+
+
+def _verb_class(match: re.Match[str]) -> str:
+    return next(name for name, value in match.groupdict().items() if value is not None)
+
+
+def _describe(verb_class: str, signal: Signal) -> str:
+    did = signal.event or "an interaction"
+    if signal.rating is not None:
+        did += f", rated {signal.rating:g}/5"
+    if verb_class == LIKE:
+        return f"a liking needs a high rating or a purchase; the fact says {did}"
+    return f"the fact says {did}"
+
+
+def _en_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, str], None]) -> None:
+    text = claim.text
+    lowered = text.casefold()
+    for title in titles:
+        if title.signal is None:
+            continue
+        at = title.start - claim.start
+        verb = _governing_en_verb(lowered, at)
+        if verb is None:
+            continue
+        verb_class = _verb_class(verb)
+        if verb_class == CART and not re.search(r"\b(?:cart|basket|bag)\b", lowered[at:]):
+            continue  # "put", "added" without a cart are not events
+        if _people_subject_en(lowered[: verb.start()]):
+            continue
+        high = bool(EN_HIGH_RE.search(lowered[verb.start(): at + 40]))
+        if not _allowed(verb_class, title.signal, high):
+            kind = "sentiment" if verb_class == LIKE else "event"
+            flag(text[verb.start(): at].strip() + " " + title.signal.title, kind,
+                 f"{verb.group()!r} {title.signal.title!r}: {_describe(verb_class, title.signal)}")
+
+
+def _governing_en_verb(lowered: str, at: int) -> re.Match[str] | None:
+    """The last event verb before position ``at`` with nothing but titles, "and", "also"… in
+    between (so "bought A and B" governs B)."""
+    last = None
+    for match in EN_VERB_RE.finditer(lowered, 0, at):
+        last = match
+    if last is None:
+        return None
+    between = lowered[last.end(): at]
+    between = between.replace(TITLE_MARK, " ")
+    if re.fullmatch(r"[\s,]*(?:(?:and|also|both|it|them|the|a|an|highly|"
+                    r"\(?\d+(?:\.\d+)?(?:/\d+| out of \d+| stars?)?\)?)[\s,]*)*", between):
+        return last
+    return None
+
+
+def _people_subject_en(before: str) -> bool:
+    you = [m.end() for m in re.finditer(r"\byou(?:'ve|'re)?\b", before)]
+    people = [m.end() for m in EN_PEOPLE_RE.finditer(before)]
+    if not people:
+        return False
+    return not you or people[-1] > you[-1]
+
+
+#: a sentence end, but not the dot of "Vol. 1", "No. 5", "St. Louis"
+_EN_END_RE = re.compile(r"(?<!\bVol)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<!\bMr)(?<!\bMs)(?<!\bvs)"
+                        r"(?<!\bJr)(?<!\bSr)(?<!\bEp)[.!?;]")
+
+
+def others_did(text: str, start: int, end: int, language: str) -> bool:
+    """Whether the verb before the title at ``text[start:end]`` is other people's ("people who
+    bought A", "买过《A》的48人"), judged within its sentence (Chinese: its clause)."""
+    bounds = _EN_END_RE if language != "zh" else re.compile("[.!?;。！？；，,]")
+    head = bounds.split(text[:start])[-1].casefold()
+    if language != "zh":
+        return _people_subject_en(head)
+    tail = text[end:end + 16].lstrip(" 》”\"")
+    if re.match(r"(?:的|中的)[^，。；]{0,8}(?:人|用户|买家|顾客|观众)", tail):
+        return True
+    return bool(ZH_PEOPLE_RE.search(head)) and "你" not in head
+
+
+def _zh_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, str], None]) -> None:
+    text = claim.text
+    for clause in _clauses(text):
+        c_start, c_text = clause
+        for title in titles:
+            at = title.start - claim.start - c_start
+            if title.signal is None or not 0 <= at < len(c_text):
+                continue
+            verb = _governing_zh_verb(c_text, at)
+            if verb is None:
+                continue
+            verb_class = _verb_class(verb)
+            if verb_class == CART and "购物车" not in c_text:
+                continue
+            if others_did(c_text, min(verb.start(), at), at + 1, "zh"):
+                continue  # "买过《A》的48人里": other people's event
+            high = bool(ZH_HIGH_RE.search(c_text[min(verb.start(), at):]))
+            if not _allowed(verb_class, title.signal, high):
+                kind = "sentiment" if verb_class == LIKE else "event"
+                flag(f"{verb.group()}《{title.signal.title}》", kind,
+                     f"{verb.group()!r} {title.signal.title!r}: "
+                     f"{_describe(verb_class, title.signal)}")
+
+
+def _governing_zh_verb(clause: str, at: int) -> re.Match[str] | None:
+    """给《A》打了 / 把《A》加入购物车: the verb after the title; else the last verb before it."""
+    before = clause[:at].rstrip(" ")
+    if re.search(r"(?:给|把|为|对|将)(?:了)?$", before) or re.search(
+            r"(?:给|把|为|对|将)" + TITLE_MARK + r"[ ]*(?:和|与|、|及)[ ]*$", before):
+        return ZH_VERB_RE.search(clause, at + 1)
+    last = None
+    for match in ZH_VERB_RE.finditer(clause, 0, at):
+        last = match
+    if last is not None:
+        between = clause[last.end(): at].replace(TITLE_MARK, "")
+        if re.fullmatch(r"[ 和与、及的页面也还]*", between):
+            return last
+    return None
+
+
+def _clauses(text: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _CLAUSE_RE.finditer(text) if m.group().strip()]
+
+
+def _negative(text: str, support: Support, language: str,
+              flag: Callable[[str, str, str], None]) -> None:
+    pattern = ZH_NEGATIVE_RE if language == "zh" else EN_NEGATIVE_RE
+    for match in pattern.finditer(text.casefold()):
+        if not _said(match.group(), support):
+            flag(match.group(), "sentiment",
+                 f"{match.group()!r}: no fact says the person disliked or returned anything")
+
+
+# --- comparisons, the item's rating, stated preferences -------------------------------------
+def _comparisons(text: str, support: Support, language: str,
+                 flag: Callable[[str, str, str], None]) -> None:
+    pattern = ZH_COMPARISON_RE if language == "zh" else EN_COMPARISON_RE
+    folded = text.casefold()
+    ranks = [s.rank for s in support.signals if s.kind == "ranking" and s.rank]
+    for match in pattern.finditer(folded):
+        if ranks and _ranking_word(match, folded, min(ranks)):
+            continue
+        if not _said(match.group(), support):
+            flag(match.group(), "comparison",
+                 f"{match.group()!r}: no fact states that comparison or ranking")
+
+
+def _ranking_word(match: re.Match[str], text: str, rank: int) -> bool:
+    """What a trend fact lets a text say: "top 3", "most popular", 最受欢迎, and "number one"
+    / 第一 when the item ranks first."""
+    word, after = match.group(), text[match.end(): match.end() + 8]
+    if word in ("top", "most") or word.startswith("最"):
+        return word == "top" or bool(re.match(r"\s*(?:popular|trending|watched|bought|受欢迎|热门|火)",
+                                              after if word != "最" else after))
+    return rank == 1 and word in ("number one", "no. 1", "no.1", "#1", "第一", "leading", "冠军")
+
+
+def _item_rating(claim: Claim, titles: Sequence[Title], support: Support, language: str,
+                 flag: Callable[[str, str, str], None]) -> None:
+    text = claim.text.casefold()
+    pattern = ZH_RATING_RE if language == "zh" else EN_RATING_RE
+    rated = [s.rating for s in support.signals if s.kind == "item_rating" and s.rating is not None]
+    history_at = [(t.start - claim.start, t.end - claim.start) for t in titles
+                  if t.signal is not None]
+    for match in pattern.finditer(text):
+        # a rating word about one of the person's own items is an event claim (checked above)
+        if any(0 <= start - match.end() <= 30 or 0 <= match.start() - end <= 30
+               for start, end in history_at):
+            continue
+        if language != "zh" and re.search(r"\byou(?:'ve| have)?\s+(?:\w+\s+)?$",
+                                          text[: match.start()]):
+            continue  # "you rated it": the person's rating of something named elsewhere
+        high = bool((ZH_HIGH_RE if language == "zh" else EN_HIGH_RE).search(text)) or (
+            match.group() in ("好评", "acclaimed", "well-reviewed", "five-star", "5-star",
+                              "praised", "beloved", "赞誉", "推崇", "五星"))
+        if not rated:
+            flag(match.group(), "item_rating", f"{match.group()!r}: no fact rates the item")
+            return
+        if high and max(rated) < LIKED_RATING:
+            flag(match.group(), "item_rating",
+                 f"{match.group()!r}: the item's mean rating is {max(rated):.2g}/5, not high")
+            return
+
+
+def _stated(text: str, support: Support, language: str,
+            flag: Callable[[str, str, str], None]) -> None:
+    pattern = ZH_STATED_RE if language == "zh" else EN_STATED_RE
+    match = pattern.search(text.casefold())
+    if match and not any(s.kind == "stated" for s in support.signals):
+        flag(match.group(), "stated", f"{match.group()!r}: the person told us nothing of the kind")
+
+
+def paraphrases(masked: Masked, support: Support, language: str) -> bool:
+    """Whether some sentence paraphrases a free-text or stated fact (so the text cites it)."""
+    free = [s.text for s in support.signals if s.kind in ("free_text", "stated")]
+    if not free:
+        return False
+    for claim in sentences(masked.text):
+        plain = claim.text.replace(TITLE_MARK, " ")
+        latin = en_content(plain)
+        if (latin or language == "zh") and _paraphrase(latin, plain, free, language):
+            return True
+    return False
+
+
+# --- content words ----------------------------------------------------------------------------
+def _content(text: str, support: Support, backed_stems: set[str], free: Sequence[str],
+             language: str, flag: Callable[[str, str, str], None]) -> None:
+    plain = text.replace(TITLE_MARK, " ")
+    latin = en_content(plain)
+    unbacked = [w for w in latin if stem(w) not in backed_stems]
+    words = len(latin)
+    if language == "zh":
+        chinese = zh_content(plain)
+        words += len(chinese)
+        unbacked += [w for w in chinese if normalise(w) not in support.text]
+    shares = [s.rating for s in support.signals if s.kind == "share" and s.rating is not None]
+    unbacked = [w for w in unbacked if not (w in FRACTIONS and any(
+        abs(FRACTIONS[w] - share) <= FRACTION_SLACK for share in shares))]
+    if not unbacked:
+        return
+    if free and words and _paraphrase(latin, plain, free, language):
+        return
+    flag(", ".join(dict.fromkeys(unbacked)), "attribute",
+         f"no fact says {', '.join(repr(w) for w in dict.fromkeys(unbacked))}")
+
+
+def _paraphrase(latin: list[str], plain: str, free: Sequence[str], language: str) -> bool:
+    """Whether one free-text fact covers enough of the claim's content words."""
+    words = [stem(w) for w in latin]
+    chinese = zh_content(plain) if language == "zh" else []
+    total = len(words) + len(chinese)
+    if not total:
+        return False
+    # a claim may join reasons from several free-text facts ("fans of A, and you enjoy B")
+    fact_stems = set().union(*(stems_of(fact) for fact in free))
+    fact_text = normalise(" ".join(free))
+    covered = sum(w in fact_stems for w in words) + sum(normalise(w) in fact_text
+                                                         for w in chinese)
+    return covered / total >= PARAPHRASE_COVERAGE
+
+
+def _backed_stems(support: Support) -> set[str]:
+    return stems_of(support.text)
+
+
+# --- fluency ----------------------------------------------------------------------------------
+_EN_DANGLING_RE = re.compile(
+    r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*(?:[.!?;,]|$)|"
+    r"\b(?:because|since) you\s*(?:[.!?;,]|$)")
+_EN_NO_VERB_RE = re.compile(
+    r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bat )\byou\s*" + TITLE_MARK
+    + r"|(?:\d|\))\s+and\s+" + TITLE_MARK + r"(?![ ]*(?:\d|\())")
+_ZH_NO_VERB_RE = re.compile(
+    "(?:你|还|也|并|又)[ ]*" + TITLE_MARK + "|(?:给|把|将)[ ]*" + TITLE_MARK
+    + "[ ]*(?:[，。；！？,.;]|$)|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
+
+
+def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
+    compact = re.sub(r"([\ue000\ue001]) +", r"\1", text)
+    if language == "zh":
+        match = _ZH_NO_VERB_RE.search(compact)
+        if match:
+            flag(match.group().replace(TITLE_MARK, "《…》"), "fluency",
+                 "a clause has lost its verb or dangles (给 / 把 with nothing after)")
+            return
+    else:
+        match = _EN_NO_VERB_RE.search(compact.casefold()) or _EN_DANGLING_RE.search(
+            compact.casefold().rstrip())
+        if match:
+            flag(match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
+                 "a clause has lost its verb or ends on a word that needs more")
+            return
+    repeat = _repeated_phrase(compact, language)
+    if repeat:
+        flag(repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row")
+
+
+def _repeated_phrase(text: str, language: str) -> str | None:
+    if language == "zh":
+        chars = re.sub(r"[\s\d]", "", text)
+        for size in range(2, 9):
+            for i in range(len(chars) - 2 * size + 1):
+                if chars[i: i + size] == chars[i + size: i + 2 * size] and not re.fullmatch(
+                        r"[a-zA-Z]+", chars[i: i + size]):
+                    return chars[i: i + size]
+        return None
+    words = re.findall(r"[\w\ue000'/.%]+", text.casefold())
+    for size in range(1, 7):
+        for i in range(len(words) - 2 * size + 1):
+            if words[i: i + size] == words[i + size: i + 2 * size] and not (
+                    size == 1 and words[i] in ("very", "really", "so", "had", "that")):
+                return " ".join(words[i: i + size])
+    return None
+
+
+# --- helpers ----------------------------------------------------------------------------------
+def _said(phrase: str, support: Support) -> bool:
+    """Whether a fact's own wording holds ``phrase`` (token-wise for Latin words)."""
+    if re.search(r"[a-z]", phrase):
+        key = " ".join(tokens(normalise(phrase)))
+        return bool(key) and f" {key} " in support.token_text
+    return normalise(phrase) in support.text
+
+
+def _key(name: str) -> str:
+    return token_key(name) if name.isascii() else normalise(name)
+
+
+def _history_signals(support: Support) -> dict[str, Signal]:
+    out: dict[str, Signal] = {}
+    for signal in support.signals:
+        if signal.kind == "history" and signal.title:
+            for variant in title_variants(signal.title):
+                out.setdefault(_key(variant), signal)
+    return out
