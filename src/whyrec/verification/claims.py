@@ -48,6 +48,7 @@ from whyrec.verification.lexicon import (
     ZH_STATED_RE,
     ZH_VERB_RE,
 )
+from whyrec.verification.patterns import zh_numeral
 from whyrec.verification.support import Support
 
 #: the share of a claim's content words a free-text fact must hold for the claim to be its
@@ -61,7 +62,10 @@ TERM_MARK = "\ue001"
 #: reports one unsupported span: (text, kind, reason, claim start, claim end)
 ClaimFlag = Callable[[str, str, str, int, int], None]
 
-_SENTENCE_RE = re.compile(r"[^.!?;。！？；]+(?:[.!?;。！？；]+|$)")
+#: a sentence ends at 。！？； or at . ! ? ; before a space (so "4.62" and "Vol.1" do not end one)
+_SENTENCE_RE = re.compile(
+    r"(?:[^.!?;。！？；]|[.!?;](?!\s|$|[\ue000\ue001“\"《]))+(?:[.!?;]+(?=\s|$|[\ue000\ue001“\"《])|"
+    r"[。！？；]+|$)")
 _CLAUSE_RE = re.compile(r"[^,，、:：]+(?:[,，、:：]+|$)")
 
 
@@ -142,6 +146,9 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _stated(claim.text, support, language, claim_flag)
         _content(claim.text, support, backed_stems, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
+        if claim is claims[-1] and not _ENDED_RE.search(claim.text):
+            claim_flag(claim.text.strip()[-20:].replace(TITLE_MARK, "…"), "fluency",
+                       "it stops mid-sentence")
         claim.passed = problems == 0
     return claims
 
@@ -225,14 +232,15 @@ _EN_END_RE = re.compile(r"(?<!\bVol)(?<!\bNo)(?<!\bSt)(?<!\bDr)(?<!\bMr)(?<!\bMs
 def others_did(text: str, start: int, end: int, language: str) -> bool:
     """Whether the verb before the title at ``text[start:end]`` is other people's ("people who
     bought A", "买过《A》的48人"), judged within its sentence (Chinese: its clause)."""
-    bounds = _EN_END_RE if language != "zh" else re.compile("[.!?;。！？；，,]")
+    bounds = _EN_END_RE if language != "zh" else re.compile("[.!?;。！？；]")
     head = bounds.split(text[:start])[-1].casefold()
     if language != "zh":
         return _people_subject_en(head)
-    tail = text[end:end + 16].lstrip(" 》”\"")
+    tail = text[end:].lstrip(" 》”\"")[:16]
     if re.match(r"(?:的|中的)[^，。；]{0,8}(?:人|用户|买家|顾客|观众)", tail):
         return True
-    return bool(ZH_PEOPLE_RE.search(head)) and "你" not in head
+    people = [m.end() for m in ZH_PEOPLE_RE.finditer(head)]
+    return bool(people) and head.rfind("你") < people[-1]
 
 
 def _zh_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, str], None]) -> None:
@@ -249,7 +257,7 @@ def _zh_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, 
             verb_class = _verb_class(verb)
             if verb_class == CART and "购物车" not in c_text:
                 continue
-            if others_did(c_text, min(verb.start(), at), at + 1, "zh"):
+            if others_did(text, c_start + min(verb.start(), at), title.end - claim.start, "zh"):
                 continue  # "买过《A》的48人里": other people's event
             high = bool(ZH_HIGH_RE.search(c_text[min(verb.start(), at):]))
             if not _allowed(verb_class, title.signal, high):
@@ -371,6 +379,7 @@ def _content(text: str, support: Support, backed_stems: set[str], free: Sequence
         chinese = zh_content(plain)
         words += len(chinese)
         unbacked += [w for w in chinese if normalise(w) not in support.text]
+    unbacked = [w for w in unbacked if not _ordinal_backed(w, support)]
     shares = [s.rating for s in support.signals if s.kind == "share" and s.rating is not None]
     unbacked = [w for w in unbacked if not (w in FRACTIONS and any(
         abs(FRACTIONS[w] - share) <= FRACTION_SLACK for share in shares))]
@@ -380,6 +389,12 @@ def _content(text: str, support: Support, backed_stems: set[str], free: Sequence
         return
     flag(", ".join(dict.fromkeys(unbacked)), "attribute",
          f"no fact says {', '.join(repr(w) for w in dict.fromkeys(unbacked))}")
+
+
+def _ordinal_backed(word: str, support: Support) -> bool:
+    """第二 / 排名第一: an ordinal is backed by the number a fact states."""
+    match = re.fullmatch("(?:排名)?第([一二两三四五六七八九十百]+)(?:名)?", word)
+    return bool(match) and str(zh_numeral(match.group(1)) or 1) in support.numbers
 
 
 def _paraphrase(latin: list[str], plain: str, free: Sequence[str], language: str) -> bool:
@@ -402,12 +417,19 @@ def _backed_stems(support: Support) -> set[str]:
 
 
 # --- fluency ----------------------------------------------------------------------------------
+#: how a finished text ends: a sentence mark, or a closing bracket or quote after one
+_ENDED_RE = re.compile(r"[.!?。！？…][)）”\"」』》\s]*$|[!！]\s*$")
 _EN_DANGLING_RE = re.compile(
     r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*(?:[.!?;,]|$)|"
     r"\b(?:because|since) you\s*(?:[.!?;,]|$)")
 _EN_NO_VERB_RE = re.compile(
     r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bat )\byou\s*" + TITLE_MARK
-    + r"|(?:\d|\))\s+and\s+" + TITLE_MARK + r"(?![ ]*(?:\d|\())")
+    + r"|(?:\d|\))\s+and\s+" + TITLE_MARK + r"(?![ ]*(?:\d|\())"
+    + r"|\b(?:bought|purchased|viewed|rated|watched|clicked|ordered|liked|gave)\s+and\s+"
+    + TITLE_MARK
+    + r"|(?:^|[.!?]\s*)you\s*[,.;]|\byou\s*$"
+    + r"|\b(?:this|the) user (?!is\b|was\b|would\b|has\b|had\b|may\b|might\b|will\b|can\b|"
+      r"could\b|should\b|seems\b|tends\b)(?!\w+s\b)\w+")
 _ZH_NO_VERB_RE = re.compile(
     "(?:你|还|也|并|又)[ ]*" + TITLE_MARK + "|(?:给|把|将)[ ]*" + TITLE_MARK
     + "[ ]*(?:[，。；！？,.;]|$)|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")

@@ -13,6 +13,8 @@ import re
 
 #: event classes: what a verb says the person did
 PURCHASE, CART, LOOK, RATE, CONSUME, LIKE = "purchase", "cart", "look", "rate", "consume", "like"
+#: 看过 / "saw": looking at a product, or watching a film
+SEE = "see"
 
 #: a fact's event -> the verb classes that may word it. A rating implies the person had the
 #: item (watched the film, read the article), never that they bought it; a click or a view is
@@ -21,15 +23,15 @@ EVENT_ALLOWS: dict[str | None, frozenset[str]] = {
     "purchase": frozenset({PURCHASE, LIKE, CONSUME}),
     "add_to_cart": frozenset({CART, LOOK}),
     "cart": frozenset({CART, LOOK}),
-    "click": frozenset({LOOK}),
-    "view": frozenset({LOOK}),
-    "rating": frozenset({RATE, CONSUME}),
-    "review": frozenset({RATE, CONSUME}),
-    "watch": frozenset({CONSUME, LOOK}),
-    "read": frozenset({CONSUME, LOOK}),
+    "click": frozenset({LOOK, SEE}),
+    "view": frozenset({LOOK, SEE}),
+    "rating": frozenset({RATE, CONSUME, SEE}),
+    "review": frozenset({RATE, CONSUME, SEE}),
+    "watch": frozenset({CONSUME, LOOK, SEE}),
+    "read": frozenset({CONSUME, LOOK, SEE}),
     "listen": frozenset({CONSUME}),
     "play": frozenset({CONSUME}),
-    None: frozenset({LIKE, CONSUME}),
+    None: frozenset({LIKE, CONSUME, SEE}),
 }
 
 _EN_VERBS = {
@@ -38,7 +40,8 @@ _EN_VERBS = {
     LOOK: r"viewed|view(?:ing)?|looked at|look at|looking at|had a look at|clicked(?: on)?|"
           r"click(?:ing)?(?: on)?|browsed|checked out|opened|visited|explored|glanced at",
     RATE: r"rated|rate|rating|gave|give|scored|reviewed|review(?:ing)?|graded|awarded",
-    CONSUME: r"watched|watch(?:ing)?|saw|seen|read|listened to|played|used|tried",
+    CONSUME: r"watched|watch(?:ing)?|read|listened to|played|used|tried",
+    SEE: r"saw|seen",
     LIKE: r"liked|loved|enjoyed|adored|appreciated|were a fan of|are a fan of|fell for|"
           r"were into|(?:really )?liked",
 }
@@ -51,7 +54,8 @@ _ZH_VERBS = {
     CART: "加入了购物车|加入购物车|放进了购物车|放进购物车|放入购物车|加购|加入",
     LOOK: "浏览过|浏览了|浏览|点击过|点击|点开过|点开|查看过|查看|逛过|看了看",
     RATE: "打了|打过|评了|评过|评分|打分|评价过|评价了|给出",
-    CONSUME: "看过|看了|读过|读了|听过|听了|观看过|观看|玩过|用过|试过",
+    CONSUME: "读过|读了|听过|听了|观看过|观看|玩过|用过|试过",
+    SEE: "看过|看了",
     LIKE: "很喜欢|喜欢|喜爱|钟爱|热爱|爱看|很爱|青睐|满意",
 }
 ZH_VERB_RE = re.compile(
@@ -85,7 +89,7 @@ ZH_COMPARISON_RE = re.compile(
 
 #: ratings of the item (not of the person's history items)
 EN_RATING_RE = re.compile(
-    r"\b(?:rated|rating|ratings|stars?|reviewed|reviews?|reviewers|acclaimed|well-reviewed|"
+    r"\b(?:rated|rate|rates|rating|ratings|stars?|reviewed|reviews?|reviewers|acclaimed|well-reviewed|"
     r"five-star|5-star|praised|critics?|loved by|favou?rite of|beloved)\b")
 ZH_RATING_RE = re.compile("评分|评价|好评|口碑|打分|星级|[四五]星|分数|得分|均分|平均分|赞誉|推崇")
 
@@ -171,7 +175,7 @@ ZH_CLOSED = frozenset("""
 常常 经常 通常 往往 常 多 少 些 一些 许多 很多 不少 部分
 也许 可能 应该 不错 好 很好 挺好 有趣 值得 值得一试
 页面 高分 评价 分的
-将近 大约 约 接近 左右 开 点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时 以及
+过去 只 只是 正是 正 就是 告诉 告诉过 说过 提到 将近 大约 约 接近 左右 开 点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时 以及
 """.split())
 
 #: fractions a text may use for a share a fact states (per cent), within FRACTION_SLACK points
