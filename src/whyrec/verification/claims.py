@@ -278,7 +278,7 @@ def _governing_zh_verb(clause: str, at: int) -> re.Match[str] | None:
         last = match
     if last is not None:
         between = clause[last.end(): at].replace(TITLE_MARK, "")
-        if re.fullmatch(r"[ 和与、及的页面也还]*", between):
+        if re.fullmatch(r"[ 过了和与、及的页面也还]*", between):
             return last
     return None
 
@@ -427,16 +427,17 @@ _EN_NO_VERB_RE = re.compile(
     + r"|(?:\d|\))\s+and\s+" + TITLE_MARK + r"(?![ ]*(?:\d|\())"
     + r"|\b(?:bought|purchased|viewed|rated|watched|clicked|ordered|liked|gave)\s+and\s+"
     + TITLE_MARK
-    + r"|(?:^|[.!?]\s*)you\s*[,.;]|\byou\s*$"
-    + r"|\b(?:this|the) user (?!is\b|was\b|would\b|has\b|had\b|may\b|might\b|will\b|can\b|"
-      r"could\b|should\b|seems\b|tends\b)(?!\w+s\b)\w+")
+    + r"|(?:^|[.!?])\s*you\s*[,.;]|\byou\s*$"
+    + r"|\b(?:this|the) user (?!(?:is|was|would|has|had|may|might|will|can|could|should|seems|"
+      r"tends|likes|enjoys|loves|prefers|appreciates|values|wants|seeks|needs|also|often|"
+      r"usually|really|likely|probably)\b)\w+")
 _ZH_NO_VERB_RE = re.compile(
     "(?:你|还|也|并|又)[ ]*" + TITLE_MARK + "|(?:给|把|将)[ ]*" + TITLE_MARK
-    + "[ ]*(?:[，。；！？,.;]|$)|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
+    + "(?:[ ]*(?:和|与|、|及)[ ]*" + TITLE_MARK + ")*[ ]*(?:[，。；！？,.;]|$)|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
 
 
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
-    compact = re.sub(r"([\ue000\ue001]) +", r"\1", text)
+    compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
     if language == "zh":
         match = _ZH_NO_VERB_RE.search(compact)
         if match:

@@ -100,7 +100,7 @@ EN_STATED_RE = re.compile(
     r"are training|let us know|wrote|requested|shared)\b|\byour (?:plan|plans|request|goal|"
     r"trip|training|wish)\b")
 ZH_STATED_RE = re.compile(
-    "你(?:曾)?(?:说过|说|告诉过?我们|告诉|提到过?|提过|要求过?|想要|需要|打算|计划|正在为|在为|表示过?)|"
+    "你(?:让|要|希望|请|叫)我们|你(?:曾)?(?:说过|说|告诉过?我们|告诉|提到过?|提过|要求过?|想要|需要|打算|计划|正在为|在为|表示过?)|"
     "你的(?:计划|需求|要求|目标)")
 
 #: who did it: a verb whose subject is other people ("people who bought X") is a cohort
