@@ -71,16 +71,19 @@ class Signal:
     scale); ``item_rating``: the recommended item's mean rating (5-point scale); ``stated``: the
     person said ``text``; ``free_text``: a caller's reason in words (paraphrases of it pass);
     ``ranking``: the item ranks ``rank`` in its category ``text`` (so "top 3" may be said);
-    ``share``: ``rating`` per cent of some people did it (so "about half" may be said).
+    ``share``: ``rating`` per cent of the people with ``title`` also had the item (so "about
+    half" may be said); ``people``: how many people had or rated the item.
     """
 
-    kind: Literal["history", "item_rating", "stated", "free_text", "ranking", "share"]
+    kind: Literal["history", "item_rating", "stated", "free_text", "ranking", "share", "people"]
     title: str = ""
     event: str | None = None
     rating: float | None = None
     text: str = ""
     #: ``ranking``: the item's place in ``text`` (its category) over a recent window
     rank: int | None = None
+    #: ``share`` / ``people``: the counts of people the fact states
+    numbers: tuple[float, ...] = ()
 
 
 def on_five_point_scale(rating: float | None, scale: float | None = None) -> float | None:

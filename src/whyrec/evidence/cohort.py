@@ -37,7 +37,8 @@ class Cohort(Evidence):
         return (ItemRef(self.anchor_item_id, self.anchor_title, "other"),)
 
     def signals(self) -> tuple[Signal, ...]:
-        return (Signal("share", title=self.anchor_title, rating=100 * self.share),)
+        return (Signal("share", title=self.anchor_title, rating=100 * self.share,
+                       numbers=self.numbers()),)
 
     def numbers(self) -> tuple[float, ...]:
         percent = float(round(100 * self.share))

@@ -34,10 +34,12 @@ class ItemQuality(Evidence):
         return [str(self.n_ratings or self.n_people)]
 
     def signals(self) -> tuple[Signal, ...]:
+        people = Signal("people", numbers=(self.n_people, self.n_ratings))
         if self.mean_rating is None or not self.n_ratings:
-            return ()
-        return (Signal("item_rating",
-                       rating=on_five_point_scale(self.mean_rating, self.rating_scale)),)
+            return (people,)
+        return (people, Signal("item_rating", numbers=(round(self.mean_rating, 1),
+                                                       round(self.mean_rating, 2)),
+                               rating=on_five_point_scale(self.mean_rating, self.rating_scale)))
 
     def numbers(self) -> tuple[float, ...]:
         stated: list[float] = [self.n_people, self.n_ratings]

@@ -48,7 +48,7 @@ from whyrec.verification.lexicon import (
     ZH_STATED_RE,
     ZH_VERB_RE,
 )
-from whyrec.verification.patterns import zh_numeral
+from whyrec.verification.patterns import canonical_number, zh_numeral
 from whyrec.verification.support import Support
 
 #: the share of a claim's content words a free-text fact must hold for the claim to be its
@@ -86,6 +86,8 @@ class Title:
     start: int
     end: int
     signal: Signal | None
+    #: the name as written (quotes removed)
+    name: str | None = None
 
 
 @dataclass
@@ -115,10 +117,10 @@ def mask(base: str, title_spans: Iterable[tuple[int, int]], other_spans: Iterabl
     titles = []
     by_title = _history_signals(support)
     for start, end in sorted(set(title_spans)):
-        name = base[start:end]
-        signal = by_title.get(_key(name.strip("“”\"《》「」")))
+        name = base[start:end].strip("“”\"《》「」")
+        signal = by_title.get(_key(name))
         chars[start:end] = TITLE_MARK + " " * (end - start - 1)
-        titles.append(Title(start, end, signal))
+        titles.append(Title(start, end, signal, name))
     return Masked("".join(chars), titles)
 
 
@@ -140,6 +142,7 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
             _zh_events(claim, titles, claim_flag)
         else:
             _en_events(claim, titles, claim_flag)
+        _claim_numbers(claim, titles, support, language, claim_flag)
         _negative(claim.text, support, language, claim_flag)
         _comparisons(claim.text, support, language, claim_flag)
         _item_rating(claim, titles, support, language, claim_flag)
@@ -294,6 +297,92 @@ def _negative(text: str, support: Support, language: str,
         if not _said(match.group(), support):
             flag(match.group(), "sentiment",
                  f"{match.group()!r}: no fact says the person disliked or returned anything")
+
+
+# --- numbers in their place -----------------------------------------------------------------
+_EN_RATING_NUM_RE = re.compile(
+    r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/\s*(?:5|10|100)\b|out of (?:5|10|five|ten)\b|stars?\b)")
+_ZH_RATING_NUM_RE = re.compile(r"(?<!满分)(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/\s*(?:5|10)\b|分(?!之)|星)")
+_PERCENT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
+_EN_RANK_RE = re.compile(r"\b(?:top|number|no\.|#)\s*(\d+)\b")
+_ZH_RANK_RE = re.compile(r"(?:前|第)\s*(\d+)")
+_EN_PEOPLE_NUM_RE = re.compile(
+    r"(?<![\d.])(\d[\d,]*)\s+(?:other\s+)?(?:people|persons|users|shoppers|customers|viewers|"
+    r"readers|buyers|reviewers|raters|fans|listeners)\b|\bof (\d[\d,]*)\)")
+_ZH_PEOPLE_NUM_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:人|位|名)")
+_ANY_NUM_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+
+
+def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, language: str,
+                   flag: Callable[[str, str, str], None]) -> None:
+    """Each number where it stands: a rating must be the rating of the item it is said of,
+    a share the cohort's, a rank the trend's, a count of people one a fact gives for people,
+    and every number in a sentence about a cohort that cohort's."""
+    text = claim.text.casefold()
+    zh = language == "zh"
+    judged: list[tuple[int, int]] = []
+
+    def value(raw: str) -> str:
+        return canonical_number(raw) or raw
+
+    def bad(raw: str, reason: str) -> None:
+        flag(raw, "number", f"{raw}: {reason}")
+
+    signals = support.signals
+    history_ratings = {value(f"{s.rating:g}") for s in signals
+                       if s.kind == "history" and s.rating is not None}
+    mean = {value(f"{n:g}") for s in signals if s.kind == "item_rating" for n in s.numbers}
+    previous = 0
+    for match in (_ZH_RATING_NUM_RE if zh else _EN_RATING_NUM_RE).finditer(text):
+        judged.append(match.span())
+        raw = match.group(1)
+        said_of = [t for t in titles if t.signal is not None
+                   and previous <= t.start - claim.start < match.start()]
+        previous = match.end()
+        if said_of:
+            rated = {value(f"{t.signal.rating:g}") for t in said_of
+                     if t.signal is not None and t.signal.rating is not None}
+            if value(raw) not in rated:
+                bad(raw, "not the rating of the item it is said of")
+            continue
+        mine = re.search(r"\byou\b|你", text[: match.start()]) and not (
+            ZH_PEOPLE_RE if zh else EN_PEOPLE_RE).search(text[: match.start()])
+        allowed = mean | history_ratings if mine else mean
+        if value(raw) not in allowed:
+            bad(raw, "no fact gives that rating")
+    shares = [s for s in signals if s.kind == "share"]
+    for match in _PERCENT_RE.finditer(text):
+        judged.append(match.span())
+        share = float(match.group(1))
+        if not any(s.rating is not None and abs(s.rating - share) <= 1.0 for s in shares):
+            bad(match.group(), "no fact gives that share")
+    ranks = {str(s.rank) for s in signals if s.kind == "ranking"}
+    for match in (_ZH_RANK_RE if zh else _EN_RANK_RE).finditer(text):
+        judged.append(match.span())
+        if match.group(1) not in ranks:
+            bad(match.group(), "no fact gives that rank")
+    people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
+              for n in s.numbers}
+    for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
+        raw = next(g for g in match.groups() if g)
+        judged.append(match.span())
+        if value(raw) not in people:
+            bad(raw, "no fact gives that many people")
+    named = {_key(s.title) for s in shares}
+    cohorts = [s for s in shares if any(
+        t.signal is None and _named_in(claim, t, s.title) for t in titles)] if named else []
+    if cohorts:
+        allowed = {value(f"{n:g}") for s in cohorts for n in s.numbers}
+        for match in _ANY_NUM_RE.finditer(text):
+            inside = any(a <= match.start() < b for a, b in judged)
+            if not inside and value(match.group()) not in allowed and not re.match(
+                    r"\s*(?:of your|件|部|篇)", text[match.end():]):
+                bad(match.group(), "not a number of the cohort this sentence describes")
+
+
+def _named_in(claim: Claim, title: Title, name: str) -> bool:
+    return bool(name) and title.name is not None and _key(title.name) in {
+        _key(v) for v in title_variants(name)}
 
 
 # --- comparisons, the item's rating, stated preferences -------------------------------------
@@ -465,7 +554,7 @@ def _repeated_phrase(text: str, language: str) -> str | None:
                         r"[a-zA-Z]+", chars[i: i + size]):
                     return chars[i: i + size]
         return None
-    words = re.findall(r"[\w\ue000'/.%]+", text.casefold())
+    words = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text.casefold())
     for size in range(1, 7):
         for i in range(len(words) - 2 * size + 1):
             if words[i: i + size] == words[i + size: i + 2 * size] and not (
