@@ -178,3 +178,35 @@ def test_without_named_drops_only_what_the_complaint_quotes() -> None:
     assert without_named("You would like \u201cSonoratown\u201d near \u201cTaco Palace "
                          "Downtown\u201d.", complaint, "Sonoratown") is None
     assert StrongModel([made_pair()]).find([{"role": "user", "content": "hello"}]) is None
+
+
+def test_the_server_streams_and_lists_its_model() -> None:
+    import openai
+
+    from whyrec.backends.openai_compat import OpenAIBackend
+
+    server, _ = strong_model_server([made_pair()])
+    try:
+        backend = OpenAIBackend(base_url=server.url, model=server.model, timeout=10, retries=0)
+        prompt = explain_prompt()
+        pieces = list(backend.stream(prompt, max_tokens=200))
+        assert len(pieces) > 1 and "".join(pieces) == ANSWER
+        # a real server cuts at max_tokens, on a word boundary
+        short = backend.complete(prompt, max_tokens=10).text
+        assert ANSWER.startswith(short) and 0 < len(short) <= 40
+        client = openai.OpenAI(base_url=server.url, api_key="not-needed", max_retries=0)
+        assert [m.id for m in client.models.list()] == [server.model]
+        client.close()
+    finally:
+        server.close()
+    assert server.cut_replies == 1 and len(server.requests) == 2
+
+
+def explain_prompt() -> list[Any]:
+    """The first request the explainer sends for the made pair."""
+    from whyrec.explanation.explainer import Explainer
+
+    request = parse_request(REQUEST)
+    prompt, _, _ = Explainer("template").prompt_for(request.recommendation,
+                                                    details=request.details)
+    return list(prompt.messages)
