@@ -35,12 +35,19 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import wording as W
-from sources import HANDWRITTEN, LABELLED, SHARED_DATA, XREC, load_source
+from sources import (
+    HANDWRITTEN,
+    LABELLED,
+    SENTENCE_SPLIT_RE,
+    XREC_FILES,
+    load_source,
+    xrec_request,
+    xrec_rows,
+)
 
 from whyrec.api import explain, recommend, train
 from whyrec.explanation.explainer import Explainer
 from whyrec.explanation.phrases import EVENT_PHRASES
-from whyrec.explanation.requests import parse_request
 from whyrec.types import (
     Cohort,
     Evidence,
@@ -231,8 +238,6 @@ class DatasetSource:
 
 
 # --- xrec-dev ------------------------------------------------------------------------------
-SENTENCE_SPLIT_RE = re.compile(
-    r"(?<!\bSt\.)(?<!\bMt\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z])")
 USER_RULES = [
     (re.compile(r"^(?:This|The) user is likely to (enjoy|appreciate|prefer|love|like) (.+)$"),
      ("you are likely to {v} {rest}", "you would likely {v} {rest}")),
@@ -340,19 +345,11 @@ def xrec_paraphrase(case: Case, rng: random.Random) -> str | None:
 
 def xrec_cases(rng: random.Random) -> list[Case]:
     cases = []
-    for name in ("google", "yelp"):
-        path = SHARED_DATA / XREC / f"{name}.jsonl"
-        with path.open(encoding="utf-8") as handle:
-            rows = [json.loads(line) for line in handle if line.strip()]
+    for name in XREC_FILES:
+        rows = xrec_rows(name)
         for index in sorted(rng.sample(range(len(rows)), XREC_PAIRS)):
             row = rows[index]
-            sentences = [s.strip() for s in (SENTENCE_SPLIT_RE.split(row["user_summary"].strip())
-                                             + SENTENCE_SPLIT_RE.split(row["item_summary"].strip()))
-                         if s.strip()]
-            request = parse_request({
-                "user_id": f"{name}-u{row['uid']}", "language": "en",
-                "item": {"id": f"{name}-{row['iid']}", "title": row["title"]},
-                "evidence": sentences})
+            request = xrec_request(name, row)
             cases.append(Case(
                 source="xrec", rec=request.recommendation, details=request.details,
                 domain="venues", group="venues",

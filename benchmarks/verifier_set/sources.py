@@ -8,6 +8,8 @@ column, and nothing here prints or stores it.
 from __future__ import annotations
 
 import atexit
+import json
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -31,6 +33,11 @@ AMAZON_COLUMN_MAP = {
                      "timestamp": "unixReviewTime"},
     "items": {"item_id": "Product ID", "title": "Description", "category": "Category"},
 }
+#: XRec's two files in ``xrec-dev``
+XREC_FILES = ("google", "yelp")
+#: a profile's sentences (not after the abbreviations the profiles use)
+SENTENCE_SPLIT_RE = re.compile(
+    r"(?<!\bSt\.)(?<!\bMt\.)(?<!\bDr\.)(?<!\bMr\.)(?<!\bMs\.)(?<!\bvs\.)(?<=[.!?])\s+(?=[A-Z])")
 
 
 def available(source: str, shared: Path = SHARED_DATA) -> bool:
@@ -56,3 +63,27 @@ def load_source(source: str, shared: Path = SHARED_DATA) -> Any:
         (folder / "items.csv").symlink_to(data / "Music_Instruments_meta_5.csv")
         return load_dataset(folder, column_map=AMAZON_COLUMN_MAP)
     raise ValueError(f"{source!r} is not a dataset source")
+
+
+def xrec_rows(name: str, shared: Path = SHARED_DATA) -> list[dict[str, Any]]:
+    """Every pair of one XRec file (``google`` or ``yelp``), in file order."""
+    with (shared / XREC / f"{name}.jsonl").open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def xrec_sentences(row: dict[str, Any]) -> list[str]:
+    """A pair's facts: one per sentence of its user profile, then of its item profile."""
+    return [s.strip() for s in (SENTENCE_SPLIT_RE.split(row["user_summary"].strip())
+                                + SENTENCE_SPLIT_RE.split(row["item_summary"].strip()))
+            if s.strip()]
+
+
+def xrec_request(name: str, row: dict[str, Any]) -> Any:
+    """A pair as a caller's request (``whyrec explain --input`` reads the same object): the
+    item by its title, each profile sentence a ``FreeText`` fact, English."""
+    from whyrec.explanation.requests import parse_request
+
+    return parse_request({
+        "user_id": f"{name}-u{row['uid']}", "language": "en",
+        "item": {"id": f"{name}-{row['iid']}", "title": row["title"]},
+        "evidence": xrec_sentences(row)})

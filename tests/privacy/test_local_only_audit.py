@@ -3,14 +3,11 @@ evidence fields each model request carried (names and sizes, never content)."""
 
 from __future__ import annotations
 
-import json
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import ClassVar
 
 import pytest
+from tests.support.openai_server import OpenAIServer
 
 from whyrec.backends.audit import AuditLog
 from whyrec.backends.fake import FakeBackend
@@ -60,52 +57,24 @@ def test_cli_local_only_is_one_line_and_exit_1(capsys: pytest.CaptureFixture[str
     assert len(err.splitlines()) == 1 and "local_only" in err
 
 
-class _Stub(BaseHTTPRequestHandler):
-    """An OpenAI-compatible server on 127.0.0.1 that answers every request the same way."""
-
-    requests: ClassVar[list[dict[str, object]]] = []
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        _Stub.requests.append(body)
-        reply = {"id": "x", "object": "chat.completion", "created": 0, "model": "stub",
-                 "choices": [{"index": 0, "finish_reason": "stop",
-                              "message": {"role": "assistant", "content": "I cannot say."}}],
-                 "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2}}
-        data = json.dumps(reply).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
-
-    def log_message(self, *args: object) -> None:
-        pass
-
-
 @pytest.fixture
-def stub_server() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Stub)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/v1"
-    finally:
-        server.shutdown()
-        server.server_close()
+def stub_server() -> Iterator[OpenAIServer]:
+    """An OpenAI-compatible server on 127.0.0.1 that answers every request the same way."""
+    with OpenAIServer(lambda request: "I cannot say.") as server:
+        yield server
 
 
 def test_audit_log_records_fields_and_sizes_not_content(
-        stub_server: str, demo_dataset: Dataset, tmp_path: Path) -> None:
+        stub_server: OpenAIServer, demo_dataset: Dataset, tmp_path: Path) -> None:
     log = AuditLog(tmp_path / "audit.jsonl")
-    backend = OpenAIBackend(base_url=stub_server, model="stub", retries=0, timeout=10)
+    backend = OpenAIBackend(base_url=stub_server.url, model="stub", retries=0, timeout=10)
     explainer = Explainer(backend, dataset=demo_dataset, max_repairs=1, audit=log)
     model = create("itemknn").fit(demo_dataset)
     pipeline = Pipeline(demo_dataset, model, explainer)
     recs = pipeline.recommend("u0001", 2)
     explanations = pipeline.explain(recs, language="en")
     entries = log.entries()
-    assert len(entries) == sum(len(e.drafts) for e in explanations) == len(_Stub.requests)
+    assert len(entries) == sum(len(e.drafts) for e in explanations) == len(stub_server.requests)
     assert {e["purpose"] for e in entries} == {"explain", "repair"}
     first = entries[0]
     assert first["host"] == "127.0.0.1" and first["backend"] == "openai"
