@@ -150,6 +150,9 @@ class Draft:
     unsupported: list[UnsupportedSpan] = field(default_factory=list)
     text: str = ""
     latency_ms: float = 0.0
+    #: surgical repair: the sentences dropped from this draft, each with why; the rest of it
+    #: passed and was delivered
+    dropped: list[str] = field(default_factory=list)
 
     @property
     def verdict(self) -> Verdict:
@@ -157,13 +160,14 @@ class Draft:
 
     def to_dict(self) -> dict[str, Any]:
         return {"passed": self.passed, "unsupported": [asdict(s) for s in self.unsupported],
-                "text": self.text, "latency_ms": self.latency_ms}
+                "text": self.text, "latency_ms": self.latency_ms, "dropped": list(self.dropped)}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
         return cls(passed=bool(data["passed"]),
                    unsupported=[UnsupportedSpan(**s) for s in data.get("unsupported", [])],
-                   text=str(data.get("text", "")), latency_ms=float(data.get("latency_ms", 0.0)))
+                   text=str(data.get("text", "")), latency_ms=float(data.get("latency_ms", 0.0)),
+                   dropped=[str(d) for d in data.get("dropped", [])])
 
 
 @dataclass

@@ -125,7 +125,11 @@ def test_one_template_wording_per_length_stays_inside_the_length(
     verifier: Verifier, support: Support
 ) -> None:
     short = Style(length="short")
-    text = f"We picked {TITLE} because you bought Summit Running Cap, " + "and so on, " * 10
+    # long, and fluent: distinct sentences of the explanation's own stance words only
+    text = f"We picked {TITLE} because you bought Summit Running Cap. " + " ".join([
+        "We think you will like it.", "We hope you enjoy it.", "It could suit you.",
+        "It may fit your taste.", "It is a close match.", "You might like it a lot.",
+        "It is worth a look.", "It seems a good fit for you."])
     assert not verifier.verify(text, support, "en", short).passed
     assert verifier.verify(text, support, "en", Style(length="detailed")).passed
 

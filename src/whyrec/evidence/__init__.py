@@ -36,6 +36,7 @@ for _kind in BUILT_IN:
 
 __all__ = [
     "BUILT_IN", "EVIDENCE_TYPES", "REQUIRED", "Cleaner", "Cohort", "Evidence", "FreeText",
-    "HistoryItem", "ItemQuality", "ItemRef", "Preference", "SharedFeature", "Signal", "TextField", "Trend",
-    "evidence_from_dict", "kind_of_id", "missing_behaviour", "on_five_point_scale", "register_kind", "unregister_kind",
+    "HistoryItem", "ItemQuality", "ItemRef", "Preference", "SharedFeature", "Signal",
+    "TextField", "Trend", "evidence_from_dict", "kind_of_id", "missing_behaviour",
+    "on_five_point_scale", "register_kind", "unregister_kind",
 ]

@@ -37,8 +37,9 @@ class Cohort(Evidence):
         return (ItemRef(self.anchor_item_id, self.anchor_title, "other"),)
 
     def signals(self) -> tuple[Signal, ...]:
+        # a noisy share is worded rounded (to the nearest 10 %): "approximate" widens the check
         return (Signal("share", title=self.anchor_title, rating=100 * self.share,
-                       numbers=self.numbers()),)
+                       numbers=self.numbers(), text="approximate" if self.approximate else ""),)
 
     def numbers(self) -> tuple[float, ...]:
         percent = float(round(100 * self.share))

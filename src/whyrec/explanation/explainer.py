@@ -42,6 +42,7 @@ from whyrec.types import (
     Verdict,
 )
 from whyrec.values import Style
+from whyrec.verification.trim import without_failing_claims
 from whyrec.verification.verifier import Verifier
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
@@ -242,8 +243,9 @@ class Explainer:
                                   purpose="explain" if attempt == 0 else "repair",
                                   language=language)
             options: dict[str, Any] = {
-                "max_tokens": max_tokens, "temperature": 0.2 if attempt == 0 else 0.7,
-                "seed": seed + attempt, "stop": STOP}
+                # a repair is sampled (hotter, another seed): a greedy one repeats the draft
+                "max_tokens": max_tokens, "temperature": 0.2 if attempt == 0 else 0.9,
+                "seed": seed + REPAIR_SEED_STEP * attempt, "stop": STOP}
             try:
                 if attempt == 0 and on_piece is not None and self.backend.supports_streaming:
                     completion = _streamed(self.backend, request, options, on_piece)
@@ -256,6 +258,15 @@ class Explainer:
             verdict = verifier.verify(draft, prompt.support, language, style)
             # drafts are kept for the record: a model may invent contact data, never store it
             drafts.append(_private_draft(draft, verdict, completion.latency_ms))
+            trimmed = None if verdict.passed else without_failing_claims(draft, verdict)
+            if trimmed is not None:
+                # surgical repair: deliver the sentences that hold, if they still name the item
+                # and state a fact; the draft record says what was dropped and why
+                kept = verifier.verify(trimmed.text, prompt.support, language, style)
+                if kept.passed:
+                    drafts[-1].dropped = [clean_text(d, purpose="record")
+                                          for d in trimmed.dropped]
+                    draft, verdict = trimmed.text, kept
             if verdict.passed:
                 return Explanation(
                     user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
@@ -318,6 +329,10 @@ class Explainer:
         return [*texts, details.description] if details.description else texts
 
 
+#: how far apart the seeds of a draft and its repairs are
+REPAIR_SEED_STEP = 7919
+
+
 def clean_draft(text: str) -> str:
     """A reply as a person would see it: ``clean_text(text, purpose="reply")``."""
     return clean_text(text, purpose="reply")
@@ -345,7 +360,8 @@ def _private_draft(text: str, verdict: Verdict, latency_ms: float) -> Draft:
     """A draft as kept for the record: its text and unsupported spans scrubbed of contact
     data (a model may invent some; it is never stored)."""
     spans = [UnsupportedSpan(text=clean_text(s.text, purpose="record"), kind=s.kind,
-                             reason=clean_text(s.reason, purpose="record"))
+                             reason=clean_text(s.reason, purpose="record"),
+                             claim_start=s.claim_start, claim_end=s.claim_end)
              for s in verdict.unsupported]
     return Draft(passed=verdict.passed, unsupported=spans, text=clean_text(text, purpose="record"),
                  latency_ms=round(latency_ms, 1))

@@ -48,15 +48,20 @@ from whyrec.verification.lexicon import (
     ZH_STATED_RE,
     ZH_VERB_RE,
 )
-from whyrec.verification.patterns import canonical_number, zh_numeral
+from whyrec.verification.patterns import canonical_number, numbers_in, zh_numeral
 from whyrec.verification.support import Support
 
 #: the share of a claim's content words a free-text fact must hold for the claim to be its
 #: paraphrase (measured on benchmarks/verifier_set: faithful rewordings of XRec's profiles
 #: against claims taken from other profiles)
 PARAPHRASE_COVERAGE = 0.75
+#: how far a share worded from a noisy (differentially private) count may be from the noisy
+#: share: it is rounded to the nearest 10 %
+APPROXIMATE_SLACK = 5.5
 #: where a title stood, in the masked text: one private-use character per title
 TITLE_MARK = "\ue000"
+#: the marks a title may be written between
+QUOTE_MARKS = "“”\"《》「」"
 #: where another catalog term (a brand, a tag) or a judged span stood
 TERM_MARK = "\ue001"
 #: reports one unsupported span: (text, kind, reason, claim start, claim end)
@@ -117,7 +122,7 @@ def mask(base: str, title_spans: Iterable[tuple[int, int]], other_spans: Iterabl
     titles = []
     by_title = _history_signals(support)
     for start, end in sorted(set(title_spans)):
-        name = base[start:end].strip("“”\"《》「」")
+        name = base[start:end].strip(QUOTE_MARKS)
         signal = by_title.get(_key(name))
         chars[start:end] = TITLE_MARK + " " * (end - start - 1)
         titles.append(Title(start, end, signal, name))
@@ -181,7 +186,10 @@ def _describe(verb_class: str, signal: Signal) -> str:
     return f"the fact says {did}"
 
 
-def _en_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, str], None]) -> None:
+Flag3 = Callable[[str, str, str], None]
+
+
+def _en_events(claim: Claim, titles: Sequence[Title], flag: Flag3) -> None:
     text = claim.text
     lowered = text.casefold()
     for title in titles:
@@ -246,7 +254,7 @@ def others_did(text: str, start: int, end: int, language: str) -> bool:
     return bool(people) and head.rfind("你") < people[-1]
 
 
-def _zh_events(claim: Claim, titles: Sequence[Title], flag: Callable[[str, str, str], None]) -> None:
+def _zh_events(claim: Claim, titles: Sequence[Title], flag: Flag3) -> None:
     text = claim.text
     for clause in _clauses(text):
         c_start, c_text = clause
@@ -302,14 +310,15 @@ def _negative(text: str, support: Support, language: str,
 # --- numbers in their place -----------------------------------------------------------------
 _EN_RATING_NUM_RE = re.compile(
     r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/\s*(?:5|10|100)\b|out of (?:5|10|five|ten)\b|stars?\b)")
-_ZH_RATING_NUM_RE = re.compile(r"(?<!满分)(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/\s*(?:5|10)\b|分(?!之)|星)")
+_ZH_RATING_NUM_RE = re.compile(
+    r"(?<!满分)(?<![\d.])(\d+(?:\.\d+)?)\s*(?:/\s*(?:5|10)\b|分(?!之)|星)")
 _PERCENT_RE = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)\s*(?:%|percent\b|per cent\b)")
 _EN_RANK_RE = re.compile(r"\b(?:top|number|no\.|#)\s*(\d+)\b")
 _ZH_RANK_RE = re.compile(r"(?:前|第)\s*(\d+)")
 _EN_PEOPLE_NUM_RE = re.compile(
     r"(?<![\d.])(\d[\d,]*)\s+(?:other\s+)?(?:people|persons|users|shoppers|customers|viewers|"
     r"readers|buyers|reviewers|raters|fans|listeners)\b|\bof (\d[\d,]*)\)")
-_ZH_PEOPLE_NUM_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:人|位|名)")
+_ZH_PEOPLE_NUM_RE = re.compile(r"(?<![\d.第前])(\d+)\s*(?:人|位|名)")
 _ANY_NUM_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
 
 
@@ -318,6 +327,8 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
     """Each number where it stands: a rating must be the rating of the item it is said of,
     a share the cohort's, a rank the trend's, a count of people one a fact gives for people,
     and every number in a sentence about a cohort that cohort's."""
+    if not support.signals:
+        return  # a hand-built support states no typed facts: the plain number check stands
     text = claim.text.casefold()
     zh = language == "zh"
     judged: list[tuple[int, int]] = []
@@ -325,8 +336,13 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
     def value(raw: str) -> str:
         return canonical_number(raw) or raw
 
+    free_numbers = numbers_in(" ".join(s.text for s in support.signals
+                                       if s.kind in ("free_text", "stated")))
+
     def bad(raw: str, reason: str) -> None:
-        flag(raw, "number", f"{raw}: {reason}")
+        # a caller's free-text reason may state any number ("ranks number 25"): it backs it
+        if value(re.sub(r"[^\d.,]", "", raw) or raw) not in free_numbers:
+            flag(raw, "number", f"{raw}: {reason}")
 
     signals = support.signals
     history_ratings = {value(f"{s.rating:g}") for s in signals
@@ -354,7 +370,7 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
     for match in _PERCENT_RE.finditer(text):
         judged.append(match.span())
         share = float(match.group(1))
-        if not any(s.rating is not None and abs(s.rating - share) <= 1.0 for s in shares):
+        if not any(_share_matches(s, share) for s in shares):
             bad(match.group(), "no fact gives that share")
     ranks = {str(s.rank) for s in signals if s.kind == "ranking"}
     for match in (_ZH_RANK_RE if zh else _EN_RANK_RE).finditer(text):
@@ -380,9 +396,17 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
                 bad(match.group(), "not a number of the cohort this sentence describes")
 
 
+def _share_matches(signal: Signal, share: float) -> bool:
+    if signal.rating is None:
+        return False
+    if signal.text == "approximate":  # worded rounded, never more precise than the noise allows
+        return abs(signal.rating - share) <= APPROXIMATE_SLACK and (share % 10 == 0 or share < 10)
+    return abs(signal.rating - share) <= 1.0
+
+
 def _named_in(claim: Claim, title: Title, name: str) -> bool:
     return bool(name) and title.name is not None and _key(title.name) in {
-        _key(v) for v in title_variants(name)}
+        _key(v.strip(QUOTE_MARKS)) for v in title_variants(name)}
 
 
 # --- comparisons, the item's rating, stated preferences -------------------------------------
@@ -404,8 +428,8 @@ def _ranking_word(match: re.Match[str], text: str, rank: int) -> bool:
     / 第一 when the item ranks first."""
     word, after = match.group(), text[match.end(): match.end() + 8]
     if word in ("top", "most") or word.startswith("最"):
-        return word == "top" or bool(re.match(r"\s*(?:popular|trending|watched|bought|受欢迎|热门|火)",
-                                              after if word != "最" else after))
+        return word == "top" or bool(
+            re.match(r"\s*(?:popular|trending|watched|bought|受欢迎|热门|火)", after))
     return rank == 1 and word in ("number one", "no. 1", "no.1", "#1", "第一", "leading", "冠军")
 
 
@@ -483,7 +507,7 @@ def _content(text: str, support: Support, backed_stems: set[str], free: Sequence
 def _ordinal_backed(word: str, support: Support) -> bool:
     """第二 / 排名第一: an ordinal is backed by the number a fact states."""
     match = re.fullmatch("(?:排名)?第([一二两三四五六七八九十百]+)(?:名)?", word)
-    return bool(match) and str(zh_numeral(match.group(1)) or 1) in support.numbers
+    return match is not None and str(zh_numeral(match.group(1)) or 1) in support.numbers
 
 
 def _paraphrase(latin: list[str], plain: str, free: Sequence[str], language: str) -> bool:
@@ -522,7 +546,8 @@ _EN_NO_VERB_RE = re.compile(
       r"usually|really|likely|probably)\b)\w+")
 _ZH_NO_VERB_RE = re.compile(
     "(?:你|还|也|并|又)[ ]*" + TITLE_MARK + "|(?:给|把|将)[ ]*" + TITLE_MARK
-    + "(?:[ ]*(?:和|与|、|及)[ ]*" + TITLE_MARK + ")*[ ]*(?:[，。；！？,.;]|$)|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
+    + "(?:[ ]*(?:和|与|、|及)[ ]*" + TITLE_MARK + ")*[ ]*(?:[，。；！？,.;]|$)"
+    + "|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
 
 
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
@@ -581,5 +606,6 @@ def _history_signals(support: Support) -> dict[str, Signal]:
     for signal in support.signals:
         if signal.kind == "history" and signal.title:
             for variant in title_variants(signal.title):
-                out.setdefault(_key(variant), signal)
+                # a catalog title may carry its own marks (《金色的档案馆》)
+                out.setdefault(_key(variant.strip(QUOTE_MARKS)), signal)
     return out

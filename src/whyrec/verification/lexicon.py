@@ -113,70 +113,67 @@ ZH_PEOPLE_RE = re.compile("人|用户|买家|顾客|观众|读者|听众|大家|
 # --- the explanation's own words ----------------------------------------------------------------
 #: English words that state no fact of their own: function words, the explanation's connectives
 #: and stance words, the words every fact's wording uses (share, like, people, items…)
-EN_CLOSED = frozenset("""
-a an the and or but nor so yet if then than as at by for from in into of off on onto out over
-to up down with without within about after before since because while though although also too
-as well even just only still already again ever often usually sometimes maybe perhaps probably
+_EN_CLOSED_WORDS = """
+agree agrees agreed
+a an the and or but nor so yet if then than as at by for from in into of off on onto out over to
+up down with without within about after before since because while though although also too as
+well even just only still already again ever often usually sometimes maybe perhaps probably
 likely unlikely very really quite rather pretty much many more less few several some any all
-both each every other another such same similar own lot lots plenty whole
-i me my mine we us our ours you your yours yourself he him his she her it its itself they them
-their theirs this that these those here there what which who whom whose when where why how
-is am are was were be been being do does did done doing have has had having get gets got
-will would shall should can could may might must ought
-not no yes none nothing something anything everything someone anyone everyone
-recommend recommended recommending recommendation recommendations suggest suggested suggestion
-suggestions pick picked picks chose chosen choose choice choices select selected selection
-offer offers offering offered provide provides providing provided feature features featuring
-reason reasons why came come comes coming next up now today here's there's it's that's
-think thought hope hoped believe guess feel seem seems seemed look looks
-enjoy enjoys enjoyed enjoying enjoyable enjoyment like likes liked liking love loves loved
-loving appreciate appreciates appreciated appreciating appreciative prefer prefers preferred
-preference preferences fan fans keen interest interested interests interesting
-want wants wanted wish taste tastes style kind kinds type types sort sorts
-match matches matched matching fit fits fitting fitted suit suits suited suitable
-close closely related relevant connected based along together
-great good nice fine lovely solid worth worthwhile fun pleasant wonderful
-item items product products thing things film films movie movies article articles piece pieces
-place places spot spots business businesses option options experience experiences
-people person someone others user users shopper shoppers customer customers buyer buyers
-viewer viewers reader readers
-share shares shared sharing same alike common
-category categories genre genres tag tags tagged label brand brands made make makes maker
-belong belongs belonging part
-bought buy purchase purchased ordered order viewed view looked clicked click added add cart
-basket rated rate rating ratings gave give given watched watch seen saw read listened played
-used tried had have
-average averages on out total overall number numbers count percent per cent
-one ones first second
-day days week weeks last past recent recently lately time times
-trending trend popular popularity rank ranks ranked ranking among top
-back again new
-carry carries carried carrying bear bears pair pairs set sets piece highly star stars
-put puts placed gear stuff selection
-appeal appeals appealing enthusiast enthusiasts lover lovers seeking seek seeks looking
-individuals folks nearly almost around roughly approximately about over
-""".split())
+both each every other another such same similar own lot lots plenty whole i me my mine we us our
+ours you your yours yourself he him his she her it its itself they them their theirs this that
+these those here there what which who whom whose when where why how is am are was were be been
+being do does did done doing have has had having get gets got will would shall should can could
+may might must ought not no yes none nothing something anything everything someone anyone
+everyone recommend recommended recommending recommendation recommendations suggest suggested
+suggestion suggestions pick picked picks chose chosen choose choice choices select selected
+selection offer offers offering offered provide provides providing provided feature features
+featuring reason reasons why came come comes coming next up now today here's there's it's that's
+think thought hope hoped believe guess feel seem seems seemed look looks enjoy enjoys enjoyed
+enjoying enjoyable enjoyment like likes liked liking love loves loved loving appreciate
+appreciates appreciated appreciating appreciative prefer prefers preferred preference
+preferences fan fans keen interest interested interests interesting want wants wanted wish taste
+tastes style kind kinds type types sort sorts match matches matched matching fit fits fitting
+fitted suit suits suited suitable close closely related relevant connected based along together
+great good nice fine lovely solid worth worthwhile fun pleasant wonderful item items product
+products thing things film films movie movies article articles piece pieces place places spot
+spots business businesses option options experience experiences people person someone others
+user users shopper shoppers customer customers buyer buyers viewer viewers reader readers share
+shares shared sharing same alike common category categories genre genres tag tags tagged label
+brand brands made make makes maker belong belongs belonging part bought buy purchase purchased
+ordered order viewed view looked clicked click added add cart basket rated rate rating ratings
+gave give given watched watch seen saw read listened played used tried had have average averages
+on out total overall number numbers count percent per cent one ones first second day days week
+weeks last past recent recently lately time times trending trend popular popularity rank ranks
+ranked ranking among top back again new carry carries carried carrying bear bears pair pairs set
+sets piece highly star stars put puts placed gear stuff selection appeal appeals appealing
+enthusiast enthusiasts lover lovers seeking seek seeks looking individuals folks nearly almost
+around roughly approximately about over
+"""
+EN_CLOSED = frozenset(_EN_CLOSED_WORDS.split())
 
 #: Chinese words (jieba segments) that state no fact of their own
-ZH_CLOSED = frozenset("""
-的 了 过 着 和 与 及 以及 或 或者 也 还 又 并 并且 而 而且 但 但是 所以 因为 由于 因此 因而 于是
-既然 如果 就 才 都 很 非常 更加 比较 挺 十分 特别 尤其 同样 一样 一样的 相同 相似 类似 相近
-这 那 这个 那个 这些 那些 这件 这部 这篇 这款 此 其 它 它们 你 你的 您 我们 我们的 他们 他 她
-是 为 在 有 没有 被 把 给 对 向 从 让 使 将 会 能 可以 可能 也许 或许 应该 想 要 来 去 到 上 下
-中 里 内 之 之中 当中 其中 等 等等 呢 吧 啊 呀 哦 嗯 么
-推荐 推荐给 为你 给你 挑选 挑 选 选了 选择 选中 选出 建议 看看 试试 试 瞧瞧 这次 接下来 下一个
-理由 原因 所以为 于是 口味 喜好 偏好 兴趣 感兴趣 喜欢 喜爱 爱 享受 欣赏 期待 希望 相信 觉得 认为
-适合 符合 契合 匹配 吻合 相关 关联 相符 接近 贴近 搭配
-商品 产品 东西 物品 电影 影片 片子 文章 作品 内容 件 部 篇 款 个 位 名 次 种 类 类别 类型 品类
-标签 品牌 出自 来自 属于 同属 同为 同一 都有 带有 也是 也有 一件 一部 一篇
-人 用户 买家 顾客 其他 其他人 别人 大家
-买 买过 看过 浏览过 点击过 购买 购买过 下单 加入 购物车 打 打了 打过 分 评 评了 评分 平均 平均分
-满分 共 共有 已有 已 已经 目前 最近 近 天 排名 排 前 第 名 热门 之一 总共 一共 约 大约 左右
-常常 经常 通常 往往 常 多 少 些 一些 许多 很多 不少 部分
-也许 可能 应该 不错 好 很好 挺好 有趣 值得 值得一试
-页面 高分 评价 分的
-过去 只 只是 正是 正 就是 告诉 告诉过 说过 提到 将近 大约 约 接近 左右 开 点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时 以及
-""".split())
+_ZH_CLOSED_WORDS = """
+的 了 过 着 和 与 及 以及 或 或者 也 还 又 并 并且 而 而且 但 但是 所以
+因为 由于 因此 因而 于是 既然 如果 就 才 都 很 非常 更加 比较 挺 十分 特别
+尤其 同样 一样 一样的 相同 相似 类似 相近 这 那 这个 那个 这些 那些 这件 这部
+这篇 这款 此 其 它 它们 你 你的 您 我们 我们的 他们 他 她 是 为 在 有 没有
+被 把 给 对 向 从 让 使 将 会 能 可以 可能 也许 或许 应该 想 要 来 去 到
+上 下 中 里 内 之 之中 当中 其中 等 等等 呢 吧 啊 呀 哦 嗯 么 推荐 推荐给
+为你 给你 挑选 挑 选 选了 选择 选中 选出 建议 看看 试试 试 瞧瞧 这次 接下来
+下一个 理由 原因 所以为 于是 口味 喜好 偏好 兴趣 感兴趣 喜欢 喜爱 爱 享受 欣赏
+期待 希望 相信 觉得 认为 适合 符合 契合 匹配 吻合 相关 关联 相符 接近 贴近
+搭配 商品 产品 东西 物品 电影 影片 片子 文章 作品 内容 件 部 篇 款 个 位 名
+次 种 类 类别 类型 品类 标签 品牌 出自 来自 属于 同属 同为 同一 都有 带有
+也是 也有 一件 一部 一篇 人 用户 买家 顾客 其他 其他人 别人 大家 买 买过 看过
+浏览过 点击过 购买 购买过 下单 加入 购物车 打 打了 打过 分 评 评了 评分 平均
+平均分 满分 共 共有 已有 已 已经 目前 最近 近 天 排名 排 前 第 名 热门 之一
+总共 一共 约 大约 左右 常常 经常 通常 往往 常 多 少 些 一些 许多 很多 不少
+部分 也许 可能 应该 不错 好 很好 挺好 有趣 值得 值得一试 页面 高分 评价 分的
+过去 只 只是 正是 正 就是 告诉 告诉过 说过 提到 将近 大约 约 接近 左右 开
+点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时
+以及
+"""
+ZH_CLOSED = frozenset(_ZH_CLOSED_WORDS.split())
 
 #: fractions a text may use for a share a fact states (per cent), within FRACTION_SLACK points
 FRACTIONS = {"half": 50.0, "third": 33.3, "thirds": 66.7, "quarter": 25.0, "quarters": 75.0,

@@ -32,6 +32,8 @@ from whyrec.text import (
 )
 from whyrec.types import UnsupportedSpan, Verdict
 from whyrec.values import Style
+from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
+from whyrec.verification.content import stems_of
 from whyrec.verification.patterns import (
     EMAIL_RE,
     EN_NUMBER_RE,
@@ -45,8 +47,6 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verification.content import stems_of
-from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
 from whyrec.verification.support import Support
 from whyrec.verification.vocabulary import Vocabulary
 
