@@ -62,6 +62,8 @@ APPROXIMATE_SLACK = 5.5
 TITLE_MARK = "\ue000"
 #: the marks a title may be written between
 QUOTE_MARKS = "“”\"《》「」"
+#: one Chinese character
+CJK_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff]"
 #: where another catalog term (a brand, a tag) or a judged span stood
 TERM_MARK = "\ue001"
 #: reports one unsupported span: (text, kind, reason, claim start, claim end)
@@ -154,7 +156,9 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _stated(claim.text, support, language, claim_flag)
         _content(claim.text, support, backed_stems, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
-        if claim is claims[-1] and not _ENDED_RE.search(claim.text):
+        if _fragment(claim.text, language):
+            claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
+        elif claim is claims[-1] and not _ENDED_RE.search(claim.text):
             claim_flag(claim.text.strip()[-20:].replace(TITLE_MARK, "…"), "fluency",
                        "it stops mid-sentence")
         claim.passed = problems == 0
@@ -305,6 +309,10 @@ def _negative(text: str, support: Support, language: str,
         if not _said(match.group(), support):
             flag(match.group(), "sentiment",
                  f"{match.group()!r}: no fact says the person disliked or returned anything")
+    # "even though the atmosphere is not as good": a reservation no fact states
+    negation = (ZH_NEGATION_RE if language == "zh" else EN_NEGATION_RE).search(text.casefold())
+    if negation and not _said(negation.group(), support):
+        flag(negation.group(), "sentiment", f"{negation.group()!r}: no fact states a reservation")
 
 
 # --- numbers in their place -----------------------------------------------------------------
@@ -377,16 +385,19 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
         judged.append(match.span())
         if match.group(1) not in ranks:
             bad(match.group(), "no fact gives that rank")
+    # counts of people: a cohort's two counts (not its share) and the item's raters
     people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
-              for n in s.numbers}
+              for n in s.numbers if s.kind == "people" or s.rating is None
+              or n != round(s.rating)}
     for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
         raw = next(g for g in match.groups() if g)
         judged.append(match.span())
         if value(raw) not in people:
             bad(raw, "no fact gives that many people")
     named = {_key(s.title) for s in shares}
+    # the anchor of a cohort is often one of the person's own items too
     cohorts = [s for s in shares if any(
-        t.signal is None and _named_in(claim, t, s.title) for t in titles)] if named else []
+        _named_in(claim, t, s.title) for t in titles)] if named else []
     if cohorts:
         allowed = {value(f"{n:g}") for s in cohorts for n in s.numbers}
         for match in _ANY_NUM_RE.finditer(text):
@@ -532,6 +543,9 @@ def _backed_stems(support: Support) -> set[str]:
 # --- fluency ----------------------------------------------------------------------------------
 #: how a finished text ends: a sentence mark, or a closing bracket or quote after one
 _ENDED_RE = re.compile(r"[.!?。！？…][)）”\"」』》\s]*$|[!！]\s*$")
+EN_NEGATION_RE = re.compile(r"\b(?:not|never|isn't|aren't|wasn't|doesn't|don't|didn't|despite|"
+                            r"even though|although|however)\b")
+ZH_NEGATION_RE = re.compile("不(?!错|少|同|仅|只)|没有|虽然|尽管|但是|可惜")
 _EN_DANGLING_RE = re.compile(
     r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*(?:[.!?;,]|$)|"
     r"\b(?:because|since) you\s*(?:[.!?;,]|$)")
@@ -568,6 +582,15 @@ def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) ->
     repeat = _repeated_phrase(compact, language)
     if repeat:
         flag(repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row")
+
+
+def _fragment(text: str, language: str) -> bool:
+    """"Louis." left by a cut: a sentence of one or two words, no title in it."""
+    if TITLE_MARK in text:
+        return False
+    if language == "zh":
+        return len(re.findall(CJK_CLASS, text)) + len(re.findall(r"[A-Za-z]+", text)) < 3
+    return len(re.findall(r"[^\W\d_]+", text)) < 3
 
 
 def _repeated_phrase(text: str, language: str) -> str | None:
