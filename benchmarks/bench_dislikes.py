@@ -20,10 +20,10 @@ dislike. Then, for a sample of people with a dislike, how many template explanat
 top 5 (ALS, item-kNN, hybrid) cite a disliked item as a reason: a history fact about it, a cohort
 anchored on it, or a shared feature counting it (target with the default: 0).
 
-    .venv/bin/python benchmarks/bench_dislikes.py [--repeats 3] [--people 100] [--check] \\
+    .venv/bin/python benchmarks/bench_dislikes.py [--repeats 5] [--people 100] [--check] \\
         [--out benchmarks/results/dislikes.json]
 
-About 2-3 minutes on 2 cores. The Amazon files come from ../shared/data (read-only), converted
+About 3-4 minutes on 2 cores. The Amazon files come from ../shared/data (read-only), converted
 as tests/conftest.py does; nothing is downloaded.
 """
 
@@ -132,11 +132,12 @@ def evaluate_split(data: Dataset, method: str, args: dict[str, Any], seeds: Sequ
     log(f"  split {method} {args}: {len(test)} people, {n_held} held out "
         f"({n_held_disliked} of them dislikes)")
     trains = {name: variant(train, name) for name in VARIANTS}
-    makers: dict[str, Callable[[str, int], Recommender]] = {
-        name: (lambda algorithm, seed, t=trains[name]: fit(algorithm, t, seed))
-        for name in VARIANTS}
-    makers["zero_learned_from_all"] = lambda algorithm, seed: fit(
-        algorithm, trains["zero"], seed, learned_from=trains["before"])
+    def maker(train: Dataset, learned_from: Dataset | None = None
+              ) -> Callable[[str, int], Recommender]:
+        return lambda algorithm, seed: fit(algorithm, train, seed, learned_from)
+
+    makers = {name: maker(trains[name]) for name in VARIANTS}
+    makers["zero_learned_from_all"] = maker(trains["zero"], learned_from=trains["before"])
     result: dict[str, Any] = {"split": {"method": method, **args}, "n_test_users": len(test),
                               "n_held_out": n_held, "n_held_out_disliked": n_held_disliked}
     for name, make in makers.items():
@@ -232,7 +233,7 @@ def evaluate_dataset(key: str, data: Dataset, seeds: Sequence[int], n_people: in
 
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
-    arguments = parser(DESCRIPTION, default_repeats=3)
+    arguments = parser(DESCRIPTION, default_repeats=5)
     arguments.add_argument("--amazon", type=Path, default=AMAZON,
                            help=f"the Amazon musical instruments folder (default {AMAZON})")
     arguments.add_argument("--people", type=int, default=100,

@@ -12,6 +12,7 @@ import pytest
 
 from whyrec.data.dataset import Dataset
 from whyrec.models import create
+from whyrec.models.als import ALSRecommender
 from whyrec.models.base import Recommender
 from whyrec.models.evidence import EvidenceBuilder
 from whyrec.pipeline import Pipeline
@@ -120,7 +121,7 @@ def test_zero_confidence_in_als_matches_implicit_and_lowers_similar_items() -> N
     from implicit.cpu.als import AlternatingLeastSquares
 
     for data in (shop(), shop(dislike_signal="negative")):
-        model = create("als", factors=8).fit(data)
+        model = ALSRecommender(factors=8).fit(data)
         row = model.history_row("p")
         assert sorted(row.data.tolist()) == ([-2.0, 5.0, 5.0]
                                              if data.dislike_signal == "negative"
@@ -133,7 +134,7 @@ def test_zero_confidence_in_als_matches_implicit_and_lowers_similar_items() -> N
         assert np.allclose(state[1], expected, atol=1e-4)
         # the dislike carries no share of any score
         shares = model._shares(row, state, np.arange(model.item_ids.size))
-        assert not shares[list(row.indices).index(model.item_index["b0"])].any()
+        assert not shares[row.indices.tolist().index(model.item_index["b0"])].any()
     zero, lifted = fitted("als", shop()), fitted("als", before())
     assert (max(score_of(zero, item) for item in COFFEE[1:])
             < max(score_of(lifted, item) for item in COFFEE[1:]))
