@@ -174,7 +174,7 @@ def test_amazon_reviews_through_a_column_map(
 
 @pytest.mark.parametrize(
     "module",
-    ["readers", "columns", "convert", "validate", "frames", "movielens", "load"],
+    ["readers", "columns", "convert", "validate", "frames", "movielens", "load", "dataset"],
 )
 def test_docstring_examples_run(module: str) -> None:
     found = doctest.testmod(importlib.import_module(f"whyrec.data.{module}"))

@@ -11,6 +11,14 @@ items: ``item_id`` (str), ``title`` (str), ``category`` (str), ``tags`` (tuple o
     (str), ``price`` (float, NaN when absent), ``description`` (str), ``language`` (str).
 users: ``user_id`` (str), ``language`` (str, "" when unknown).
 
+Dislikes
+--------
+A (person, item) pair whose latest rating is at or below ``dislike_threshold`` (by default 40 %
+of the rating scale: 2 of 5) is a dislike. It is never a reason for a recommendation and does not
+raise the scores of similar items: in ``user_items`` it weighs 0 (``dislike_signal="zero"``, the
+default) or less than 0 (``"negative"``), and it stays an entry there, so the item counts as seen
+and is not recommended back.
+
 Optional
 --------
 reviews: the text a person wrote about an item (an interactions column ``review``, also found as
@@ -32,7 +40,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from whyrec.errors import UnknownItemError, UnknownUserError
+from whyrec.errors import ConfigError, UnknownItemError, UnknownUserError
 from whyrec.privacy.clean import clean_text
 
 INTERACTION_COLUMNS = ("user_id", "item_id", "event", "rating", "weight", "timestamp")
@@ -50,6 +58,11 @@ OPTIONAL_INTERACTION_COLUMNS = ("review",)
 #: a longer review is cut to this many characters when loaded
 MAX_REVIEW_CHARS = 5000
 DOMAINS = ("ecommerce", "movies", "news")
+#: without a ``dislike_threshold``, a rating at or below this share of the scale is a dislike
+DISLIKE_SHARE = 0.4
+#: what a dislike weighs in ``user_items``: 0 (measured best, benchmarks/bench_dislikes.py), or
+#: below 0 (a confident "not liked" for ALS, subtracted similarity for the similarity models)
+DISLIKE_SIGNALS = ("zero", "negative")
 
 
 @dataclass
@@ -116,7 +129,12 @@ class Dataset:
         report: ValidationReport | None = None,
         translations: dict[str, dict[str, str]] | None = None,
         reviews: pd.DataFrame | None = None,
+        dislike_threshold: float | None = None,
+        dislike_signal: str = "zero",
     ) -> None:
+        if dislike_signal not in DISLIKE_SIGNALS:
+            raise ConfigError(f"unknown dislike_signal {dislike_signal!r} (expected one of: "
+                              f"{', '.join(DISLIKE_SIGNALS)})")
         self.interactions = interactions.reset_index(drop=True)
         self.items = items.reset_index(drop=True)
         if users is None:
@@ -125,6 +143,11 @@ class Dataset:
         self.name = name
         self.domain = domain
         self.rating_scale = rating_scale
+        #: a latest rating at or below this is a dislike (-inf: none is)
+        self.dislike_threshold = float(
+            dislike_threshold if dislike_threshold is not None
+            else DISLIKE_SHARE * (rating_scale or 5.0))
+        self.dislike_signal = dislike_signal
         self.report = report or ValidationReport()
         #: catalog words (categories, tags) per language: {"zh": {"headphones": "耳机"}}
         self.translations: dict[str, dict[str, str]] = translations or {}
@@ -198,7 +221,8 @@ class Dataset:
 
     @cached_property
     def user_items(self) -> sparse.csr_matrix:
-        """users x items confidence matrix: the sum of event weights per (user, item)."""
+        """users x items confidence matrix: the sum of event weights per (user, item); a
+        dislike holds 0 or a negative weight (``dislike_signal``) but keeps its entry (seen)."""
         rows, cols = self._codes()
         weights = self.interactions["weight"].to_numpy(dtype=np.float32)
         matrix = sparse.csr_matrix(
@@ -206,7 +230,60 @@ class Dataset:
         )
         matrix.sum_duplicates()
         matrix.sort_indices()
+        disliked = self._disliked_ratings.tocoo()
+        if disliked.nnz:
+            # entries are sorted by (row, column): find each disliked pair's entry by its key
+            entry_rows = np.repeat(np.arange(self.n_users, dtype=np.int64), np.diff(matrix.indptr))
+            keys = entry_rows * self.n_items + matrix.indices
+            positions = np.searchsorted(keys, disliked.row.astype(np.int64) * self.n_items
+                                        + disliked.col)
+            matrix.data[positions] = self._dislike_weights(disliked.data)
         return matrix
+
+    def _dislike_weights(self, ratings: np.ndarray) -> np.ndarray:
+        if self.dislike_signal == "zero":
+            return np.zeros(len(ratings), dtype=np.float32)
+        # a view's weight, plus one per star below the threshold (in stars of a 5-star scale)
+        below = (self.dislike_threshold - ratings) * 5.0 / (self.rating_scale or 5.0)
+        return -(1.0 + below).astype(np.float32)
+
+    @cached_property
+    def _disliked_ratings(self) -> sparse.csr_matrix:
+        """users x items: the latest rating of each disliked pair (every stored value counts)."""
+        ratings = self.ratings.tocoo()
+        low = ratings.data <= self.dislike_threshold
+        return sparse.csr_matrix((ratings.data[low], (ratings.row[low], ratings.col[low])),
+                                 shape=ratings.shape, dtype=np.float32)
+
+    @cached_property
+    def dislikes(self) -> sparse.csr_matrix:
+        """users x items, 1 where the person's latest rating is at or below
+        ``dislike_threshold``: never a reason, never raises similar items' scores."""
+        matrix = self._disliked_ratings.copy()
+        matrix.data = np.ones(matrix.nnz, dtype=np.float32)  # a 0 rating still marks one
+        matrix.sort_indices()
+        return matrix
+
+    def disliked_items(self, user_id: str) -> set[str]:
+        """The item ids the person disliked (empty for an unknown person).
+
+        Examples
+        --------
+        >>> import pandas as pd
+        >>> data = Dataset(pd.DataFrame({"user_id": ["u", "u"], "item_id": ["a", "b"],
+        ...                              "event": "rating", "rating": [1.0, 5.0],
+        ...                              "weight": [1.0, 5.0]}),
+        ...                pd.DataFrame({"item_id": ["a", "b"], "title": ["A", "B"]}),
+        ...                rating_scale=5.0)
+        >>> data.dislike_threshold, data.disliked_items("u"), data.user_items.toarray().tolist()
+        (2.0, {'a'}, [[0.0, 5.0]])
+        """
+        row = self.user_index.get(str(user_id))
+        if row is None:
+            return set()
+        matrix = self.dislikes
+        columns = matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+        return {str(self.item_ids[c]) for c in columns.tolist()}
 
     @cached_property
     def ratings(self) -> sparse.csr_matrix:
@@ -319,6 +396,8 @@ class Dataset:
             report=self.report,
             translations=self.translations,
             reviews=self._reviews,
+            dislike_threshold=self.dislike_threshold,
+            dislike_signal=self.dislike_signal,
         )
 
     def summary(self) -> dict[str, Any]:

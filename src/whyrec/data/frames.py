@@ -36,6 +36,8 @@ def dataset_from_frames(
     translations: Mapping[str, Mapping[str, str]] | None = None,
     sources: Mapping[str, str] | None = None,
     problems: Sequence[str] = (),
+    dislike_threshold: float | None = None,
+    dislike_signal: str = "zero",
 ) -> Dataset:
     """Validate raw interactions, catalog and people frames and build a ``Dataset``.
 
@@ -59,6 +61,11 @@ def dataset_from_frames(
         Names used in messages for ``"interactions"``, ``"items"`` and ``"users"`` (file names).
     problems
         Problems already found (unreadable files); they are reported together with the rest.
+    dislike_threshold
+        A latest rating at or below it is a dislike: never a reason, no weight in the models.
+        Default: 40 % of the rating scale (2 of 5).
+    dislike_signal
+        What a dislike weighs in the models: ``"zero"`` (default) or ``"negative"``.
 
     Raises
     ------
@@ -120,6 +127,8 @@ def dataset_from_frames(
         report=report,
         translations={lang: dict(words) for lang, words in (translations or {}).items()},
         reviews=reviews,
+        dislike_threshold=dislike_threshold,
+        dislike_signal=dislike_signal,
     )
 
 

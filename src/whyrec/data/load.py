@@ -8,7 +8,7 @@ references``, cut to 5,000 characters and handed out scrubbed of personal data::
 
     {"name": "shop", "domain": "ecommerce", "rating_scale": 5,
      "column_map": {"user_id": "customer"}, "event_weights": {"purchase": 8},
-     "translations": {"zh": {"tea": "茶"}}}
+     "translations": {"zh": {"tea": "茶"}}, "dislike_threshold": 2}
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from typing import Any
 import pandas as pd
 
 from whyrec.data.columns import split_column_map
-from whyrec.data.dataset import DOMAINS, Dataset
+from whyrec.data.dataset import DISLIKE_SIGNALS, DOMAINS, Dataset
 from whyrec.data.frames import dataset_from_frames
 from whyrec.data.movielens import is_movielens_dir, load_movielens
 from whyrec.data.readers import read_table, table_suffix
@@ -155,6 +155,8 @@ def _load_whyrec_dir(
         domain=domain or str(meta.get("domain") or "ecommerce"),
         rating_scale=meta.get("rating_scale"),
         translations=meta.get("translations"),
+        dislike_threshold=meta.get("dislike_threshold"),
+        dislike_signal=str(meta.get("dislike_signal") or "zero"),
         sources={kind: path.name for kind, path in files.items() if path is not None},
         problems=problems,
     )
@@ -177,17 +179,19 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
     rules: dict[str, tuple[Any, str]] = {
         "name": (lambda v: isinstance(v, str) and v, "a non-empty string"),
         "domain": (lambda v: v in DOMAINS, f"one of {', '.join(DOMAINS)}"),
-        "rating_scale": (lambda v: isinstance(v, int | float) and not isinstance(v, bool)
-                         and v > 0, "a number > 0"),
+        "rating_scale": (lambda v: _is_number(v) and v > 0, "a number > 0"),
         "column_map": (lambda v: isinstance(v, dict), "an object"),
         "event_weights": (lambda v: isinstance(v, dict), "an object"),
         "translations": (_is_translations, 'an object like {"zh": {"tea": "茶"}}'),
+        "dislike_threshold": (_is_number, "a number"),
+        "dislike_signal": (lambda v: v in DISLIKE_SIGNALS, f"one of {', '.join(DISLIKE_SIGNALS)}"),
     }
     for key, (ok, expected) in rules.items():
         if key not in meta:
             continue
         if ok(meta[key]):
-            checked[key] = float(meta[key]) if key == "rating_scale" else meta[key]
+            numeric = key in ("rating_scale", "dislike_threshold")
+            checked[key] = float(meta[key]) if numeric else meta[key]
         else:
             problems.append(f"{path}: {key!r} must be {expected}, got {meta[key]!r}")
     if "column_map" in checked:
@@ -196,6 +200,10 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
         if bad_keys:
             del checked["column_map"]  # reported here; do not report it again later
     return checked  # other keys (seed, licence, ...) are the folder owner's business
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and value == value
 
 
 def _is_translations(value: object) -> bool:

@@ -27,7 +27,8 @@ class ALSRecommender(Recommender):
     Parameters
     ----------
     factors, regularization, alpha, iterations, random_state : as in
-        ``implicit.als.AlternatingLeastSquares``; confidence is ``alpha * weight``.
+        ``implicit.als.AlternatingLeastSquares``; confidence is ``alpha * weight``. A dislike
+        (weight 0) has no confidence; a negative weight is a confident "not liked".
     """
 
     algorithm = "als"
@@ -67,9 +68,12 @@ class ALSRecommender(Recommender):
         ) * np.eye(k)
 
     def _user_state(self, history: sparse.csr_matrix) -> UserState:
-        confidence = float(self.params["alpha"]) * history.data.astype(np.float64)
+        # as ``implicit`` reads a weight: > 0 liked with that confidence; 0 (a dislike) no
+        # confidence at all; < 0 not liked with confidence |weight|; only likes enter b
+        weight = float(self.params["alpha"]) * history.data.astype(np.float64)
         liked = self.item_factors[history.indices]
-        a = self._gram + liked.T @ ((confidence - 1.0)[:, None] * liked)
+        a = self._gram + liked.T @ ((np.abs(weight) - 1.0)[:, None] * liked)
+        confidence = np.maximum(weight, 0.0)
         b = liked.T @ confidence
         cho = scipy.linalg.cho_factor(a)
         user_vector = scipy.linalg.cho_solve(cho, b)

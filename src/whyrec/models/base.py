@@ -83,9 +83,8 @@ class Recommender(ABC):
         self.user_ids = np.asarray(dataset.user_ids, dtype=str)
         self.titles = np.asarray(dataset.items["title"].astype(str).to_numpy(), dtype=str)
         self.user_items = dataset.user_items.astype(np.float32).tocsr()
-        self.popularity = np.asarray(
-            (self.user_items > 0).sum(axis=0), dtype=np.float64
-        ).ravel()
+        # everyone who had the item, a dislike too: the popularity facts state this count
+        self.popularity = np.diff(self.user_items.tocsc().indptr).astype(np.float64)
         self._build_indices()
         self._fit(dataset, progress=progress)
         self.fitted = True
@@ -168,7 +167,7 @@ class Recommender(ABC):
         if n < 1:
             raise ModelError(f"n must be at least 1, got {n}")
         row = self.history_row(user_id) if history is None else history
-        if row.nnz < self.min_history:
+        if liked_count(row) < self.min_history:
             return self._popular(str(user_id), row, n, exclude)
         with single_threaded_blas():
             state = self._user_state(row)
@@ -182,7 +181,7 @@ class Recommender(ABC):
     ) -> list[str]:
         """Top-``n`` unseen item ids without evidence: the fast path for evaluation."""
         row = self.history_row(user_id) if history is None else history
-        if row.nnz < self.min_history:
+        if liked_count(row) < self.min_history:
             scores = self.popularity.astype(np.float64, copy=True)
             return [self._item_list[i] for i in self._top_n(scores, row, n, ())]
         with single_threaded_blas():
@@ -202,7 +201,7 @@ class Recommender(ABC):
         column = self.item_index.get(str(item_id))
         if column is None:
             raise UnknownItemError(str(item_id))
-        if row.nnz < self.min_history:  # cold start: popularity is the score and the reason
+        if liked_count(row) < self.min_history:  # cold start: popularity, score and reason
             scores = self.popularity.astype(np.float64, copy=True)
             rec = self._popular_recommendation(str(user_id), column, 0)
         else:
@@ -230,7 +229,7 @@ class Recommender(ABC):
             raise ModelError(f"n must be at least 1, got {n}")
         for chunk in _chunks([str(u) for u in user_ids], chunk_size):
             rows = [self.history_row(user) for user in chunk]
-            warm = [k for k, row in enumerate(rows) if row.nnz >= self.min_history]
+            warm = [k for k, row in enumerate(rows) if liked_count(row) >= self.min_history]
             position = {k: p for p, k in enumerate(warm)}
             with single_threaded_blas():  # per-person solves are tiny; threads only cost
                 states = [self._user_state(rows[k]) for k in warm]
@@ -278,20 +277,25 @@ class Recommender(ABC):
         """Recommendations with the ``max_shares`` largest history shares of each, the rest
         folded into one remainder fact; vectorised over the person's recommendations."""
         n_hist = shares.shape[0]
+        weights = row.data.astype(np.float64)
+        # a dislike (weight <= 0) is never named as a reason; any share it has goes to the rest
+        nameable = np.where((weights > 0)[:, None], shares, 0.0)
         keep = min(max_shares, n_hist)
         if keep < n_hist:
-            top = np.argpartition(-shares, keep - 1, axis=0)[:keep]
+            top = np.argpartition(-nameable, keep - 1, axis=0)[:keep]
         else:
             top = np.repeat(np.arange(n_hist)[:, None], shares.shape[1], axis=1)
-        values = np.take_along_axis(shares, top, axis=0)
+        values = np.take_along_axis(nameable, top, axis=0)
         # largest shares first, ties by item row (history rows are sorted), so order is stable
         order = np.lexsort((top, -values), axis=0)
         top, values = np.take_along_axis(top, order, axis=0), np.take_along_axis(values, order, 0)
         rest_total = shares.sum(axis=0) - values.sum(axis=0)
         rest_count = np.count_nonzero(shares, axis=0) - np.count_nonzero(values, axis=0)
         hist_rows = row.indices.tolist()
-        weights = row.data.astype(np.float64)
-        similarity = (values / weights[top]).T.tolist() if self.reports_similarity else None
+        similarity = None
+        if self.reports_similarity:
+            similarity = np.divide(values, weights[top], out=np.zeros_like(values),
+                                   where=weights[top] > 0).T.tolist()
         recs = []
         for col, item in enumerate(item_rows.tolist()):
             evidence: list[Evidence] = []
@@ -405,6 +409,19 @@ def algorithm_class(name: str) -> type[Recommender]:
     if found is None:
         raise ConfigError(f"unknown algorithm {name!r}; choose from {', '.join(ALGORITHMS)}")
     return found
+
+
+def liked_count(row: sparse.csr_matrix) -> int:
+    """History items that count for the person (weight > 0): a dislike is seen, not liked."""
+    return int(np.count_nonzero(row.data > 0))
+
+
+def liked_part(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    """``matrix`` without its dislikes (entries <= 0): what similarity is learned from."""
+    liked = matrix.copy()
+    liked.data = np.maximum(liked.data, 0)
+    liked.eliminate_zeros()
+    return liked
 
 
 def _chunks(items: list[str], size: int) -> Iterator[list[str]]:

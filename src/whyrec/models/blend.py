@@ -66,13 +66,15 @@ def choose_weights(
         parts.append(scores / score_unit(scores))
     popularity = cf_model.popularity / max(float(cf_model.popularity.max()), 1.0)
     seen = sparse.vstack(histories).tocsr()
+    # every entry is seen, a dislike's explicit 0 too (``nonzero()`` would skip those)
+    seen_rows = np.repeat(np.arange(seen.shape[0]), np.diff(seen.indptr))
     item_ids = cf_model.item_ids
 
     grid: list[dict[str, float]] = []
     for content_weight in CONTENT_GRID:
         for popularity_weight in POPULARITY_GRID:
             blend = parts[0] + content_weight * parts[1] + popularity_weight * popularity
-            blend[seen.nonzero()] = -np.inf
+            blend[seen_rows, seen.indices] = -np.inf
             top = np.argpartition(-blend, 9, axis=1)[:, :10]
             order = np.argsort(-np.take_along_axis(blend, top, axis=1), axis=1, kind="stable")
             ranked = np.take_along_axis(top, order, axis=1)

@@ -4,6 +4,10 @@ The model supplies the score decomposition (``HistoryItem`` facts). ``EvidenceBu
 that do not enter the score but are true and checkable: shared catalog features, how many people
 who had a history item also had this one (only when at least ``k`` people back it), the item's
 ratings, and its recent popularity in its category.
+
+A dislike (``Dataset.dislikes``: a rating at or below the dataset's threshold) is never a reason:
+no history fact names it (whatever model made the recommendation), so no cohort is anchored on
+it, and shared features count only the items the person did not dislike.
 """
 
 from __future__ import annotations
@@ -91,8 +95,10 @@ class EvidenceBuilder:
         kind_order = {"brand": 0, "tag": 1, "category": 2}
         self._feature_rank = np.asarray([kind_order[k] for k, _ in self._feature_names],
                                         dtype=np.int64)
-        # row i: the people who had item i
-        self._people_of = sparse.csr_matrix((dataset.user_items > 0).T.astype(np.float32))
+        # row i: the people who had item i (a dislike too: cohort counts say who had it)
+        had = dataset.user_items.copy()
+        had.data = np.ones(had.nnz, dtype=np.float32)
+        self._people_of = sparse.csr_matrix(had.T)
         self._item_people = np.diff(self._people_of.indptr)
         ratings = dataset.ratings
         self._rating_count = np.diff(ratings.tocsc().indptr)
@@ -116,6 +122,9 @@ class EvidenceBuilder:
     ) -> list[list[Recommendation]]:
         """``enrich`` for several people at once: one sparse product counts every cohort."""
         histories = histories if histories is not None else [None] * len(batches)
+        for recs in batches:  # before the cohorts: their anchors are the history facts
+            for rec in recs:
+                self._drop_dislikes(rec)
         items = [[self.dataset.item_row(rec.item_id) for rec in recs] for recs in batches]
         together = self._cooccurrence(batches, items)
         noisy = self._noisy_counts(batches, items, together) if self.privacy else None
@@ -158,15 +167,44 @@ class EvidenceBuilder:
         return cached
 
     # --- facts ------------------------------------------------------------------------------
+    def _drop_dislikes(self, rec: Recommendation) -> None:
+        """Remove history facts about items the person disliked; a share such a fact carried
+        (a model trained before dislikes had no weight) joins the remainder fact."""
+        disliked = self.dataset.disliked_items(rec.user_id)
+        dropped = [fact for fact in rec.evidence
+                   if isinstance(fact, HistoryItem) and fact.item_id in disliked]
+        if not dropped:
+            return
+        rec.evidence = [fact for fact in rec.evidence if not any(fact is d for d in dropped)]
+        share = sum(fact.score_share for fact in dropped)
+        moved = sum(1 for fact in dropped if fact.score_share != 0.0)
+        if not moved:
+            return
+        rest = next((fact for fact in rec.evidence
+                     if isinstance(fact, HistoryItem) and not fact.item_id), None)
+        if rest is None:
+            rec.evidence.append(HistoryItem(id="hist:others", item_id="", title="",
+                                            score_share=share, n_items=moved))
+        else:
+            rest.score_share += share
+            rest.n_items += moved
+
     def _history_rows(self, user_id: str, history: Iterable[str] | None) -> np.ndarray:
-        if history is not None:
-            return np.unique(np.asarray([self.dataset.item_row(i) for i in history],
-                                        dtype=np.int64))
+        """The person's history items a shared feature may count: not their dislikes."""
         row = self.dataset.user_index.get(user_id)
+        if history is not None:
+            rows = np.unique(np.asarray([self.dataset.item_row(i) for i in history],
+                                        dtype=np.int64))
+            if row is None:
+                return rows
+            disliked = self.dataset.dislikes
+            return np.setdiff1d(rows, disliked.indices[disliked.indptr[row]
+                                                       : disliked.indptr[row + 1]])
         if row is None:
             return np.empty(0, dtype=np.int64)
         matrix = self.dataset.user_items
-        return matrix.indices[matrix.indptr[row] : matrix.indptr[row + 1]]
+        start, end = matrix.indptr[row], matrix.indptr[row + 1]
+        return matrix.indices[start:end][matrix.data[start:end] > 0]
 
     def _add_events(self, user_id: str, facts: Sequence[Evidence]) -> None:
         """Fill in what the person did with each history item (strongest event, rating)."""

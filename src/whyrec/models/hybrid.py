@@ -18,7 +18,7 @@ from scipy import sparse
 
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
-from whyrec.models.base import Recommender
+from whyrec.models.base import Recommender, liked_count
 from whyrec.models.blend import COLLABORATIVE, choose_weights, median_top_score
 from whyrec.models.content import ContentRecommender
 from whyrec.types import ItemQuality, Recommendation
@@ -78,7 +78,7 @@ class HybridRecommender(Recommender):
     def _coefficients(self, history: sparse.csr_matrix) -> np.ndarray:
         weights = np.array([self.params["cf_weight"], self.params["content_weight"],
                             self.params["popularity_weight"]], dtype=np.float64)
-        if history.nnz < int(self.params["cf_min_history"]):
+        if liked_count(history) < int(self.params["cf_min_history"]):
             weights[0] = 0.0
         return weights / self.scales
 

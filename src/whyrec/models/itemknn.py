@@ -7,6 +7,7 @@ from typing import Any
 from whyrec._native import quiet_implicit
 from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
+from whyrec.models.base import liked_part
 from whyrec.models.similarity import ItemSimilarityRecommender
 
 WEIGHTINGS = ("cosine", "bm25", "tfidf")
@@ -47,6 +48,6 @@ class ItemKNNRecommender(ItemSimilarityRecommender):
             )
         else:
             raise ModelError(f"itemknn: weighting must be one of {', '.join(WEIGHTINGS)}")
-        with quiet_implicit():
-            model.fit(self.user_items, show_progress=progress)
+        with quiet_implicit():  # co-liking, not co-seeing: dislikes make no item similar
+            model.fit(liked_part(self.user_items), show_progress=progress)
         self._set_similarity(model.similarity)

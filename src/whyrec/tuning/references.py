@@ -29,6 +29,8 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
+from scipy import sparse
+
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import MAX_TOKENS
 from whyrec.explanation.prompt import estimate_tokens
@@ -210,10 +212,11 @@ def _pairs_from_review(explainer: Explainer, rec: Any, text: str, languages: Seq
 def left_out(pipeline: Pipeline, user: str, item: str) -> Any:
     """``item`` scored and explained for ``user`` as if it were not in their history."""
     model = pipeline.recommender
-    row = model.history_row(user).copy()
-    column = model.item_index[item]
-    row.data[row.indices == column] = 0
-    row.eliminate_zeros()
+    full = model.history_row(user)
+    keep = full.indices != model.item_index[item]
+    # drop only this item: a dislike's explicit 0 stays (seen, not recommended back)
+    row = sparse.csr_matrix((full.data[keep], full.indices[keep], [0, int(keep.sum())]),
+                            shape=full.shape)
     rec = model.recommend_item(user, item, history=row)
     history = [str(model.item_ids[c]) for c in row.indices.tolist()]
     return pipeline.enrich([rec], history)[0]
