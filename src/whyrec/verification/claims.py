@@ -590,7 +590,7 @@ def _fragment(text: str, language: str) -> bool:
         return False
     if language == "zh":
         return len(re.findall(CJK_CLASS, text)) + len(re.findall(r"[A-Za-z]+", text)) < 3
-    return len(re.findall(r"[^\W\d_]+", text)) < 3
+    return len(re.findall(r"[^\W_]+", text)) < 3
 
 
 def _repeated_phrase(text: str, language: str) -> str | None:
