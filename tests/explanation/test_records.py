@@ -33,7 +33,8 @@ def test_drafts_are_typed_and_keep_their_json_shape() -> None:
     assert "(email)" in draft.text and "@" not in draft.text  # never stored as written
     data = json.loads(json.dumps(explanation.to_dict()))
     assert list(data["drafts"][0]) == ["passed", "unsupported", "text", "latency_ms", "dropped"]
-    assert list(data["drafts"][0]["unsupported"][0]) == ["text", "kind", "reason", "claim_start", "claim_end"]
+    assert list(data["drafts"][0]["unsupported"][0]) == [
+        "text", "kind", "reason", "claim_start", "claim_end"]
     assert Explanation.from_dict(data) == explanation
 
 

@@ -52,7 +52,8 @@ def _review(group: int, zh: bool) -> str:
         return (f"我很喜欢这类{feature_zh}。声音清楚。快递太慢了。这些{feature_zh}的价格是37元。"
                 f"有问题请发邮件到 {EMAIL} 咨询{feature_zh}。")
     low = feature.lower()
-    return (f"I love these {low}. I love how steady these {low} are. Shipping was slow and the box was dented. "
+    return (f"I love these {low}. I love how steady these {low} are. "
+            f"Shipping was slow and the box was dented. "
             f"My old {low} never felt this solid. These {low} cost 37 dollars. "
             f"It beats my Strobe Master Pro and other {low}. "
             f"Questions about the {low}? Write to {EMAIL} any time.")
