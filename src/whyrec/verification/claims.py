@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from whyrec.evidence.base import Signal
-from whyrec.text import normalise, title_variants, token_key, tokens
+from whyrec.text import normalise, title_variants, token_key
 from whyrec.verification.content import en_content, stem, stems_of, zh_content
 from whyrec.verification.lexicon import (
     CART,
@@ -84,6 +84,8 @@ class Claim:
     end: int
     text: str
     passed: bool = True
+    #: it rewords a caller's free-text (or a stated) fact, so the text cites that fact
+    paraphrase: bool = False
 
 
 @dataclass
@@ -154,7 +156,8 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _comparisons(claim.text, support, language, claim_flag)
         _item_rating(claim, titles, support, language, claim_flag)
         _stated(claim.text, support, language, claim_flag)
-        _content(claim.text, support, backed_stems, free, language, claim_flag)
+        claim.paraphrase = _content(claim.text, support, backed_stems, free, language,
+                                    claim_flag)
         _fluency(claim.text, language, claim_flag)
         if _fragment(claim.text, language):
             claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
@@ -479,22 +482,11 @@ def _stated(text: str, support: Support, language: str,
         flag(match.group(), "stated", f"{match.group()!r}: the person told us nothing of the kind")
 
 
-def paraphrases(masked: Masked, support: Support, language: str) -> bool:
-    """Whether some sentence paraphrases a free-text or stated fact (so the text cites it)."""
-    free = [s.text for s in support.signals if s.kind in ("free_text", "stated")]
-    if not free:
-        return False
-    for claim in sentences(masked.text):
-        plain = claim.text.replace(TITLE_MARK, " ")
-        latin = en_content(plain)
-        if (latin or language == "zh") and _paraphrase(latin, plain, free, language):
-            return True
-    return False
-
-
 # --- content words ----------------------------------------------------------------------------
 def _content(text: str, support: Support, backed_stems: set[str], free: Sequence[str],
-             language: str, flag: Callable[[str, str, str], None]) -> None:
+             language: str, flag: Callable[[str, str, str], None]) -> bool:
+    """Flag the content words no fact backs; returns whether the sentence paraphrases a
+    free-text fact (which then backs it, and cites that fact)."""
     plain = text.replace(TITLE_MARK, " ")
     latin = en_content(plain)
     unbacked = [w for w in latin if stem(w) not in backed_stems]
@@ -507,12 +499,11 @@ def _content(text: str, support: Support, backed_stems: set[str], free: Sequence
     shares = [s.rating for s in support.signals if s.kind == "share" and s.rating is not None]
     unbacked = [w for w in unbacked if not (w in FRACTIONS and any(
         abs(FRACTIONS[w] - share) <= FRACTION_SLACK for share in shares))]
-    if not unbacked:
-        return
-    if free and words and _paraphrase(latin, plain, free, language):
-        return
-    flag(", ".join(dict.fromkeys(unbacked)), "attribute",
-         f"no fact says {', '.join(repr(w) for w in dict.fromkeys(unbacked))}")
+    paraphrase = bool(free) and bool(words) and _paraphrase(latin, plain, free, language)
+    if unbacked and not paraphrase:
+        flag(", ".join(dict.fromkeys(unbacked)), "attribute",
+             f"no fact says {', '.join(repr(w) for w in dict.fromkeys(unbacked))}")
+    return paraphrase
 
 
 def _ordinal_backed(word: str, support: Support) -> bool:
@@ -615,8 +606,7 @@ def _repeated_phrase(text: str, language: str) -> str | None:
 def _said(phrase: str, support: Support) -> bool:
     """Whether a fact's own wording holds ``phrase`` (token-wise for Latin words)."""
     if re.search(r"[a-z]", phrase):
-        key = " ".join(tokens(normalise(phrase)))
-        return bool(key) and f" {key} " in support.token_text
+        return support.backs(phrase)
     return normalise(phrase) in support.text
 
 

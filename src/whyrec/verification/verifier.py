@@ -32,7 +32,7 @@ from whyrec.text import (
 )
 from whyrec.types import UnsupportedSpan, Verdict
 from whyrec.values import Style
-from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
+from whyrec.verification.claims import Claim, check_claims, mask, others_did
 from whyrec.verification.content import stems_of
 from whyrec.verification.patterns import (
     EMAIL_RE,
@@ -95,9 +95,7 @@ class Verifier:
 
     Examples
     --------
-    >>> from whyrec.verification.content import stems_of
-from whyrec.verification.claims import Claim, check_claims, mask, others_did, paraphrases
-from whyrec.verification.support import Support
+    >>> from whyrec.verification.support import Support
     >>> verifier = Verifier(Vocabulary())
     >>> support = Support("Heat", ["You rated “Casino” 5/5."])
     >>> verifier.verify("Heat, because you rated Casino 4/5.", support, "en").passed
@@ -161,8 +159,8 @@ from whyrec.verification.support import Support
         blanked = [(s, e) for s, e in masked if all(e <= ts or s >= te for ts, te in title_spans)]
         claims = mask(base, title_spans, blanked, support)
         sentences = check_claims(claims, support, language, claim_flag)
-        if support.fact_terms and not support.cited_ids(base) and not paraphrases(
-                claims, support, language):
+        if support.fact_terms and not support.cited_ids(base) and not any(
+                sentence.paraphrase for sentence in sentences):
             flag(base[:40], "ungrounded", "it states none of the facts")
         if require_item and not _names(base, support.item_title):
             flag(support.item_title, "missing_item",
