@@ -149,7 +149,9 @@ sets piece highly star stars put puts placed gear stuff selection appeal appeals
 enthusiast enthusiasts lover lovers seeking seek seeks looking individuals folks nearly almost
 around roughly approximately about over
 """
-EN_CLOSED = frozenset(_EN_CLOSED_WORDS.split())
+#: the event verbs are the event check's to judge ("checked out" a click), not content
+EN_CLOSED = frozenset(_EN_CLOSED_WORDS.split()) | {
+    word for words in _EN_VERBS.values() for word in re.findall("[a-z]+", words)}
 
 #: Chinese words (jieba segments) that state no fact of their own
 _ZH_CLOSED_WORDS = """
@@ -173,7 +175,8 @@ _ZH_CLOSED_WORDS = """
 点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时
 以及
 """
-ZH_CLOSED = frozenset(_ZH_CLOSED_WORDS.split())
+ZH_CLOSED = frozenset(_ZH_CLOSED_WORDS.split()) | {
+    word for words in _ZH_VERBS.values() for word in words.split("|")}
 
 #: fractions a text may use for a share a fact states (per cent), within FRACTION_SLACK points
 FRACTIONS = {"half": 50.0, "third": 33.3, "thirds": 66.7, "quarter": 25.0, "quarters": 75.0,
