@@ -62,6 +62,7 @@ APPROXIMATE_SLACK = 5.5
 TITLE_MARK = "\ue000"
 #: the marks a title may be written between
 QUOTE_MARKS = "“”\"《》「」"
+MARKS = frozenset({"\ue000", "\ue001"})
 #: one Chinese character
 CJK_CLASS = "[\u3400-\u4dbf\u4e00-\u9fff]"
 #: where another catalog term (a brand, a tag) or a judged span stood
@@ -390,8 +391,7 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
             bad(match.group(), "no fact gives that rank")
     # counts of people: a cohort's two counts (not its share) and the item's raters
     people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
-              for n in s.numbers if s.kind == "people" or s.rating is None
-              or n != round(s.rating)}
+              for n in _counts_of(s)}
     for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
         raw = next(g for g in match.groups() if g)
         judged.append(match.span())
@@ -402,12 +402,20 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
     cohorts = [s for s in shares if any(
         _named_in(claim, t, s.title) for t in titles)] if named else []
     if cohorts:
-        allowed = {value(f"{n:g}") for s in cohorts for n in s.numbers}
+        # a bare number there is a count (shares were judged above): one of the cohort's two
+        allowed = {value(f"{n:g}") for s in cohorts for n in _counts_of(s)}
         for match in _ANY_NUM_RE.finditer(text):
             inside = any(a <= match.start() < b for a, b in judged)
             if not inside and value(match.group()) not in allowed and not re.match(
                     r"\s*(?:of your|件|部|篇)", text[match.end():]):
                 bad(match.group(), "not a number of the cohort this sentence describes")
+
+
+def _counts_of(signal: Signal) -> list[float]:
+    """The counts of people a signal states, its share left out."""
+    if signal.kind == "share" and signal.rating is not None:
+        return [n for n in signal.numbers if n != round(signal.rating)]
+    return list(signal.numbers)
 
 
 def _share_matches(signal: Signal, share: float) -> bool:
@@ -590,14 +598,16 @@ def _repeated_phrase(text: str, language: str) -> str | None:
         for size in range(2, 9):
             for i in range(len(chars) - 2 * size + 1):
                 if chars[i: i + size] == chars[i + size: i + 2 * size] and not re.fullmatch(
-                        r"[a-zA-Z]+", chars[i: i + size]):
+                        r"[a-zA-Z\ue000\ue001]+", chars[i: i + size]):
                     return chars[i: i + size]
         return None
     words = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text.casefold())
     for size in range(1, 7):
         for i in range(len(words) - 2 * size + 1):
-            if words[i: i + size] == words[i + size: i + 2 * size] and not (
-                    size == 1 and words[i] in ("very", "really", "so", "had", "that")):
+            window = words[i: i + size]
+            if window == words[i + size: i + 2 * size] and not (
+                    size == 1 and words[i] in ("very", "really", "so", "had", "that")) and not (
+                    set(window) <= MARKS):  # two catalog terms side by side: "budget camping"
                 return " ".join(words[i: i + size])
     return None
 
