@@ -82,7 +82,8 @@ class Signal:
     text: str = ""
     #: ``ranking``: the item's place in ``text`` (its category) over a recent window
     rank: int | None = None
-    #: ``share`` / ``people``: the counts of people the fact states
+    #: ``share`` / ``people``: the counts of people the fact states; ``ranking``: its window
+    #: in days
     numbers: tuple[float, ...] = ()
 
 

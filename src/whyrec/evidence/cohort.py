@@ -38,8 +38,9 @@ class Cohort(Evidence):
 
     def signals(self) -> tuple[Signal, ...]:
         # a noisy share is worded rounded (to the nearest 10 %): "approximate" widens the check
+        counts = () if self.approximate else (self.co_count, self.anchor_count)
         return (Signal("share", title=self.anchor_title, rating=100 * self.share,
-                       numbers=self.numbers(), text="approximate" if self.approximate else ""),)
+                       numbers=counts, text="approximate" if self.approximate else ""),)
 
     def numbers(self) -> tuple[float, ...]:
         percent = float(round(100 * self.share))

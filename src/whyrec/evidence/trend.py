@@ -29,7 +29,8 @@ class Trend(Evidence):
         return [self.category, translations.get(self.category, self.category)]
 
     def signals(self) -> tuple[Signal, ...]:
-        return (Signal("ranking", text=self.category, rank=self.rank_in_category),)
+        return (Signal("ranking", text=self.category, rank=self.rank_in_category,
+                       numbers=(self.window_days,)),)
 
     def numbers(self) -> tuple[float, ...]:
         return (self.window_days, self.recent_count, self.rank_in_category)

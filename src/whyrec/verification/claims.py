@@ -331,7 +331,9 @@ _EN_PEOPLE_NUM_RE = re.compile(
     r"(?<![\d.])(\d[\d,]*)\s+(?:other\s+)?(?:people|persons|users|shoppers|customers|viewers|"
     r"readers|buyers|reviewers|raters|fans|listeners)\b|\bof (\d[\d,]*)\)")
 _ZH_PEOPLE_NUM_RE = re.compile(r"(?<![\d.第前])(\d+)\s*(?:人|位|名)")
-_ANY_NUM_RE = re.compile(r"(?<![\w.])\d[\d,]*(?:\.\d+)?(?![\w])")
+#: any number; Chinese characters around it do not join it into a word ("在49位")
+_ANY_NUM_RE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9_])")
+_DAYS_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:days?\b|天)")
 
 
 def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, language: str,
@@ -390,11 +392,16 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
         if match.group(1) not in ranks:
             bad(match.group(), "no fact gives that rank")
     # counts of people: a cohort's two counts (not its share) and the item's raters
-    people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
-              for n in _counts_of(s)}
-    for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
-        raw = next(g for g in match.groups() if g)
+    windows = {value(f"{n:g}") for s in signals if s.kind == "ranking" for n in s.numbers}
+    for match in _DAYS_RE.finditer(text):
         judged.append(match.span())
+        if windows and value(match.group(1)) not in windows:
+            bad(match.group(), "not the window of the trend")
+    people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
+              for n in s.numbers}
+    for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
+        # a count of people stays open to the cohort check below: it must be that cohort's
+        raw = next(g for g in match.groups() if g)
         if value(raw) not in people:
             bad(raw, "no fact gives that many people")
     named = {_key(s.title) for s in shares}
@@ -403,19 +410,14 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
         _named_in(claim, t, s.title) for t in titles)] if named else []
     if cohorts:
         # a bare number there is a count (shares were judged above): one of the cohort's two
-        allowed = {value(f"{n:g}") for s in cohorts for n in _counts_of(s)}
+        # (and the item's own count of people: "60 people have it, among them 25 of the 112…")
+        allowed = {value(f"{n:g}") for s in [*cohorts, *(s for s in signals if s.kind == "people")]
+                   for n in s.numbers}
         for match in _ANY_NUM_RE.finditer(text):
             inside = any(a <= match.start() < b for a, b in judged)
             if not inside and value(match.group()) not in allowed and not re.match(
                     r"\s*(?:of your|件|部|篇)", text[match.end():]):
                 bad(match.group(), "not a number of the cohort this sentence describes")
-
-
-def _counts_of(signal: Signal) -> list[float]:
-    """The counts of people a signal states, its share left out."""
-    if signal.kind == "share" and signal.rating is not None:
-        return [n for n in signal.numbers if n != round(signal.rating)]
-    return list(signal.numbers)
 
 
 def _share_matches(signal: Signal, share: float) -> bool:
@@ -470,7 +472,10 @@ def _item_rating(claim: Claim, titles: Sequence[Title], support: Support, langua
         if language != "zh" and re.search(r"\byou(?:'ve| have)?\s+(?:\w+\s+)?$",
                                           text[: match.start()]):
             continue  # "you rated it": the person's rating of something named elsewhere
-        high = bool((ZH_HIGH_RE if language == "zh" else EN_HIGH_RE).search(text)) or (
+        # "high" said of this rating: within its clause, not the person's 高分 elsewhere
+        near = re.split(r"[,，;；]", text[match.start():])[0]
+        near = re.split(r"[,，;；]", text[: match.start()])[-1] + near
+        high = bool((ZH_HIGH_RE if language == "zh" else EN_HIGH_RE).search(near)) or (
             match.group() in ("好评", "acclaimed", "well-reviewed", "five-star", "5-star",
                               "praised", "beloved", "赞誉", "推崇", "五星"))
         if not rated:
