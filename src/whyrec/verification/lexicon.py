@@ -149,9 +149,11 @@ sets piece highly star stars put puts placed gear stuff selection appeal appeals
 enthusiast enthusiasts lover lovers seeking seek seeks looking individuals folks nearly almost
 around roughly approximately about over
 """
-#: the event verbs are the event check's to judge ("checked out" a click), not content
+#: the event verbs, comparisons, feelings and rating words have checks of their own ("checked
+#: out" a click, "the best"): they are not content words as well
 EN_CLOSED = frozenset(_EN_CLOSED_WORDS.split()) | {
-    word for words in _EN_VERBS.values() for word in re.findall("[a-z]+", words)}
+    word for pattern in (*_EN_VERBS.values(), EN_COMPARISON_RE.pattern, EN_NEGATIVE_RE.pattern,
+                         EN_RATING_RE.pattern) for word in re.findall("[a-z]+", pattern)}
 
 #: Chinese words (jieba segments) that state no fact of their own
 _ZH_CLOSED_WORDS = """
@@ -176,7 +178,8 @@ _ZH_CLOSED_WORDS = """
 以及
 """
 ZH_CLOSED = frozenset(_ZH_CLOSED_WORDS.split()) | {
-    word for words in _ZH_VERBS.values() for word in words.split("|")}
+    word for pattern in (*_ZH_VERBS.values(), ZH_COMPARISON_RE.pattern, ZH_NEGATIVE_RE.pattern,
+                         ZH_RATING_RE.pattern) for word in re.findall("[\u4e00-\u9fff]+", pattern)}
 
 #: fractions a text may use for a share a fact states (per cent), within FRACTION_SLACK points
 FRACTIONS = {"half": 50.0, "third": 33.3, "thirds": 66.7, "quarter": 25.0, "quarters": 75.0,
