@@ -112,3 +112,10 @@ def test_bad_dislike_settings_are_reported(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "bool", {"dislike_threshold": True})
     with pytest.raises(ValidationError, match="dislike_threshold"):
         load_dataset(folder)
+
+
+def test_a_threshold_at_or_above_the_scale_is_refused(tmp_path: Path) -> None:
+    # every rating would be a dislike: nobody would have a reason left
+    folder = write_folder(tmp_path / "high", {"rating_scale": 5, "dislike_threshold": 5})
+    with pytest.raises(ValidationError, match=r"must be below the rating scale \(5\), got 5"):
+        load_dataset(folder)

@@ -194,6 +194,11 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
             checked[key] = float(meta[key]) if numeric else meta[key]
         else:
             problems.append(f"{path}: {key!r} must be {expected}, got {meta[key]!r}")
+    scale = checked.get("rating_scale", 5.0)
+    if checked.get("dislike_threshold", 0.0) >= scale:
+        problems.append(f"{path}: 'dislike_threshold' must be below the rating scale ({scale:g}), "
+                        f"got {checked.pop('dislike_threshold'):g}: every rating would be a "
+                        "dislike")
     if "column_map" in checked:
         bad_keys = split_column_map(checked["column_map"])[1]
         problems += [f"{path}: {problem}" for problem in bad_keys]
