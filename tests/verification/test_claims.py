@@ -105,3 +105,13 @@ def _kestrel(dataset: Dataset) -> str:
     items = dataset.items
     match = items[items["title"] == "Stridewell Kestrel 3 Trail Running Shoe"]
     return str(match["item_id"].iloc[0])
+
+
+def test_a_rewording_cites_the_reason_it_rewords() -> None:
+    from whyrec.verification.support import Support
+
+    reason = "The user is likely to enjoy casual dining with hearty burgers and craft beer."
+    support = Support("Sonoratown", [reason], fact_terms={"free:1": [reason]})
+    assert support.cited_ids("You would enjoy “Sonoratown”: hearty burgers, craft beers.") == [
+        "free:1"]
+    assert support.cited_ids("You would enjoy “Sonoratown” for its ocean views.") == []

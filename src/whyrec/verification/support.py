@@ -7,8 +7,13 @@ from dataclasses import dataclass, field
 
 from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
+from whyrec.verification.content import en_content, stem, stems_of
 from whyrec.verification.patterns import canonical_number, numbers_in
 
+#: a citing term longer than this many words is a reason in words, cited by a paraphrase
+PARAPHRASED_WORDS = 6
+#: how many of such a reason's content words (stems) a text must hold to cite it
+CITING_STEMS = 3
 #: a quoted title in a fact sentence: “…” or 《…》
 QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》")
 
@@ -62,8 +67,17 @@ class Support:
         """Facts whose words appear in ``text``."""
         folded = normalise(text)
         keys = f" {' '.join(tokens(folded))} "
+        text_stems: set[str] | None = None
         cited = []
         for fact_id, terms in self.fact_terms.items():
+            if any(len(term.split()) > PARAPHRASED_WORDS for term in terms):
+                # a reason in words (free text, a stated preference) is cited by a rewording:
+                # enough of its content words, by stem, in the text
+                text_stems = stems_of(text) if text_stems is None else text_stems
+                wanted = {stem(w) for term in terms for w in en_content(term)}
+                if wanted and len(wanted & text_stems) >= min(CITING_STEMS, len(wanted)):
+                    cited.append(fact_id)
+                    continue
             # a title is cited by any of its names ("Casino" for "Casino (1995)")
             names = {v for term in terms if term for v in title_variants(term)}
             if any(normalise(n) in folded if has_cjk(n) else f" {token_key(n)} " in keys
