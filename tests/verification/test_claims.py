@@ -115,3 +115,20 @@ def test_a_rewording_cites_the_reason_it_rewords() -> None:
     assert support.cited_ids("You would enjoy “Sonoratown”: hearty burgers, craft beers.") == [
         "free:1"]
     assert support.cited_ids("You would enjoy “Sonoratown” for its ocean views.") == []
+
+
+@pytest.mark.parametrize("length", ["short", "medium", "detailed"])
+def test_the_template_fallback_passes_its_own_check_with_long_free_text(length: str) -> None:
+    """XRec's profile sentences run to 60 words: the template cuts a lone one at a clause
+    rather than deliver a text over its length (which would fail its own check)."""
+    explainer = Explainer("template")
+    seen: set[str] = set()
+    for record in _records():
+        rec = Recommendation.from_dict(record["recommendation"])
+        if record["source"] != "xrec" or rec.item_id in seen:
+            continue
+        seen.add(rec.item_id)
+        explanation = explainer.explain(rec, language="en", style=Style(length=length))
+        assert explanation.verdict is not None
+        assert explanation.verdict.passed, (explanation.text, explanation.verdict.unsupported)
+    assert len(seen) >= 40

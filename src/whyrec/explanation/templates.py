@@ -12,6 +12,7 @@ their class, so a new kind brings its module (:mod:`whyrec.evidence`) and its wo
 
 from __future__ import annotations
 
+import re
 import time
 import zlib
 from collections.abc import Callable, Mapping, Sequence
@@ -207,6 +208,9 @@ class TemplateExplainer:
         sentences: list[str] = []
         cited: list[str] = []
         per_kind: dict[str, int] = {}
+        lead = self.pick("lead", key).format(title=self.title(rec.title)) if self.name_item else ""
+        room = (style.max_chars if self.language == "zh" else style.max_words) - _size(
+            lead, self.language)
         kind_cap = 2 if style.length == "detailed" else 1  # variety beats three features in a row
         for group in groups:
             if budget <= 0:
@@ -215,18 +219,52 @@ class TemplateExplainer:
             if per_kind.get(kind, 0) >= kind_cap:
                 continue
             sentence = self.sentence(group, key)
+            # a long reason (a caller's free text) must not push the text past its length:
+            # the fallback has to pass its own check
+            if sentence and _size(sentence, self.language) > room:
+                if sentences:
+                    continue
+                # the only reason is too long by itself (a caller's long free text): its
+                # opening clauses, which still say only what the fact says
+                sentence = _cut(sentence, room, self.language)
             if sentence:
+                room -= _size(sentence, self.language)
                 per_kind[kind] = per_kind.get(kind, 0) + 1
                 sentences.append(sentence)
                 cited.extend(e.id for e in group)
                 budget -= 1
         if not sentences:
             sentences.append(self.pick("fallback", key))
-        if self.name_item:
-            sentences.insert(0, self.pick("lead", key).format(title=self.title(rec.title)))
+        if lead:
+            sentences.insert(0, lead)
         if style.tone == "friendly":
             sentences.append(self.pick("friendly", key))
         return sentences, cited
+
+
+def _size(text: str, language: str) -> int:
+    """How long the verifier finds a text: a quoted title counts as one word (or two
+    characters); Chinese by characters, English by words."""
+    bare = QUOTED_TITLE_RE.sub(" T " if language != "zh" else "TT", text)
+    return len(bare.replace(" ", "")) if language == "zh" else len(bare.split())
+
+
+def _cut(sentence: str, room: int, language: str) -> str:
+    """``sentence`` cut after its last clause that fits in ``room``, closed as a sentence
+    (whole when no clause boundary fits)."""
+    end = "。" if language == "zh" else "."
+    clauses = re.split(r"(?<=[,，;；])\s*", sentence.rstrip(".。!！?？"))
+    kept = ""
+    for clause in clauses:
+        longer = kept + ("" if language == "zh" or not kept else " ") + clause
+        if kept and _size(longer, language) > room:
+            break
+        kept = longer
+    return kept.rstrip(",，;； ") + end
+
+
+#: a title as the template quotes it
+QUOTED_TITLE_RE = re.compile("\u201c[^\u201d]*\u201d|《[^》]*》")
 
 
 def _together(kind: str) -> int:

@@ -160,7 +160,7 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         claim.paraphrase = _content(claim.text, support, backed_stems, free, language,
                                     claim_flag)
         _fluency(claim.text, language, claim_flag)
-        if _fragment(claim.text, language):
+        if _fragment(claim.text, language) and normalise(claim.text.strip()) not in support.text:
             claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
         elif claim is claims[-1] and not _ENDED_RE.search(claim.text):
             claim_flag(claim.text.strip()[-20:].replace(TITLE_MARK, "…"), "fluency",
@@ -465,6 +465,8 @@ def _item_rating(claim: Claim, titles: Sequence[Title], support: Support, langua
     history_at = [(t.start - claim.start, t.end - claim.start) for t in titles
                   if t.signal is not None]
     for match in pattern.finditer(text):
+        if _said(match.group(), support):
+            continue  # a caller's reason says it ("based on the user's reviews")
         # a rating word about one of the person's own items is an event claim (checked above)
         if any(0 <= start - match.end() <= 30 or 0 <= match.start() - end <= 30
                for start, end in history_at):
@@ -551,7 +553,10 @@ EN_NEGATION_RE = re.compile(r"\b(?:not|never|isn't|aren't|wasn't|doesn't|don't|d
                             r"even though|although|however)\b")
 ZH_NEGATION_RE = re.compile("不(?!错|少|同|仅|只)|没有|虽然|尽管|但是|可惜")
 _EN_DANGLING_RE = re.compile(
-    r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*(?:[.!?;,]|$)|"
+    # before a comma only the words that cannot end a phrase ("interacted with," can)
+    r"(?<![-'’])\b(?:because|since|and|or|the|a|an|your)\s*,|"
+    r"\b(?:because|since|and|or|the|a|an|your)\s*[.!?;]|"
+    r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*$|"
     r"\b(?:because|since) you\s*(?:[.!?;,]|$)")
 _EN_NO_VERB_RE = re.compile(
     r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bat )\byou\s*" + TITLE_MARK
@@ -606,13 +611,15 @@ def _repeated_phrase(text: str, language: str) -> str | None:
                         r"[a-zA-Z\ue000\ue001]+", chars[i: i + size]):
                     return chars[i: i + size]
         return None
-    words = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text.casefold())
+    written = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text)
+    words = [w.casefold() for w in written]
     for size in range(1, 7):
         for i in range(len(words) - 2 * size + 1):
             window = words[i: i + size]
             if window == words[i + size: i + 2 * size] and not (
-                    size == 1 and words[i] in ("very", "really", "so", "had", "that")) and not (
-                    set(window) <= MARKS):  # two catalog terms side by side: "budget camping"
+                    size == 1 and (words[i] in ("very", "really", "so", "had", "that")
+                                   or written[i][:1].isupper())  # "Shabu Shabu", a name
+            ) and not set(window) <= MARKS:  # two catalog terms side by side: "budget camping"
                 return " ".join(words[i: i + size])
     return None
 
