@@ -21,8 +21,8 @@ SEE = "see"
 #: looking, never buying; an unknown event ("weights") is only a liking.
 EVENT_ALLOWS: dict[str | None, frozenset[str]] = {
     "purchase": frozenset({PURCHASE, LIKE, CONSUME}),
-    "add_to_cart": frozenset({CART, LOOK}),
-    "cart": frozenset({CART, LOOK}),
+    "add_to_cart": frozenset({CART}),
+    "cart": frozenset({CART}),
     "click": frozenset({LOOK, SEE}),
     "view": frozenset({LOOK, SEE}),
     "rating": frozenset({RATE, CONSUME, SEE}),
