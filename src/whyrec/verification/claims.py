@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whyrec.evidence.base import Signal
 from whyrec.text import normalise, title_variants, token_key
@@ -137,7 +138,8 @@ def mask(base: str, title_spans: Iterable[tuple[int, int]], other_spans: Iterabl
 def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFlag) -> list[Claim]:
     """Run every claim check on ``masked``; returns the sentences with ``passed`` set."""
     claims = sentences(masked.text)
-    backed_stems = _backed_stems(support)
+    # a hand-built support states no typed facts: the plain number check stands alone
+    numbers = Numbers.of(support) if support.signals else None
     free = [s.text for s in support.signals if s.kind in ("free_text", "stated")]
     for claim in claims:
         problems = 0
@@ -152,13 +154,13 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
             _zh_events(claim, titles, claim_flag)
         else:
             _en_events(claim, titles, claim_flag)
-        _claim_numbers(claim, titles, support, language, claim_flag)
+        if numbers is not None and _DIGIT_RE.search(claim.text):
+            _claim_numbers(claim, titles, numbers, language, claim_flag)
         _negative(claim.text, support, language, claim_flag)
         _comparisons(claim.text, support, language, claim_flag)
         _item_rating(claim, titles, support, language, claim_flag)
         _stated(claim.text, support, language, claim_flag)
-        claim.paraphrase = _content(claim.text, support, backed_stems, free, language,
-                                    claim_flag)
+        claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
         if _fragment(claim.text, language) and normalise(claim.text.strip()) not in support.text:
             claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
@@ -331,37 +333,69 @@ _EN_PEOPLE_NUM_RE = re.compile(
     r"(?<![\d.])(\d[\d,]*)\s+(?:other\s+)?(?:people|persons|users|shoppers|customers|viewers|"
     r"readers|buyers|reviewers|raters|fans|listeners)\b|\bof (\d[\d,]*)\)")
 _ZH_PEOPLE_NUM_RE = re.compile(r"(?<![\d.第前])(\d+)\s*(?:人|位|名)")
+_DIGIT_RE = re.compile(r"\d")
 #: any number; Chinese characters around it do not join it into a word ("在49位")
 _ANY_NUM_RE = re.compile(r"(?<![A-Za-z0-9_.])\d[\d,]*(?:\.\d+)?(?![A-Za-z0-9_])")
 _DAYS_RE = re.compile(r"(?<![\d.])(\d+)\s*(?:days?\b|天)")
 
 
-def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, language: str,
+@dataclass
+class Numbers:
+    """What the facts say with numbers, worked out once per text (not once per sentence)."""
+
+    free: set[str]
+    history_ratings: set[str]
+    mean: set[str]
+    shares: list[Signal]
+    ranks: set[str]
+    windows: set[str]
+    people: set[str]
+    item_people: set[str]
+    #: each cohort with the keys its anchor is named by
+    anchors: list[tuple[Signal, set[str]]]
+
+    @classmethod
+    def of(cls, support: Support) -> Numbers:
+        signals = support.signals
+
+        def canon(numbers: Iterable[float]) -> set[str]:
+            return {_value(f"{n:g}") for n in numbers}
+
+        shares = [s for s in signals if s.kind == "share"]
+        return cls(
+            free=numbers_in(" ".join(s.text for s in signals
+                                     if s.kind in ("free_text", "stated"))),
+            history_ratings=canon(s.rating for s in signals
+                                  if s.kind == "history" and s.rating is not None),
+            mean=canon(n for s in signals if s.kind == "item_rating" for n in s.numbers),
+            shares=shares,
+            ranks={str(s.rank) for s in signals if s.kind == "ranking"},
+            windows=canon(n for s in signals if s.kind == "ranking" for n in s.numbers),
+            # counts of people: a cohort's two counts (not its share) and the item's raters
+            people=canon(n for s in signals if s.kind in ("share", "people") for n in s.numbers),
+            item_people=canon(n for s in signals if s.kind == "people" for n in s.numbers),
+            anchors=[(s, set(_title_keys(s.title))) for s in shares if s.title],
+        )
+
+
+def _value(raw: str) -> str:
+    return canonical_number(raw) or raw
+
+
+def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, language: str,
                    flag: Callable[[str, str, str], None]) -> None:
     """Each number where it stands: a rating must be the rating of the item it is said of,
     a share the cohort's, a rank the trend's, a count of people one a fact gives for people,
     and every number in a sentence about a cohort that cohort's."""
-    if not support.signals:
-        return  # a hand-built support states no typed facts: the plain number check stands
     text = claim.text.casefold()
     zh = language == "zh"
     judged: list[tuple[int, int]] = []
 
-    def value(raw: str) -> str:
-        return canonical_number(raw) or raw
-
-    free_numbers = numbers_in(" ".join(s.text for s in support.signals
-                                       if s.kind in ("free_text", "stated")))
-
     def bad(raw: str, reason: str) -> None:
         # a caller's free-text reason may state any number ("ranks number 25"): it backs it
-        if value(re.sub(r"[^\d.,]", "", raw) or raw) not in free_numbers:
+        if _value(re.sub(r"[^\d.,]", "", raw) or raw) not in facts.free:
             flag(raw, "number", f"{raw}: {reason}")
 
-    signals = support.signals
-    history_ratings = {value(f"{s.rating:g}") for s in signals
-                       if s.kind == "history" and s.rating is not None}
-    mean = {value(f"{n:g}") for s in signals if s.kind == "item_rating" for n in s.numbers}
     previous = 0
     for match in (_ZH_RATING_NUM_RE if zh else _EN_RATING_NUM_RE).finditer(text):
         judged.append(match.span())
@@ -370,52 +404,44 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], support: Support, lang
                    and previous <= t.start - claim.start < match.start()]
         previous = match.end()
         if said_of:
-            rated = {value(f"{t.signal.rating:g}") for t in said_of
+            rated = {_value(f"{t.signal.rating:g}") for t in said_of
                      if t.signal is not None and t.signal.rating is not None}
-            if value(raw) not in rated:
+            if _value(raw) not in rated:
                 bad(raw, "not the rating of the item it is said of")
             continue
         mine = re.search(r"\byou\b|你", text[: match.start()]) and not (
             ZH_PEOPLE_RE if zh else EN_PEOPLE_RE).search(text[: match.start()])
-        allowed = mean | history_ratings if mine else mean
-        if value(raw) not in allowed:
+        allowed = facts.mean | facts.history_ratings if mine else facts.mean
+        if _value(raw) not in allowed:
             bad(raw, "no fact gives that rating")
-    shares = [s for s in signals if s.kind == "share"]
     for match in _PERCENT_RE.finditer(text):
         judged.append(match.span())
         share = float(match.group(1))
-        if not any(_share_matches(s, share) for s in shares):
+        if not any(_share_matches(s, share) for s in facts.shares):
             bad(match.group(), "no fact gives that share")
-    ranks = {str(s.rank) for s in signals if s.kind == "ranking"}
     for match in (_ZH_RANK_RE if zh else _EN_RANK_RE).finditer(text):
         judged.append(match.span())
-        if match.group(1) not in ranks:
+        if match.group(1) not in facts.ranks:
             bad(match.group(), "no fact gives that rank")
-    # counts of people: a cohort's two counts (not its share) and the item's raters
-    windows = {value(f"{n:g}") for s in signals if s.kind == "ranking" for n in s.numbers}
     for match in _DAYS_RE.finditer(text):
         judged.append(match.span())
-        if windows and value(match.group(1)) not in windows:
+        if facts.windows and _value(match.group(1)) not in facts.windows:
             bad(match.group(), "not the window of the trend")
-    people = {value(f"{n:g}") for s in signals if s.kind in ("share", "people")
-              for n in s.numbers}
     for match in (_ZH_PEOPLE_NUM_RE if zh else _EN_PEOPLE_NUM_RE).finditer(text):
         # a count of people stays open to the cohort check below: it must be that cohort's
         raw = next(g for g in match.groups() if g)
-        if value(raw) not in people:
+        if _value(raw) not in facts.people:
             bad(raw, "no fact gives that many people")
-    named = {_key(s.title) for s in shares}
     # the anchor of a cohort is often one of the person's own items too
-    cohorts = [s for s in shares if any(
-        _named_in(claim, t, s.title) for t in titles)] if named else []
+    named = {_key(t.name) for t in titles if t.name is not None}
+    cohorts = [s for s, keys in facts.anchors if keys & named]
     if cohorts:
         # a bare number there is a count (shares were judged above): one of the cohort's two
         # (and the item's own count of people: "60 people have it, among them 25 of the 112…")
-        allowed = {value(f"{n:g}") for s in [*cohorts, *(s for s in signals if s.kind == "people")]
-                   for n in s.numbers}
+        allowed = {_value(f"{n:g}") for s in cohorts for n in s.numbers} | facts.item_people
         for match in _ANY_NUM_RE.finditer(text):
             inside = any(a <= match.start() < b for a, b in judged)
-            if not inside and value(match.group()) not in allowed and not re.match(
+            if not inside and _value(match.group()) not in allowed and not re.match(
                     r"\s*(?:of your|件|部|篇)", text[match.end():]):
                 bad(match.group(), "not a number of the cohort this sentence describes")
 
@@ -426,11 +452,6 @@ def _share_matches(signal: Signal, share: float) -> bool:
     if signal.text == "approximate":  # worded rounded, never more precise than the noise allows
         return abs(signal.rating - share) <= APPROXIMATE_SLACK and (share % 10 == 0 or share < 10)
     return abs(signal.rating - share) <= 1.0
-
-
-def _named_in(claim: Claim, title: Title, name: str) -> bool:
-    return bool(name) and title.name is not None and _key(title.name) in {
-        _key(v.strip(QUOTE_MARKS)) for v in title_variants(name)}
 
 
 # --- comparisons, the item's rating, stated preferences -------------------------------------
@@ -498,13 +519,13 @@ def _stated(text: str, support: Support, language: str,
 
 
 # --- content words ----------------------------------------------------------------------------
-def _content(text: str, support: Support, backed_stems: set[str], free: Sequence[str],
-             language: str, flag: Callable[[str, str, str], None]) -> bool:
+def _content(text: str, support: Support, free: Sequence[str], language: str,
+             flag: Callable[[str, str, str], None]) -> bool:
     """Flag the content words no fact backs; returns whether the sentence paraphrases a
     free-text fact (which then backs it, and cites that fact)."""
     plain = text.replace(TITLE_MARK, " ")
     latin = en_content(plain)
-    unbacked = [w for w in latin if stem(w) not in backed_stems]
+    unbacked = [w for w in latin if stem(w) not in support.stems] if latin else []
     words = len(latin)
     if language == "zh":
         chinese = zh_content(plain)
@@ -540,10 +561,6 @@ def _paraphrase(latin: list[str], plain: str, free: Sequence[str], language: str
     covered = sum(w in fact_stems for w in words) + sum(normalise(w) in fact_text
                                                          for w in chinese)
     return covered / total >= PARAPHRASE_COVERAGE
-
-
-def _backed_stems(support: Support) -> set[str]:
-    return stems_of(support.text)
 
 
 # --- fluency ----------------------------------------------------------------------------------
@@ -602,14 +619,16 @@ def _fragment(text: str, language: str) -> bool:
     return len(re.findall(r"[^\W_]+", text)) < 3
 
 
+#: two to eight characters said twice in a row, at every place (overlaps included)
+_ZH_REPEAT_RE = re.compile(r"(?=(.{2,8}?)\1)")
+
+
 def _repeated_phrase(text: str, language: str) -> str | None:
     if language == "zh":
         chars = re.sub(r"[\s\d]", "", text)
-        for size in range(2, 9):
-            for i in range(len(chars) - 2 * size + 1):
-                if chars[i: i + size] == chars[i + size: i + 2 * size] and not re.fullmatch(
-                        r"[a-zA-Z\ue000\ue001]+", chars[i: i + size]):
-                    return chars[i: i + size]
+        for match in _ZH_REPEAT_RE.finditer(chars):
+            if not re.fullmatch(r"[a-zA-Z\ue000\ue001]+", match.group(1)):
+                return match.group(1)
         return None
     written = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text)
     words = [w.casefold() for w in written]
@@ -632,15 +651,22 @@ def _said(phrase: str, support: Support) -> bool:
     return normalise(phrase) in support.text
 
 
+@lru_cache(maxsize=65_536)
 def _key(name: str) -> str:
     return token_key(name) if name.isascii() else normalise(name)
+
+
+@lru_cache(maxsize=65_536)
+def _title_keys(title: str) -> tuple[str, ...]:
+    """Every way a text may name ``title``, as compared (titles recur: worked out once)."""
+    # a catalog title may carry its own marks (《金色的档案馆》)
+    return tuple(dict.fromkeys(_key(v.strip(QUOTE_MARKS)) for v in title_variants(title)))
 
 
 def _history_signals(support: Support) -> dict[str, Signal]:
     out: dict[str, Signal] = {}
     for signal in support.signals:
         if signal.kind == "history" and signal.title:
-            for variant in title_variants(signal.title):
-                # a catalog title may carry its own marks (《金色的档案馆》)
-                out.setdefault(_key(variant.strip(QUOTE_MARKS)), signal)
+            for key in _title_keys(signal.title):
+                out.setdefault(key, signal)
     return out

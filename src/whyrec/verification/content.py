@@ -64,9 +64,18 @@ def en_content(text: str) -> list[str]:
 def zh_segments(text: str) -> list[str]:
     """jieba's words of the Chinese runs of ``text``."""
     words: list[str] = []
-    for run in re.findall(f"[{CJK_RE.pattern[1:-1]}]+", text):
-        words.extend(_jieba().lcut(run, HMM=False))
+    for run in _CJK_RUN_RE.findall(text):
+        words.extend(_segmented(run))
     return words
+
+
+_CJK_RUN_RE = re.compile(f"[{CJK_RE.pattern[1:-1]}]+")
+
+
+@lru_cache(maxsize=65_536)
+def _segmented(run: str) -> tuple[str, ...]:
+    # explanations reuse their phrases ("因为你给", "打了", "分"): segment each run once
+    return tuple(_jieba().lcut(run, HMM=False))
 
 
 def zh_content(text: str) -> list[str]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
@@ -56,6 +57,16 @@ class Support:
         self.numbers = numbers_in(QUOTED_SPAN_RE.sub(" ", bare))
         self.numbers |= {c for n in self.fact_numbers if (c := canonical_number(str(n)))}
 
+    @cached_property
+    def history_keys(self) -> frozenset[str]:
+        """How the person's history items may be named (every title variant, as compared)."""
+        return frozenset(history_key(v) for t in self.history_titles for v in title_variants(t))
+
+    @cached_property
+    def stems(self) -> set[str]:
+        """Every English stem the facts hold (what a content word must be one of)."""
+        return stems_of(self.text)
+
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""
         if has_cjk(term):
@@ -84,3 +95,8 @@ class Support:
                    for n in names):
                 cited.append(fact_id)
         return cited
+
+
+def history_key(name: str) -> str:
+    """A title as compared with the history items: Chinese as characters, Latin by tokens."""
+    return normalise(name).strip('"') if has_cjk(name) else token_key(name)

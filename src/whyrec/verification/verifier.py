@@ -16,7 +16,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 
 from whyrec.text import (
     CJK_RE,
@@ -47,7 +47,7 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verification.support import Support
+from whyrec.verification.support import Support, history_key
 from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
@@ -322,20 +322,20 @@ def support_term_in(term: str, sentence: str) -> bool:
 
 
 def _is_history(span: str, support: Support) -> bool:
-    def key(text: str) -> str:
-        return normalise(text).strip('"') if has_cjk(text) else token_key(text)
-
-    return any(key(span) in {key(v) for v in title_variants(t)}
-               for t in support.history_titles)
+    return history_key(span) in support.history_keys
 
 
 #: checks about the text as a whole: no sentence of it is to blame
 WHOLE_TEXT = frozenset({"length", "language", "missing_item", "ungrounded", "prompt_echo"})
 
 
-def _comparable(text: str) -> tuple[str, list[int]]:
+def _comparable(text: str) -> tuple[str, Sequence[int]]:
     """The text as it is compared (NFKC, invisible characters removed), and for every position
     of it (and its end) the position in ``text`` it came from."""
+    if not INVISIBLE_RE.search(text):
+        base = unicodedata.normalize("NFKC", text)
+        if len(base) == len(text):  # the usual case: full-width marks become ASCII one for one
+            return base, range(len(text) + 1)
     parts: list[str] = []
     origin: list[int] = []
     for i, char in enumerate(text):
@@ -348,7 +348,7 @@ def _comparable(text: str) -> tuple[str, list[int]]:
     return "".join(parts), origin
 
 
-def _place(problems: list[UnsupportedSpan], base: str, origin: list[int],
+def _place(problems: list[UnsupportedSpan], base: str, origin: Sequence[int],
            sentences: list[Claim]) -> None:
     """Give every sentence-local problem the sentence it is in (offsets into the original)."""
     folded = base.casefold()

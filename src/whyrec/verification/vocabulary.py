@@ -50,6 +50,9 @@ class Vocabulary:
     #: Chinese terms by first character, built on first use (``add`` resets it)
     _cjk_index: dict[str, list[tuple[str, str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
+    #: the lengths of the Latin terms by their first word, and how many terms there were
+    _first: tuple[int, dict[str, list[int]]] | None = field(
+        default=None, init=False, repr=False, compare=False)
 
     def add(self, kind: str, values: Iterable[Any]) -> None:
         for value in values:
@@ -88,9 +91,11 @@ class Vocabulary:
         found: list[Match] = []
         words = list(WORD_RE.finditer(text))
         keys = [w.group().casefold() for w in words]
+        lengths_of = self._lengths_by_first_word()
         i = 0
         while i < len(words):
-            for n in self.lengths:
+            # only the lengths of terms that start with this word (longest first)
+            for n in lengths_of.get(keys[i], ()):
                 if n > len(words) - i:
                     continue
                 key = " ".join(keys[i : i + n])
@@ -114,6 +119,16 @@ class Vocabulary:
                         end = start + len(term)
                         found.append((start, end, text[start:end], kind))
         return _without_overlaps(found)
+
+    def _lengths_by_first_word(self) -> dict[str, list[int]]:
+        # rebuilt when terms were added (a new term is a new key: the count grows)
+        if self._first is None or self._first[0] != len(self.latin):
+            lengths: dict[str, set[int]] = {}
+            for key in self.latin:
+                lengths.setdefault(key.split(" ", 1)[0], set()).add(key.count(" ") + 1)
+            self._first = (len(self.latin), {word: sorted(sizes, reverse=True)
+                                             for word, sizes in lengths.items()})
+        return self._first[1]
 
     def _cjk_by_first_char(self) -> dict[str, list[tuple[str, str]]]:
         if self._cjk_index is None:
