@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import lru_cache
 
 Span = tuple[int, int, str]
 
@@ -39,6 +40,7 @@ def find(pattern: re.Pattern[str], text: str) -> Iterator[Span]:
         yield match.start(), match.end(), match.group()
 
 
+@lru_cache(maxsize=65_536)
 def canonical_number(text: str) -> str | None:
     """'1,204' -> '1204', '4.50' -> '4.5', '62' -> '62'; None when it is not a number."""
     digits = text.replace(",", "")
@@ -65,7 +67,8 @@ def zh_numeral(text: str) -> int | None:
 
 def numbers_in(text: str) -> set[str]:
     """Every number a text states, canonical: digits, English number words, Chinese numerals."""
-    found = {c for _, _, t in find(NUMBER_RE, text) if (c := canonical_number(t))}
-    found |= {str(EN_NUMBER_WORDS[t.lower()]) for _, _, t in find(EN_NUMBER_RE, text)}
-    found |= {str(v) for _, _, t in find(ZH_NUMBER_RE, text) if (v := zh_numeral(t)) is not None}
+    # each distinct number once (a fact list repeats its ratings and counts many times)
+    found = {c for t in set(NUMBER_RE.findall(text)) if (c := canonical_number(t))}
+    found |= {str(EN_NUMBER_WORDS[t.lower()]) for t in set(EN_NUMBER_RE.findall(text))}
+    found |= {str(v) for t in set(ZH_NUMBER_RE.findall(text)) if (v := zh_numeral(t)) is not None}
     return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
@@ -60,7 +60,7 @@ class Support:
     @cached_property
     def history_keys(self) -> frozenset[str]:
         """How the person's history items may be named (every title variant, as compared)."""
-        return frozenset(history_key(v) for t in self.history_titles for v in title_variants(t))
+        return frozenset(key for t in self.history_titles for key in _variant_keys(t))
 
     @cached_property
     def stems(self) -> set[str]:
@@ -81,7 +81,7 @@ class Support:
         text_stems: set[str] | None = None
         cited = []
         for fact_id, terms in self.fact_terms.items():
-            if any(len(term.split()) > PARAPHRASED_WORDS for term in terms):
+            if any(term.count(" ") >= PARAPHRASED_WORDS for term in terms):
                 # a reason in words (free text, a stated preference) is cited by a rewording:
                 # enough of its content words, by stem, in the text
                 text_stems = stems_of(text) if text_stems is None else text_stems
@@ -100,3 +100,8 @@ class Support:
 def history_key(name: str) -> str:
     """A title as compared with the history items: Chinese as characters, Latin by tokens."""
     return normalise(name).strip('"') if has_cjk(name) else token_key(name)
+
+
+@lru_cache(maxsize=65_536)
+def _variant_keys(title: str) -> tuple[str, ...]:
+    return tuple({history_key(v) for v in title_variants(title)})
