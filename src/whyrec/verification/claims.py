@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 
 from whyrec.evidence.base import Signal
 from whyrec.text import normalise, title_variants, token_key
@@ -651,14 +650,12 @@ def _said(phrase: str, support: Support) -> bool:
     return normalise(phrase) in support.text
 
 
-@lru_cache(maxsize=65_536)
 def _key(name: str) -> str:
     return token_key(name) if name.isascii() else normalise(name)
 
 
-@lru_cache(maxsize=65_536)
 def _title_keys(title: str) -> tuple[str, ...]:
-    """Every way a text may name ``title``, as compared (titles recur: worked out once)."""
+    """Every way a text may name ``title``, as compared."""
     # a catalog title may carry its own marks (《金色的档案馆》)
     return tuple(dict.fromkeys(_key(v.strip(QUOTE_MARKS)) for v in title_variants(title)))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
@@ -102,6 +102,5 @@ def history_key(name: str) -> str:
     return normalise(name).strip('"') if has_cjk(name) else token_key(name)
 
 
-@lru_cache(maxsize=65_536)
 def _variant_keys(title: str) -> tuple[str, ...]:
     return tuple({history_key(v) for v in title_variants(title)})
