@@ -86,4 +86,12 @@ def xrec_request(name: str, row: dict[str, Any]) -> Any:
     return parse_request({
         "user_id": f"{name}-u{row['uid']}", "language": "en",
         "item": {"id": f"{name}-{row['iid']}", "title": row["title"]},
-        "evidence": xrec_sentences(row)})
+        "evidence": xrec_facts(row)})
+
+
+def xrec_facts(row: dict[str, Any]) -> list[dict[str, str]]:
+    """:func:`xrec_sentences` as ``free_text`` facts that say whom they describe: the user
+    profile's sentences the person's tastes (``about: user``), the item profile's the item."""
+    user = [s.strip() for s in SENTENCE_SPLIT_RE.split(row["user_summary"].strip()) if s.strip()]
+    return [{"kind": "free_text", "text": text, "about": "user" if i < len(user) else "item"}
+            for i, text in enumerate(xrec_sentences(row))]

@@ -246,7 +246,16 @@ def test_a_new_kind_backs_a_model_draft_and_the_verifier_checks_it(
     delivered = Explainer(FakeBackend([good])).explain(rec, style=style)
     assert not delivered.fallback and delivered.text == good
     assert "warranty:7" in delivered.cited_ids
-    refused = Explainer(FakeBackend([bad]), max_repairs=0).explain(rec, style=style)
+    # the false clause is cut, and what is left is delivered
+    trimmed = Explainer(FakeBackend([bad]), max_repairs=0).explain(rec, style=style)
+    assert any("5" in s.text for s in trimmed.drafts[0].unsupported)
+    assert not trimmed.fallback and "warranty" not in trimmed.text
+    assert trimmed.text == ("We picked \u201cTrail Lamp 7\u201d because you bought "
+                            "\u201cAlder Head Torch\u201d.")
+    assert any("5-year" in d for d in trimmed.drafts[0].dropped)
+    # a draft whose only sentence is false leaves nothing: the template says it truly
+    alone = "We picked \u201cTrail Lamp 7\u201d with a 5-year warranty from Northwind Care."
+    refused = Explainer(FakeBackend([alone]), max_repairs=0).explain(rec, style=style)
     assert refused.fallback and any("5" in s.text for s in refused.drafts[0].unsupported)
     assert "2-year warranty from Northwind Care" in refused.text  # the template's words
 

@@ -49,9 +49,10 @@ def words(text: str) -> list[str]:
 
 
 def is_trimmed_from(text: str, model_text: str) -> bool:
-    """Whether ``text`` is ``model_text`` with words (sentences, clauses) left out, in order."""
+    """Whether ``text`` is ``model_text`` with words (sentences, clauses, list items) left out,
+    in order; the only word trimming adds is the "and" that closes a shortened list."""
     remaining = iter(words(model_text))
-    return all(word in remaining for word in words(text))
+    return all(word == "and" or word in remaining for word in words(text))
 
 
 def template_text(request: ExplanationRequest) -> str:

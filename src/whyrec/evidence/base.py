@@ -85,6 +85,9 @@ class Signal:
     #: ``share`` / ``people``: the counts of people the fact states; ``ranking``: its window
     #: in days
     numbers: tuple[float, ...] = ()
+    #: ``free_text``: whom its words describe: ``"user"`` (the person's tastes: they back what
+    #: a text says of the person, never an attribute of the item), ``"item"``, or ``""``
+    about: str = ""
 
 
 def on_five_point_scale(rating: float | None, scale: float | None = None) -> float | None:

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import ClassVar, Self
+from typing import Any, ClassVar, Self
 
 from whyrec.evidence.base import Evidence, Signal, TextField
+
+#: the values of ``FreeText.about``
+FREE_TEXT_ABOUT = ("", "user", "item")
 
 
 @dataclass(slots=True)
@@ -24,12 +27,25 @@ class FreeText(Evidence):
         TextField("text", limit=200, personal=True),)
     text: str
     source: str = "caller"
+    #: whom the words describe: "user" (the person's tastes), "item" (the item), "" (either)
+    about: str = ""
+
+    def __post_init__(self) -> None:
+        if self.about not in FREE_TEXT_ABOUT:
+            raise ValueError(f'"about" must be one of {", ".join(map(repr, FREE_TEXT_ABOUT))}, '
+                             f"got {self.about!r}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = Evidence.to_dict(self)
+        if not self.about:
+            del data["about"]  # the usual case: records written before it existed read the same
+        return data
 
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         return [self.text]
 
     def signals(self) -> tuple[Signal, ...]:
-        return (Signal("free_text", text=self.text),)
+        return (Signal("free_text", text=self.text, about=self.about),)
 
     def describe(self) -> str:
         return f"{self.source} says: {self.text}"

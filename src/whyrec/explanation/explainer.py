@@ -258,7 +258,9 @@ class Explainer:
             verdict = verifier.verify(draft, prompt.support, language, style)
             # drafts are kept for the record: a model may invent contact data, never store it
             drafts.append(_private_draft(draft, verdict, completion.latency_ms))
-            trimmed = None if verdict.passed else without_failing_claims(draft, verdict)
+            trimmed = None if verdict.passed else without_failing_claims(
+                draft, verdict,
+                recheck=lambda text: verifier.verify(text, prompt.support, language, style))
             if trimmed is not None:
                 # surgical repair: deliver the sentences that hold, if they still name the item
                 # and state a fact; the draft record says what was dropped and why

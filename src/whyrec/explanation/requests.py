@@ -15,7 +15,10 @@ One object per line::
      "reference": "optional reference text (for BLEU / ROUGE in the evaluation)"}
 
 Typed facts use whyrec's evidence fields; a plain string (or ``kind: free_text``) is a fact in
-words, marked as such. Fact ids are filled in when missing. Every problem is reported with its
+words, marked as such. A ``free_text`` fact may say whom it describes, ``"about": "user"`` (the
+person's tastes, as a user profile does) or ``"item"``: words about the person's tastes then back
+what a text says of the person ("you appreciate friendly staff"), never an attribute of the item
+("its friendly staff"). Fact ids are filled in when missing. Every problem is reported with its
 line number, all at once.
 """
 

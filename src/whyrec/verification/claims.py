@@ -28,6 +28,7 @@ from whyrec.verification.content import en_content, stem, stems_of, zh_content
 from whyrec.verification.lexicon import (
     CART,
     EN_COMPARISON_RE,
+    EN_EXPERIENCE_RE,
     EN_HIGH_RE,
     EN_NEGATIVE_RE,
     EN_PEOPLE_RE,
@@ -41,6 +42,7 @@ from whyrec.verification.lexicon import (
     LIKED_RATING,
     RATE,
     ZH_COMPARISON_RE,
+    ZH_EXPERIENCE_RE,
     ZH_HIGH_RE,
     ZH_NEGATIVE_RE,
     ZH_PEOPLE_RE,
@@ -70,10 +72,13 @@ TERM_MARK = "\ue001"
 #: reports one unsupported span: (text, kind, reason, claim start, claim end)
 ClaimFlag = Callable[[str, str, str, int, int], None]
 
-#: a sentence ends at 。！？； or at . ! ? ; before a space (so "4.62" and "Vol.1" do not end one)
+#: a sentence ends at 。！？； or at . ! ? ; before a space (so "4.62" and "Vol.1" do not end one),
+#: never at the dot of a short form ("St. Louis", "Dr. No")
+_ABBREVIATION_DOT = "|".join(f"(?<=\\b{a})\\." for a in ("St", "Mr", "Ms", "Mrs", "Dr", "Mt", "Jr",
+                                                          "Sr", "vs", "No", "Vol", "Ft"))
 _SENTENCE_RE = re.compile(
-    r"(?:[^.!?;。！？；]|[.!?;](?!\s|$|[\ue000\ue001“\"《]))+(?:[.!?;]+(?=\s|$|[\ue000\ue001“\"《])|"
-    r"[。！？；]+|$)")
+    r"(?:[^.!?;。！？；]|[.!?;](?!\s|$|[\ue000\ue001“\"《])|" + _ABBREVIATION_DOT + r")+"
+    r"(?:[.!?;]+(?=\s|$|[\ue000\ue001“\"《])|[。！？；]+|$)")
 _CLAUSE_RE = re.compile(r"[^,，、:：]+(?:[,，、:：]+|$)")
 
 
@@ -159,6 +164,7 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _comparisons(claim.text, support, language, claim_flag)
         _item_rating(claim, titles, support, language, claim_flag)
         _stated(claim.text, support, language, claim_flag)
+        _experience(claim.text, support, language, claim_flag)
         claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
         if _fragment(claim.text, language) and normalise(claim.text.strip()) not in support.text:
@@ -443,6 +449,33 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, langua
             if not inside and _value(match.group()) not in allowed and not re.match(
                     r"\s*(?:of your|件|部|篇)", text[match.end():]):
                 bad(match.group(), "not a number of the cohort this sentence describes")
+        _cohort_roles(text, cohorts, zh, bad)
+
+
+#: the cohort's size where a sentence says it ("of 81 people", "81人里"), and the overlap ("10
+#: also", "10人也")
+_EN_COHORT_BASE_RE = re.compile(r"\b(?:of|among) (?:the |all )?(\d[\d,]*)\b")
+_EN_COHORT_PART_RE = re.compile(r"\b(\d[\d,]*) (?:of them |people |shoppers |others )?also\b")
+_ZH_COHORT_BASE_RE = re.compile(r"(\d+)\s*(?:人|位|名)(?:里|中|当中|之中)")
+_ZH_COHORT_PART_RE = re.compile(r"(\d+)\s*(?:人|位|名)也")
+
+
+def _cohort_roles(text: str, cohorts: Sequence[Signal], zh: bool,
+                  bad: Callable[[str, str], None]) -> None:
+    """"Of 69 people who bought A, 18 also bought it": the size must be the cohort's size and
+    the overlap its overlap (the right numbers in each other's place are still false)."""
+    sizes = {_value(f"{s.numbers[1]:g}") for s in cohorts if len(s.numbers) == 2}
+    parts = {_value(f"{s.numbers[0]:g}") for s in cohorts if len(s.numbers) == 2}
+    if not sizes:
+        return
+    base_re, part_re = ((_ZH_COHORT_BASE_RE, _ZH_COHORT_PART_RE) if zh
+                        else (_EN_COHORT_BASE_RE, _EN_COHORT_PART_RE))
+    for match in base_re.finditer(text):
+        if _value(match.group(1)) in parts - sizes:
+            bad(match.group(1), "the cohort's overlap said as its size")
+    for match in part_re.finditer(text):
+        if _value(match.group(1)) in sizes - parts:
+            bad(match.group(1), "the cohort's size said as its overlap")
 
 
 def _share_matches(signal: Signal, share: float) -> bool:
@@ -517,6 +550,18 @@ def _stated(text: str, support: Support, language: str,
         flag(match.group(), "stated", f"{match.group()!r}: the person told us nothing of the kind")
 
 
+def _experience(text: str, support: Support, language: str,
+                flag: Callable[[str, str, str], None]) -> None:
+    """"You had a great time": a past experience of the person needs a liking a fact states."""
+    pattern = ZH_EXPERIENCE_RE if language == "zh" else EN_EXPERIENCE_RE
+    match = pattern.search(text.casefold())
+    if match and not any(s.kind == "history" and (
+            s.rating >= LIKED_RATING if s.rating is not None
+            else LIKE in EVENT_ALLOWS.get(s.event, frozenset())) for s in support.signals):
+        flag(match.group(), "sentiment",
+             f"{match.group()!r}: no fact says the person had or enjoyed such an experience")
+
+
 # --- content words ----------------------------------------------------------------------------
 def _content(text: str, support: Support, free: Sequence[str], language: str,
              flag: Callable[[str, str, str], None]) -> bool:
@@ -524,12 +569,18 @@ def _content(text: str, support: Support, free: Sequence[str], language: str,
     free-text fact (which then backs it, and cites that fact)."""
     plain = text.replace(TITLE_MARK, " ")
     latin = en_content(plain)
-    unbacked = [w for w in latin if stem(w) not in support.stems] if latin else []
+    stems, fact_text = support.stems, support.text
+    if _about_item(text, language):
+        # what the item has or offers is backed by what the facts say of it, not of the person
+        stems, fact_text = support.item_stems, support.item_text
+        free = [s.text for s in support.signals if s.kind in ("free_text", "stated")
+                and s.about != "user"]
+    unbacked = [w for w in latin if stem(w) not in stems] if latin else []
     words = len(latin)
     if language == "zh":
         chinese = zh_content(plain)
         words += len(chinese)
-        unbacked += [w for w in chinese if normalise(w) not in support.text]
+        unbacked += [w for w in chinese if normalise(w) not in fact_text]
     unbacked = [w for w in unbacked if not _ordinal_backed(w, support)]
     shares = [s.rating for s in support.signals if s.kind == "share" and s.rating is not None]
     unbacked = [w for w in unbacked if not (w in FRACTIONS and any(
@@ -539,6 +590,25 @@ def _content(text: str, support: Support, free: Sequence[str], language: str,
         flag(", ".join(dict.fromkeys(unbacked)), "attribute",
              f"no fact says {', '.join(repr(w) for w in dict.fromkeys(unbacked))}")
     return paraphrase
+
+
+#: a claim that gives the item attributes ("for its cozy atmosphere", "it offers …"), and one
+#: about the person's own tastes ("you appreciate …"): a claim of both kinds is not narrowed
+_EN_ITEM_CLAIM_RE = re.compile(
+    r"\b(?:its|it (?:offers|has|provides|serves|features|boasts|carries|sells|is known for)|"
+    r"(?:for|because of|thanks to) (?:the|their)|(?:they|it) (?:offer|have|serve|provide)s?)\b")
+_EN_PERSON_CLAIM_RE = re.compile(
+    r"\byou(?:'re| are)? (?:appreciate|value|like|love|enjoy|prefer|seek|look for|"
+    r"are into|a fan of|fans of)\b|\byour (?:taste|love|liking|preference|interest)")
+_ZH_ITEM_CLAIM_RE = re.compile("(?:它|这家|该店|这里|店里)(?:的|有|提供|供应|以)")
+_ZH_PERSON_CLAIM_RE = re.compile("你(?:喜欢|偏爱|欣赏|看重|青睐|钟爱|爱)|你的(?:口味|喜好|偏好)")
+
+
+def _about_item(text: str, language: str) -> bool:
+    folded = text.casefold()
+    if language == "zh":
+        return bool(_ZH_ITEM_CLAIM_RE.search(folded)) and not _ZH_PERSON_CLAIM_RE.search(folded)
+    return bool(_EN_ITEM_CLAIM_RE.search(folded)) and not _EN_PERSON_CLAIM_RE.search(folded)
 
 
 def _ordinal_backed(word: str, support: Support) -> bool:
@@ -571,9 +641,14 @@ ZH_NEGATION_RE = re.compile("不(?!错|少|同|仅|只)|没有|虽然|尽管|但
 _EN_DANGLING_RE = re.compile(
     # before a comma only the words that cannot end a phrase ("interacted with," can)
     r"(?<![-'’])\b(?:because|since|and|or|the|a|an|your)\s*,|"
-    r"\b(?:because|since|and|or|the|a|an|your)\s*[.!?;]|"
+    r"\b(?:because|since|and|or|the|a|an|your|its|their|even|very|such)\s*[.!?;]|"
     r"\b(?:because|since|and|or|the|a|an|of|to|with|your|than|as|by)\s*$|"
-    r"\b(?:because|since) you\s*(?:[.!?;,]|$)")
+    r"\b(?:because|since) you\s*(?:[.!?;,]|$)|"
+    # an adjective left without its noun by a cut: "for its unique."
+    r"\b(?:its|their|your|the|a|an|his|her|our) (?:unique|creative|delicious|cozy|friendly|"
+    r"authentic|fresh|great|good|nice|lovely|wonderful|beautiful|excellent|amazing|tasty|warm|"
+    r"quick|local|classic|modern|traditional|diverse|wide|special|perfect|ideal|relaxed|"
+    r"vibrant|lively|affordable|reasonable|high|low|new|various|wide)\s*[.!?;]")
 _EN_NO_VERB_RE = re.compile(
     r"(?<!\bfor )(?<!\bto )(?<!\bwith )(?<!\bat )\byou\s*" + TITLE_MARK
     + r"|(?:\d|\))\s+and\s+" + TITLE_MARK + r"(?![ ]*(?:\d|\())"

@@ -103,6 +103,17 @@ ZH_STATED_RE = re.compile(
     "你(?:让|要|希望|请|叫)我们|你(?:曾)?(?:说过|说|告诉过?我们|告诉|提到过?|提过|要求过?|想要|需要|打算|计划|正在为|在为|表示过?)|"
     "你的(?:计划|需求|要求|目标)")
 
+#: a past experience put in the person's mouth ("you had a great time"): a liking no fact
+#: states unless the person liked something (a purchase, a high rating)
+EN_EXPERIENCE_RE = re.compile(
+    r"\b(?:you(?:'ve| have| really| truly)?|and) (?:had|enjoyed|loved) (?:a |an |such a )?"
+    r"(?:\w+ ){0,2}"
+    r"(?:time|experience|visit|meal|stay|evening|night|day)s?\b|\byou had fun\b|"
+    r"\byour (?:last|previous|recent|earlier) (?:visit|stay|meal|trip|order)\b")
+ZH_EXPERIENCE_RE = re.compile(
+    "你(?:曾经|曾|上次|之前|以前)?(?:在[^，。]{0,12})?(?:玩得很开心|过得很愉快|度过了|体验过|去过|到过|来过)"
+    "|你(?:上次|之前)的(?:体验|经历|光顾)")
+
 #: who did it: a verb whose subject is other people ("people who bought X") is a cohort
 #: statement, not a claim about the person
 EN_PEOPLE_RE = re.compile(

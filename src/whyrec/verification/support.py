@@ -67,6 +67,22 @@ class Support:
         """Every English stem the facts hold (what a content word must be one of)."""
         return stems_of(self.text)
 
+    @cached_property
+    def item_text(self) -> str:
+        """What a claim about the item may draw on: the facts without the free text that
+        describes the person's tastes ("the user enjoys friendly staff" says nothing of the
+        item's staff)."""
+        about_user = [s.text for s in self.signals if s.kind == "free_text" and s.about == "user"]
+        if not about_user:
+            return self.text
+        kept = [s for s in self.sentences if not any(text in s for text in about_user)]
+        return normalise("\n".join([self.item_title, *kept]))
+
+    @cached_property
+    def item_stems(self) -> set[str]:
+        """The English stems of :attr:`item_text`."""
+        return self.stems if self.item_text is self.text else stems_of(self.item_text)
+
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""
         if has_cjk(term):
