@@ -56,7 +56,7 @@ from whyrec.verification.support import Support
 #: the share of a claim's content words a free-text fact must hold for the claim to be its
 #: paraphrase (measured on benchmarks/verifier_set: faithful rewordings of XRec's profiles
 #: against claims taken from other profiles)
-PARAPHRASE_COVERAGE = 0.75
+PARAPHRASE_COVERAGE = 0.9
 #: how far a share worded from a noisy (differentially private) count may be from the noisy
 #: share: it is rounded to the nearest 10 %
 APPROXIMATE_SLACK = 5.5
@@ -596,10 +596,13 @@ def _content(text: str, support: Support, free: Sequence[str], language: str,
 #: about the person's own tastes ("you appreciate …"): a claim of both kinds is not narrowed
 _EN_ITEM_CLAIM_RE = re.compile(
     r"\b(?:its|it (?:offers|has|provides|serves|features|boasts|carries|sells|is known for)|"
-    r"(?:for|because of|thanks to) (?:the|their)|(?:they|it) (?:offer|have|serve|provide)s?)\b")
+    r"(?:they|it) (?:offer|have|serve|provide)s?)\b"
+    # "… enjoy “X” for the cozy atmosphere": what follows the item's name
+    r"|\ue000\s*(?:for|because of|thanks to) (?:the|their)\b")
 _EN_PERSON_CLAIM_RE = re.compile(
     r"\byou(?:'re| are)? (?:appreciate|value|like|love|enjoy|prefer|seek|look for|"
-    r"are into|a fan of|fans of)\b|\byour (?:taste|love|liking|preference|interest)")
+    r"are into|a fan of|fans of)\b|\byour (?:taste|love|liking|preference|interest)"
+    r"|\b(?:the|this) user\b")
 _ZH_ITEM_CLAIM_RE = re.compile("(?:它|这家|该店|这里|店里)(?:的|有|提供|供应|以)")
 _ZH_PERSON_CLAIM_RE = re.compile("你(?:喜欢|偏爱|欣赏|看重|青睐|钟爱|爱)|你的(?:口味|喜好|偏好)")
 
