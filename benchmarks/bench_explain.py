@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import re
 import statistics
 import sys
 import time
@@ -39,7 +40,15 @@ from _common import DEFAULT_DATA, REPO_ROOT, Target, config_dataset, finish, log
 #: unsupported-span kinds that state a false fact (the rest are form: length, language...)
 FACT_KINDS = {"title", "brand", "feature", "number", "history", "id", "url", "email", "phone",
               "catalog_text", "instruction"}
-CONFIGS = ("demo:en", "demo:zh", "movielens:en", "movielens:zh")
+CONFIGS = ("demo:en", "demo:zh", "movielens:en", "movielens:zh", "amazon:en", "amazon:zh")
+#: issue 17's targets for the model's text (medium length, default backend)
+DELIVERED_TARGET = 0.90
+FACTS_TARGET = 2.5
+OPENINGS_TARGET = 0.6
+LATENCY_TARGET_MS = 1500.0
+#: a quoted title, and a number: masked before openings are compared
+TITLE_RE = re.compile(r"\u201c[^\u201d]*\u201d|《[^》]*》|\"[^\"]*\"")
+NUMBER_RE = re.compile(r"\d+(?:[.,/]\d+)*")
 CHECKPOINT = REPO_ROOT / "benchmarks" / "results" / "explain-checkpoint.jsonl"
 
 
@@ -78,17 +87,39 @@ def main(argv: list[str] | None = None) -> int:
     targets = [
         Target("delivered_with_unsupported_fact", result["overall"]["delivered_unsupported"],
                0, "<="),
+        *model_targets(result["by_config"]),
         Target("cache_hit_median_ms", result["overall"]["latency_ms"]["cached_median"], 5.0,
                "<"),
     ]
     return finish(result, targets, options.check, started)
 
 
+def model_targets(by_config: dict[str, dict[str, Any]]) -> list[Target]:
+    """Issue 17's targets, per configuration: the model delivers, states facts, opens varied
+    texts, and is quick."""
+    targets = []
+    for config, figures in by_config.items():
+        if not figures.get("n") or not figures.get("text"):
+            continue
+        model = figures["text"]["model"]
+        targets += [
+            Target(f"{config}.llm_delivered_rate", figures["llm_delivered_rate"],
+                   DELIVERED_TARGET, ">="),
+            Target(f"{config}.model_facts_per_text", model.get("facts_per_text", 0.0),
+                   FACTS_TARGET, ">="),
+            Target(f"{config}.model_distinct_openings", model.get("distinct_openings", 0.0),
+                   OPENINGS_TARGET, ">="),
+            Target(f"{config}.model_latency_median_ms",
+                   figures["model_latency_ms"]["median"] or 1e9, LATENCY_TARGET_MS, "<="),
+        ]
+    return targets
+
+
 def arguments() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--n", type=int, default=1000, help="explanations in all (default 1000)")
     parser.add_argument("--configs", default=",".join(CONFIGS),
-                        help="dataset:language pairs (demo or movielens; en or zh)")
+                        help="dataset:language pairs (demo, movielens or amazon; en or zh)")
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA,
                         help="the ml-latest-small folder")
     parser.add_argument("--algo", default="itemknn", help="recommender (default itemknn)")
@@ -127,7 +158,7 @@ def run_config(config: str, count: int, options: argparse.Namespace,
     todo = count - sum(1 for r in done.values() if r["config"] == config)
     if todo <= 0:
         return
-    dataset = config_dataset(name, options.data)
+    dataset = amazon_dataset() if name == "amazon" else config_dataset(name, options.data)
     model = create(options.algo).fit(dataset)
     pipeline = Pipeline(dataset, model, ExplainSettings(backend="template"))
     explainer = Explainer("llamacpp", dataset=dataset, max_repairs=options.repairs,
@@ -194,6 +225,8 @@ def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,
     facts = template._wording(language, template.style).fact_sentences(rec, rec.evidence)
     return {
         "key": key, "config": config, "text": explanation.text,
+        "cited": len(explanation.cited_ids), "template_text": baseline.text,
+        "template_cited": len(baseline.cited_ids),
         "fallback": explanation.fallback, "fallback_reason": explanation.fallback_text or None,
         "attempts": explanation.attempts,
         "delivered_unsupported": [s.__dict__ for s in recheck.unsupported],
@@ -211,7 +244,8 @@ def report(records: list[dict[str, Any]], configs: list[str],
     sample = random.Random(options.seed).sample(records, min(30, len(records)))
     return {
         "benchmark": "explanations",
-        "backend": "llamacpp (SmolLM2-135M-Instruct, Q4_1), 2 repairs",
+        "backend": "llamacpp (SmolLM2-135M-Instruct, Q4_1, the shipped adapter), 2 repairs",
+        "length": "medium",
         "recommender": options.algo,
         "overall": summarise(records),
         "by_config": by_config,
@@ -230,8 +264,18 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
     cold = [r["cold_ms"] for r in records]
     cached = [r["cached_ms"] for r in records]
     template = [r["template_ms"] for r in records]
+    model = [r for r in records if not r["fallback"]]
+    zh = records[0]["config"].endswith(":zh")
     return {
         "n": len(records),
+        # side by side: what the model delivered, every delivered text, and the template's
+        "text": {
+            "model": text_figures([r["text"] for r in model], [r["cited"] for r in model], zh),
+            "delivered": text_figures([r["text"] for r in records],
+                                      [r["cited"] for r in records], zh),
+            "template": text_figures([r["template_text"] for r in records],
+                                     [r["template_cited"] for r in records], zh),
+        } if "cited" in records[0] else None,
         "delivered_unsupported": sum(1 for r in records if r["delivered_unsupported"]),
         "llm_delivered_rate": _rate(sum(1 for r in records if not r["fallback"]), len(records)),
         "llm_pass_first_try": _rate(sum(1 for r in with_drafts if r["drafts"][0]["passed"]),
@@ -253,8 +297,47 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             "cold_vs_template": round(statistics.median(cold) / statistics.median(template), 1),
         },
         "explanations_per_minute": round(60_000 / statistics.fmean(cold), 1),
+        "model_latency_ms": {
+            "median": round(statistics.median([r["cold_ms"] for r in model]), 1) if model else None,
+            "p95": round(_p95([r["cold_ms"] for r in model]), 1) if model else None},
         "cache_hit_rate": _rate(sum(1 for r in records if r["cache_hit"]), len(records)),
     }
+
+
+def opening(text: str, zh: bool) -> str:
+    """The first five words (Chinese: eight characters), titles and numbers masked."""
+    masked = NUMBER_RE.sub("N", TITLE_RE.sub("T", text)).casefold()
+    if zh:
+        return re.sub(r"\s+", "", masked)[:8]
+    return " ".join(masked.split()[:5])
+
+
+def text_figures(texts: list[str], cited: list[int], zh: bool) -> dict[str, Any]:
+    """Facts per text, distinct openings (the share of texts whose opening no other text has),
+    distinct-2 (distinct word bigrams, Chinese character bigrams, over all bigrams), and size
+    (words; Chinese: characters)."""
+    if not texts:
+        return {"n": 0}
+    openings = Counter(opening(t, zh) for t in texts)
+    units = [list(re.sub(r"\s+", "", t)) if zh else t.casefold().split() for t in texts]
+    bigrams = [tuple(u[i:i + 2]) for u in units for i in range(len(u) - 1)]
+    return {
+        "n": len(texts),
+        "facts_per_text": round(statistics.fmean(cited), 2),
+        "distinct_openings": _rate(sum(1 for t in texts if openings[opening(t, zh)] == 1),
+                                   len(texts)),
+        "distinct_2": _rate(len(set(bigrams)), len(bigrams)),
+        ("chars_mean" if zh else "words_mean"): round(statistics.fmean(len(u) for u in units),
+                                                      1),
+    }
+
+
+def amazon_dataset() -> Any:
+    """The Amazon musical-instruments reviews, read as the verifier's set reads them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent / "verifier_set"))
+    from sources import load_source
+
+    return load_source("amazon")
 
 
 def _rate(part: int, whole: int) -> float:

@@ -12,6 +12,7 @@ from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.settings import ExplainSettings
 from whyrec.tuning.data import TrainingPair, is_held_out
+from whyrec.values import Style
 
 Judge = Callable[[Dataset, Sequence[TrainingPair]], list[str]]
 
@@ -28,7 +29,10 @@ def _judge_pairs(dataset: Dataset, pairs: Sequence[TrainingPair]) -> list[str]:
         assert not is_held_out(user)
         rec = next(r for r in pipeline.recommend(user, n=3) if r.item_id == item)
         start = pair.prompt.rsplit("<|im_start|>assistant\n", 1)[1]
-        verdict = judge.verify(start + pair.target, rec, language=language)
+        # the pair's length is not recorded: its own (stricter) check ran when it was made; here
+        # every claim is judged against all the evidence, at the longest length's bound
+        verdict = judge.verify(start + pair.target, rec, language=language,
+                               style=Style(length="detailed"))
         assert verdict.passed, (pair.target, verdict.unsupported)
         starts.append(start)
     return starts

@@ -32,7 +32,19 @@ def test_every_target_passes_the_verifier_against_all_evidence(
     pairs = list(build_pairs(demo_dataset, languages=[language], max_pairs=25, stats=stats))
     assert len(pairs) == 25 and stats["accepted"] == 25
     starts = judge_pairs(demo_dataset, pairs)
-    assert all(start.startswith(START_EN if language == "en" else "推荐") for start in starts)
+    # the compact prompt a tuned model gets: no worked example, no answer start; the target is
+    # the whole text, and it names the item itself
+    assert starts == [""] * len(pairs)
+    assert all(p.prompt.count("<|im_start|>user") == 1 for p in pairs)
+    assert all(p.prompt.endswith("<|im_start|>assistant\n") for p in pairs)
+
+
+def test_targets_open_in_many_ways_and_word_several_facts(demo_dataset: Dataset) -> None:
+    pairs = list(build_pairs(demo_dataset, languages=["en"], max_pairs=40))
+    openings = {" ".join(p.target.split()[:2]) for p in pairs}
+    assert len(openings) >= 8, openings
+    sentences = [p.target.count(". ") + 1 for p in pairs]
+    assert sum(n >= 2 for n in sentences) >= len(pairs) / 2
 
 
 def test_targets_vary(demo_dataset: Dataset) -> None:
@@ -43,8 +55,8 @@ def test_targets_vary(demo_dataset: Dataset) -> None:
 @pytest.mark.slow  # every candidate is refused, so it walks the whole demo
 def test_an_unfaithful_target_is_dropped(demo_dataset: Dataset,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tuning_data, "paraphrase",
-                        lambda *a, **k: " you rated \u201cThe Invented Film\u201d 5/5.")
+    monkeypatch.setattr(tuning_data, "framed",
+                        lambda *a, **k: "You rated \u201cThe Invented Film\u201d 5/5.")
     stats: Counter[str] = Counter()
     assert list(build_pairs(demo_dataset, languages=["en"], max_pairs=5, stats=stats)) == []
     assert stats["accepted"] == 0 and sum(stats.values()) > 0

@@ -48,6 +48,9 @@ class Backend(ABC):
     supports_prefill: bool = False
     #: :meth:`stream` yields the reply piece by piece as the model writes it
     supports_streaming: bool = False
+    #: fine-tuned on whyrec's compact prompt (``whyrec tune``): it is sent without the worked
+    #: example and without an answer start, and writes the whole text in its own words
+    tuned: bool = False
     #: the model loaded or asked for; part of every cache key
     model_name: str = ""
     #: the model runs inside this process: prompts never leave the machine

@@ -28,10 +28,11 @@ class FakeBackend(Backend):
 
     def __init__(
         self, replies: Sequence[Reply] | Callable[[list[Message]], Reply] = ("",),
-        model: str = "fake", prefill: bool = False,
+        model: str = "fake", prefill: bool = False, tuned: bool = False,
     ) -> None:
         self.replies = replies
         self.supports_prefill = prefill
+        self.tuned = tuned
         self.model_name = model
         self.calls: list[list[Message]] = []
 

@@ -115,6 +115,8 @@ class LlamaCppBackend(Backend):
         self.model_name = BUNDLED_NAME if model is None else self.path.stem
         if self.adapter is not None:  # cache keys and records tell tuned text from base text
             self.model_name += f"+{self.adapter.stem}"
+        # an adapter from `whyrec tune` learned the compact prompt (no example, no answer start)
+        self.tuned = self.adapter is not None
         self.n_ctx = n_ctx
         self.threads = threads or os.cpu_count() or 1
         self.parallel = parallel

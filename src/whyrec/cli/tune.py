@@ -26,7 +26,12 @@ ADAPTER_FILE = "adapter.gguf"
 
 
 @click.command()
-@click.option("--data", "data", multiple=True, required=True, metavar="PATH|demo",
+@click.option("--requests", "request_files", multiple=True, metavar="FILE",
+              type=click.Path(path_type=Path, exists=True, dir_okay=False),
+              help="Also train on callers' requests with a reference text (JSON lines, as "
+                   "`explain --input` reads them; repeatable): the target is the reference cut "
+                   "to what its facts back. --pairs caps each file too.")
+@click.option("--data", "data", multiple=True, required=False, metavar="PATH|demo",
               help="Dataset(s) to build training pairs from (repeatable).")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="Directory for pairs, checkpoint and adapter.gguf (a rerun resumes).")
@@ -57,14 +62,16 @@ ADAPTER_FILE = "adapter.gguf"
                                                            "later by running again).")
 @progress_option
 @json_option
-def tune(data: tuple[str, ...], out: Path, source: str, base_url: str | None,
-         llm_model: str | None, n_pairs: int, languages: str, epochs: int, rank: int,
+def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, source: str,
+         base_url: str | None, llm_model: str | None, n_pairs: int, languages: str, epochs: int, rank: int,
          layers: int, learning_rate: float, seed: int, threads: int, max_steps: int | None,
          progress: bool | None, as_json: bool) -> None:
     """Fine-tune the bundled model with LoRA and export a llama.cpp adapter."""
     from whyrec.backends.llamacpp import bundled_model_path
+    from whyrec.explanation.requests import read_requests
     from whyrec.tuning.data import build_pairs, load_pairs, save_pairs
     from whyrec.tuning.export import write_adapter
+    from whyrec.tuning.requests import request_pairs
     from whyrec.tuning.train import (
         TrainConfig,
         add_lora,
@@ -76,6 +83,8 @@ def tune(data: tuple[str, ...], out: Path, source: str, base_url: str | None,
     )
 
     names, weights = _languages(languages)
+    if not data and not request_files:
+        raise ConfigError("give --data (datasets) or --requests (request files), or both")
     if source != "distill" and (base_url is not None or llm_model is not None):
         raise ConfigError("--base-url and --model apply to --source distill only")
     require_tune_extra()
@@ -90,6 +99,9 @@ def tune(data: tuple[str, ...], out: Path, source: str, base_url: str | None,
             pairs += build_pairs(load_data(source_data), source=source, languages=names,
                                  language_weights=weights, max_pairs=n_pairs, seed=seed,
                                  stats=stats, base_url=base_url, llm_model=llm_model)
+        for request_file in request_files:
+            pairs += request_pairs(read_requests(request_file), max_pairs=n_pairs, seed=seed,
+                                   stats=stats)
         save_pairs(pairs, pairs_file)
     if not pairs:
         raise ConfigError("no training pair passed the verifier; check the data")

@@ -50,7 +50,7 @@ if TYPE_CHECKING:
     from whyrec.data.dataset import Dataset
 
 #: tokens a reply may use, by length (Chinese needs about half again as many)
-MAX_TOKENS = {"short": 50, "medium": 80, "detailed": 150}
+MAX_TOKENS = {"short": 70, "medium": 150, "detailed": 240}
 #: an explanation is one paragraph; a new line means the model moved on to something else
 STOP = ("\n",)
 #: each catalog item's details, by item id (read once per dataset)
@@ -206,17 +206,25 @@ class Explainer:
         details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
         rec = private_recommendation(rec)
         details = private_details(details, rec.user_id)
-        start = answer_start(details.title, language) if self.backend.supports_prefill else ""
+        start = self._start(details.title, language)
         return (self._prompt(rec, language, style, details), self.verifier_for(rec, details),
                 start)
 
     # --- the pipeline -----------------------------------------------------------------------
+    def _start(self, title: str, language: str) -> str:
+        """The answer start a prefill-capable backend continues; none for a tuned model, which
+        opens its text in its own words (a fixed start made every text open alike)."""
+        if not self.backend.supports_prefill or self.backend.tuned:
+            return ""
+        return answer_start(title, language)
+
     def _prompt(self, rec: Recommendation, language: str, style: Style,
                 details: ItemDetails) -> Prompt:
         return build_prompt(rec, details, self._wording(language, style), style=style,
                             token_budget=self.token_budget,
                             translations=self._translations(language),
-                            untrusted=self._untrusted(rec, details))
+                            untrusted=self._untrusted(rec, details),
+                            compact=self.backend.tuned)
 
     def _explain(self, rec: Recommendation, language: str, style: Style,
                  details: ItemDetails, on_piece: Callable[[str], None] | None = None
@@ -234,7 +242,7 @@ class Explainer:
         max_tokens = int(MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1))
         reason: FallbackReason | None = None
         detail = ""
-        start = answer_start(details.title, language) if self.backend.supports_prefill else ""
+        start = self._start(details.title, language)
         for attempt in range(1 + self.max_repairs):
             request: list[Message] = (
                 [*messages, {"role": "assistant", "content": start}] if start else messages)

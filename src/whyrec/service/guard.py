@@ -30,6 +30,7 @@ class GuardedBackend(Backend):
         self.uses_model = inner.uses_model  # type: ignore[misc]
         self.in_process = inner.in_process  # type: ignore[misc]
         self.supports_prefill = inner.supports_prefill
+        self.tuned = inner.tuned
         self.supports_streaming = inner.supports_streaming
         self.model_name = inner.model_name
         self.endpoint = inner.endpoint

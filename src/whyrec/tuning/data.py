@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
+from whyrec.privacy.clean import clean_text
 from whyrec.tuning.distill import distill_pairs
 from whyrec.tuning.pairs import (
     END_OF_TURN,
@@ -38,7 +39,7 @@ from whyrec.tuning.pairs import (
     training_users,
     tuning_pipeline,
 )
-from whyrec.tuning.paraphrase import paraphrase
+from whyrec.tuning.paraphrase import framed, paraphrase
 from whyrec.tuning.references import reference_pairs
 from whyrec.values import Style
 
@@ -145,18 +146,30 @@ def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
     translations = dict(explainer.dataset.translations.get(language, {})
                         if explainer.dataset else {})
     scale = (explainer.dataset.rating_scale if explainer.dataset else None) or 5.0
-    target = paraphrase(chosen, language, explainer.domain, rng, translations=translations,
-                        rating_scale=scale)
+    if start:  # the answer is begun for the model (an untuned one): the target continues it
+        target = paraphrase(chosen, language, explainer.domain, rng, translations=translations,
+                            rating_scale=scale)
+    else:  # the compact prompt: the whole text, in one of many shapes
+        target = framed(clean_text(prompt.support.item_title, purpose="prompt"), chosen,
+                        language, explainer.domain, rng, tone=style.tone,
+                        translations=translations, rating_scale=scale)
     return accept_target((prompt, verifier, start), target, language=language, style=style,
                          key=f"{rec.user_id}|{rec.item_id}|{language}", stats=stats)
 
 
+#: how many facts a text of each length words (issue 17: short 1, medium 2-3, detailed 4-5)
+FACTS_WORDED = {"short": (1, 1), "medium": (2, 3), "detailed": (4, 5)}
+
+
 def _choose(facts: list[Any], style: Style, rng: random.Random) -> list[Any]:
-    """One to ``style.n_facts`` facts, usually the strongest first, kept in prompt order."""
-    most = min(len(facts), 1 if style.length == "short" else style.n_facts)
-    weights = [1.0, 1.6, 1.2, 0.6, 0.4][:most]
-    k = rng.choices(range(1, most + 1), weights=weights)[0]
-    first = 0 if rng.random() < 0.85 else rng.randrange(len(facts))
-    others = [i for i in range(len(facts)) if i != first]
-    picked = sorted([first, *rng.sample(others, min(k - 1, len(others)))])
-    return [facts[i] for i in picked]
+    """As many facts as the length words, the strongest (or the preferred kind) first, then
+    facts of kinds not yet worded before more of the same kind; kept in prompt order."""
+    low, high = FACTS_WORDED[style.length]
+    k = min(len(facts), rng.randint(low, high))
+    picked = [0]
+    while len(picked) < k:
+        kinds = {facts[i].kind for i in picked}
+        fresh = [i for i in range(len(facts)) if i not in picked and facts[i].kind not in kinds]
+        pool = fresh or [i for i in range(len(facts)) if i not in picked]
+        picked.append(pool[0] if rng.random() < 0.7 else rng.choice(pool))
+    return [facts[i] for i in sorted(picked)]

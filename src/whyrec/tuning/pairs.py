@@ -67,10 +67,20 @@ def training_users(dataset: Dataset, rng: random.Random) -> list[str]:
     return users
 
 
+#: how often a pair is written in the friendly tone, and leading with a preferred kind
+FRIENDLY_SHARE = 0.2
+PREFER_SHARE = 0.2
+#: the kinds a drawn preference may name (what people ask for most)
+PREFERABLE = ("history_item", "shared_feature", "cohort", "item_quality", "trend")
+
+
 def pick_style(rng: random.Random) -> Style:
-    """A length drawn by ``LENGTH_WEIGHTS`` (mostly the default, ``medium``)."""
-    return Style(length=rng.choices(list(LENGTH_WEIGHTS),
-                                    weights=list(LENGTH_WEIGHTS.values()))[0])
+    """A length drawn by ``LENGTH_WEIGHTS`` (mostly the default, ``medium``); sometimes the
+    friendly tone, sometimes a preferred kind of fact (the prompt then leads with it)."""
+    length = rng.choices(list(LENGTH_WEIGHTS), weights=list(LENGTH_WEIGHTS.values()))[0]
+    tone = "friendly" if rng.random() < FRIENDLY_SHARE else "neutral"
+    prefer = (rng.choice(PREFERABLE),) if rng.random() < PREFER_SHARE else ()
+    return Style(length=length, tone=tone, prefer=prefer)
 
 
 def render_chat(messages: Sequence[Message], start: str) -> str:
@@ -80,10 +90,12 @@ def render_chat(messages: Sequence[Message], start: str) -> str:
     return f"{turns}<|im_start|>assistant\n{start}"
 
 
-def prefill_explainer(dataset: Dataset) -> Explainer:
-    """An explainer that builds prompts as for a prefill-capable backend (the answer started,
-    as llamacpp does), loading no model: fine-tuning's prompts are exactly the ones sent."""
-    return Explainer(FakeBackend(prefill=True), dataset=dataset, audit=False, local_only=False)
+def prefill_explainer(dataset: Dataset, *, tuned: bool = True) -> Explainer:
+    """An explainer that builds prompts as for the bundled model once tuned (the compact prompt,
+    no answer start; ``tuned=False``: the worked example and the answer start, as the untuned
+    model gets them), loading no model: fine-tuning's prompts are exactly the ones sent."""
+    return Explainer(FakeBackend(prefill=True, tuned=tuned), dataset=dataset, audit=False,
+                     local_only=False)
 
 
 def tuning_pipeline(dataset: Dataset, algorithm: str,

@@ -59,10 +59,9 @@ ZH_NOUN = {"ecommerce": "件商品", "movies": "部电影", "news": "篇文章"}
 #: English clause forms per feature kind: "{v}" value, "{n}" count phrase ("4 of your films")
 EN_FEATURE = {
     "genre": ("it shares the genre \u201c{v}\u201d with {n}", "like {n}, it is in the genre "
-              "\u201c{v}\u201d", "it is a \u201c{v}\u201d title, like {n}",
-              "{n} share its genre, \u201c{v}\u201d"),
+              "\u201c{v}\u201d", "{n} share its genre, \u201c{v}\u201d"),
     "category": ("it is in {v}, like {n}", "like {n}, it belongs to {v}",
-                 "it sits in {v}, as {n} do"),
+                 "it is another {v} pick, like {n}"),
     "tag": ("it is tagged \u201c{v}\u201d, like {n}", "it carries the tag \u201c{v}\u201d, as "
             "{n} do", "like {n}, it is tagged \u201c{v}\u201d"),
     "brand": ("it is made by {v}, like {n}", "it comes from {v}, the brand of {n}",
@@ -133,6 +132,104 @@ def paraphrase(facts: Sequence[Evidence], language: str, domain: str, rng: rando
     if language == "zh":
         return _zh_join([c for c in clauses if c], rng)
     return _en_join([c for c in clauses if c], rng)
+
+
+def framed(title: str, facts: Sequence[Evidence], language: str, domain: str, rng: random.Random,
+           *, tone: str = "neutral", translations: dict[str, str] | None = None,
+           rating_scale: float = 5.0) -> str:
+    """A whole explanation of ``title`` from ``facts`` (in order), one of many sentence shapes:
+    the first fact inside an opening that names the item, each further fact a sentence of its
+    own with a varied connective, and a warm close for the friendly tone.
+
+    Examples
+    --------
+    >>> from whyrec.types import HistoryItem
+    >>> fact = HistoryItem(id="h1", item_id="9", title="Heat", score_share=1.0,
+    ...                    event="rating", rating=5.0)
+    >>> "\u201cRonin\u201d" in framed("Ronin", [fact], "en", "movies", random.Random(0))
+    True
+    """
+    translations = translations or {}
+    clauses = [c for c in (_clause(f, language, domain, rng, translations, rating_scale)
+                           for f in facts) if c]
+    if language == "zh":
+        return _zh_framed(title, clauses, rng, tone)
+    return _en_framed(title, clauses, rng, tone)
+
+
+def _clause(fact: Evidence, language: str, domain: str, rng: random.Random,
+            translations: dict[str, str], scale: float) -> str | None:
+    if language == "zh" and fact.kind in ZH_CLAUSES:
+        return ZH_CLAUSES[fact.kind](fact, domain, rng, translations)
+    if language != "zh" and fact.kind in EN_CLAUSES:
+        return EN_CLAUSES[fact.kind](fact, domain, rng, scale)
+    return _template_clause(fact, language, domain, rng, translations, scale)
+
+
+#: English openings: "{t}" the quoted title, "{c}" the first fact's clause
+EN_OPENINGS = (
+    "We picked {t} because {c}.",
+    "{t} is here because {c}.",
+    "Since {c}, {t} should suit you.",
+    "Because {c}, we think you will like {t}.",
+    "{t} is a good pick for you: {c}.",
+    "Why {t}? Because {c}.",
+    "{C}. That is why we picked {t}.",
+    "Here is why we chose {t}: {c}.",
+    "{t} suits you, because {c}.",
+    "We recommend {t} since {c}.",
+    "{C}, so {t} could be a good match for you.",
+    "Our pick for you is {t}, because {c}.",
+)
+#: how a further fact's sentence may open (its clause then starts lower-case)
+EN_CONNECTIVES = ("Also, ", "And ", "What is more, ", "", "Besides, ", "Plus, ")
+EN_FRIENDLY = ("We hope you enjoy it!", "We think it could be a great fit.",
+               "It could be a lovely choice for you.", "We think you will enjoy it.")
+ZH_OPENINGS = (
+    "推荐{t}，因为{c}。",
+    "为你推荐{t}：{c}。",
+    "因为{c}，所以为你推荐{t}。",
+    "{c}，所以{t}应该也适合你。",
+    "推荐{t}的原因是{c}。",
+    "{t}很适合你：{c}。",
+    "{t}是为你挑选的，因为{c}。",
+    "这次为你挑选了{t}，理由是{c}。",
+    "{c}，因此我们推荐{t}。",
+)
+ZH_CONNECTIVES = ("另外，", "而且", "同时，", "", "此外，")
+ZH_FRIENDLY = ("希望你会喜欢！", "祝你喜欢！")
+
+
+def _en_framed(title: str, clauses: list[str], rng: random.Random, tone: str) -> str:
+    quoted = (title if title.startswith("\u201c") else f"\u201c{title}\u201d")
+    if not clauses:
+        return f"We picked {quoted} for you."
+    first, rest = clauses[0], clauses[1:]
+    opening = rng.choice(EN_OPENINGS)
+    text = opening.format(t=quoted, c=first, C=first[:1].upper() + first[1:])
+    text = text[:1].upper() + text[1:]
+    # each connective at most once a text ("Besides, … Besides, …" reads badly)
+    connectives = rng.sample(EN_CONNECTIVES, len(EN_CONNECTIVES))
+    for clause, connective in zip(rest, connectives * 2, strict=False):
+        text += " " + (connective + clause if connective else clause[:1].upper() + clause[1:])
+        text += "."
+    if tone == "friendly":
+        text += " " + rng.choice(EN_FRIENDLY)
+    return text
+
+
+def _zh_framed(title: str, clauses: list[str], rng: random.Random, tone: str) -> str:
+    quoted = title if title.startswith("《") else f"《{title}》"
+    if not clauses:
+        return f"为你推荐{quoted}。"
+    first, rest = clauses[0], clauses[1:]
+    text = rng.choice(ZH_OPENINGS).format(t=quoted, c=first)
+    connectives = rng.sample(ZH_CONNECTIVES, len(ZH_CONNECTIVES))
+    for clause, connective in zip(rest, connectives * 2, strict=False):
+        text += connective + clause + "。"
+    if tone == "friendly":
+        text += rng.choice(ZH_FRIENDLY)
+    return text
 
 
 def _template_clause(fact: Evidence, language: str, domain: str, rng: random.Random,
