@@ -8,7 +8,8 @@ references and XRec's outputs are put in the "you" voice naming the item, as why
 (``tests/support/strong_model.you_voice``), so the comparison is like for like. ROUGE-L is the
 F-measure of ``rouge-score`` (stemmed) x 100, BLEU-4 ``sacrebleu``'s corpus BLEU.
 
-    PYTHONPATH=src .venv/bin/python benchmarks/bench_xrec.py --n 50 --out benchmarks/results/xrec.json
+    PYTHONPATH=src .venv/bin/python benchmarks/bench_xrec.py --n 50 \
+        --out benchmarks/results/xrec.json
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ sys.path.insert(0, str(HERE.parent / "scripts"))
 sys.path.insert(0, str(HERE / "verifier_set"))
 sys.path.insert(0, str(HERE.parent))
 
-from _common import Target, finish, log
+from _common import Target, finish, log  # noqa: E402
 
 #: issue 17's targets
 DELIVERED_TARGET = 0.80
@@ -50,11 +51,11 @@ def main(argv: list[str] | None = None) -> int:
     options = arguments().parse_args(argv)
     from sources import SHARED_DATA, XREC_FILES
     from tests.support.strong_model import you_voice
-    from xrec_requests import requests as xrec_requests
 
     from whyrec.explanation.requests import parse_request
     from whyrec.pipeline import Pipeline, make_explainer
     from whyrec.settings import ExplainSettings
+    from xrec_requests import requests as xrec_requests
 
     pipeline = Pipeline(None, explain=make_explainer(ExplainSettings(backend=options.backend)))
     result: dict[str, Any] = {"backend": options.backend, "n": options.n, "datasets": {}}

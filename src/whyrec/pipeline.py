@@ -58,7 +58,8 @@ def make_explainer(
     if backend is None:
         backend = create_backend(settings.backend, **settings.backend_options(**sizing))
     return Explainer(backend, dataset=dataset, style=settings.style(),
-                     max_repairs=settings.repairs, language=settings.language, cache=cache,
+                     max_repairs=settings.repairs, best_of=settings.best_of,
+                     language=settings.language, cache=cache,
                      local_only=local_only, audit=audit)
 
 

@@ -60,6 +60,8 @@ class ExplainSettings(BaseModel):
     adapter: str | bool | None = None
     #: regenerations with the verifier's complaint before the template text is delivered
     repairs: int = Field(default=2, ge=0)
+    #: drafts the first request asks for; the verified one stating the most facts is kept
+    best_of: int = Field(default=1, ge=1, le=8)
     #: ``en`` or ``zh``; ``None``: each person's own
     language: str | None = None
     length: str = "medium"

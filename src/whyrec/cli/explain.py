@@ -93,6 +93,9 @@ def style_options(func: Any) -> Any:
 @local_only_option
 @style_options
 @click.option("--facts/--no-facts", default=False, help="Also list the facts behind each one.")
+@click.option("--best-of", "best_of", type=click.IntRange(1, 8), default=1, show_default=True,
+              help="Drafts the model writes first (other seeds); the verified one stating the "
+                   "most facts is kept. Each costs a model call.")
 @progress_option
 @json_option
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
@@ -102,7 +105,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
             adapter: Path | None,
             no_adapter: bool, local_only: bool | None, language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
-            facts: bool, progress: bool | None, as_json: bool) -> None:
+            facts: bool, best_of: int, progress: bool | None, as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.requests import read_requests
@@ -116,7 +119,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     settings = ExplainSettings(
         backend=backend, llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout,
         repairs=repairs, adapter=_adapter(adapter, no_adapter), language=language,
-        length=length, tone=tone, prefer=prefer, exclude=exclude)
+        length=length, tone=tone, prefer=prefer, exclude=exclude, best_of=best_of)
     store = open_db(db_url)
     requests = read_requests(input_path) if input_path is not None else None
     # another system's recommendations need no dataset: --data only lends its vocabulary

@@ -63,9 +63,9 @@ ADAPTER_FILE = "adapter.gguf"
 @progress_option
 @json_option
 def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, source: str,
-         base_url: str | None, llm_model: str | None, n_pairs: int, languages: str, epochs: int, rank: int,
-         layers: int, learning_rate: float, seed: int, threads: int, max_steps: int | None,
-         progress: bool | None, as_json: bool) -> None:
+         base_url: str | None, llm_model: str | None, n_pairs: int, languages: str,
+         epochs: int, rank: int, layers: int, learning_rate: float, seed: int, threads: int,
+         max_steps: int | None, progress: bool | None, as_json: bool) -> None:
     """Fine-tune the bundled model with LoRA and export a llama.cpp adapter."""
     from whyrec.backends.llamacpp import bundled_model_path
     from whyrec.explanation.requests import read_requests

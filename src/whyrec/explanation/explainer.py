@@ -18,6 +18,7 @@ from whyrec.backends.base import Backend, BackendError, Completion, Message
 from whyrec.backends.locality import is_local, local_only_default, require_local
 from whyrec.backends.registry import create_backend
 from whyrec.data.dataset import Cached
+from whyrec.errors import ConfigError
 from whyrec.explanation.cache import ExplanationCache, cache_key
 from whyrec.explanation.examples import example_titles
 from whyrec.explanation.prompt import (
@@ -69,6 +70,8 @@ class Explainer:
     style : default length, tone and evidence preferences.
     language : the default language (``None``: each person's own, from the dataset).
     max_repairs : regenerations with the verifier's complaint before the template fallback.
+    best_of : drafts the first request asks for (other seeds, sampled); the verified one
+        stating the most facts is delivered. Each costs a model call.
     cache : an :class:`ExplanationCache`; ``None`` caches nothing.
     local_only : refuse a backend that sends prompts off this machine (default:
         ``$WHYREC_LOCAL_ONLY``); :class:`~whyrec.errors.PrivacyError` names where they would go.
@@ -89,6 +92,7 @@ class Explainer:
     def __init__(
         self, backend: Backend | str = "llamacpp", *, dataset: Dataset | None = None,
         style: Style | None = None, max_repairs: int = 2, cache: ExplanationCache | None = None,
+        best_of: int = 1,
         token_budget: int = DEFAULT_TOKEN_BUDGET, domain: str | None = None,
         local_only: bool | None = None, audit: AuditLog | bool | None = None,
         language: str | None = None, **backend_options: Any,
@@ -105,6 +109,9 @@ class Explainer:
         self.style = style or Style()
         self.language = language
         self.max_repairs = max_repairs
+        if best_of < 1:
+            raise ConfigError(f"best_of must be at least 1, got {best_of}")
+        self.best_of = best_of
         self.cache = cache
         self.token_budget = token_budget
         self._domain = domain
@@ -250,33 +257,33 @@ class Explainer:
                 self.audit.record(self.backend, prompt.facts, details, request,
                                   purpose="explain" if attempt == 0 else "repair",
                                   language=language)
-            options: dict[str, Any] = {
-                # a repair is sampled (hotter, another seed): a greedy one repeats the draft
-                "max_tokens": max_tokens, "temperature": 0.2 if attempt == 0 else 0.9,
-                "seed": seed + REPAIR_SEED_STEP * attempt, "stop": STOP}
+            # the first request may be several drafts (best of k, other seeds, sampled); each
+            # repair is one, sampled (hotter, another seed): a greedy one repeats the draft
+            tries = self.best_of if attempt == 0 else 1
+            judged: list[tuple[str, Verdict, Any]] = []
             try:
-                if attempt == 0 and on_piece is not None and self.backend.supports_streaming:
-                    completion = _streamed(self.backend, request, options, on_piece)
-                else:
-                    completion = self.backend.complete(request, **options)
+                for number in range(tries):
+                    options: dict[str, Any] = {
+                        "max_tokens": max_tokens,
+                        "temperature": 0.2 if attempt == 0 and number == 0 else 0.9,
+                        "seed": seed + REPAIR_SEED_STEP * attempt + DRAFT_SEED_STEP * number,
+                        "stop": STOP}
+                    if (attempt == 0 and number == 0 and on_piece is not None
+                            and self.backend.supports_streaming):
+                        completion = _streamed(self.backend, request, options, on_piece)
+                    else:
+                        completion = self.backend.complete(request, **options)
+                    text = clean_draft(continued(start, completion.text, language))
+                    judged.append((*self._judged(text, prompt, verifier, language, style,
+                                                 completion.latency_ms, drafts), completion))
             except BackendError as exc:
-                reason, detail = FallbackReason.BACKEND_ERROR, str(exc)
-                break
-            draft = clean_draft(continued(start, completion.text, language))
-            verdict = verifier.verify(draft, prompt.support, language, style)
-            # drafts are kept for the record: a model may invent contact data, never store it
-            drafts.append(_private_draft(draft, verdict, completion.latency_ms))
-            trimmed = None if verdict.passed else without_failing_claims(
-                draft, verdict,
-                recheck=lambda text: verifier.verify(text, prompt.support, language, style))
-            if trimmed is not None:
-                # surgical repair: deliver the sentences that hold, if they still name the item
-                # and state a fact; the draft record says what was dropped and why
-                kept = verifier.verify(trimmed.text, prompt.support, language, style)
-                if kept.passed:
-                    drafts[-1].dropped = [clean_text(d, purpose="record")
-                                          for d in trimmed.dropped]
-                    draft, verdict = trimmed.text, kept
+                if not judged:
+                    reason, detail = FallbackReason.BACKEND_ERROR, str(exc)
+                    break
+            # the verified draft that states the most facts (the first among equals)
+            passed = [j for j in judged if j[1].passed]
+            draft, verdict, completion = max(
+                passed, key=lambda j: len(prompt.support.cited_ids(j[0]))) if passed else judged[-1]
             if verdict.passed:
                 return Explanation(
                     user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
@@ -293,6 +300,26 @@ class Explainer:
         explanation.attempts = len(drafts) + (1 if reason is FallbackReason.BACKEND_ERROR else 0)
         explanation.drafts = drafts
         return explanation
+
+    @staticmethod
+    def _judged(draft: str, prompt: Prompt, verifier: Verifier, language: str, style: Style,
+                latency_ms: float, drafts: list[Draft]) -> tuple[str, Verdict]:
+        """The draft verified (and recorded in ``drafts``); when only some of its claims fail,
+        what is left after surgical repair, if that passes."""
+        verdict = verifier.verify(draft, prompt.support, language, style)
+        # drafts are kept for the record: a model may invent contact data, never store it
+        drafts.append(_private_draft(draft, verdict, latency_ms))
+        trimmed = None if verdict.passed else without_failing_claims(
+            draft, verdict,
+            recheck=lambda text: verifier.verify(text, prompt.support, language, style))
+        if trimmed is not None:
+            # surgical repair: deliver the sentences that hold, if they still name the item
+            # and state a fact; the draft record says what was dropped and why
+            kept = verifier.verify(trimmed.text, prompt.support, language, style)
+            if kept.passed:
+                drafts[-1].dropped = [clean_text(d, purpose="record") for d in trimmed.dropped]
+                return trimmed.text, kept
+        return draft, verdict
 
     def _template(self, rec: Recommendation, wording: TemplateExplainer, verifier: Verifier,
                   details: ItemDetails, untrusted: list[str], language: str, style: Style,
@@ -316,7 +343,7 @@ class Explainer:
         evidence = [e.to_dict() for e in rec.evidence]
         return cache_key(PROMPT_VERSION, rec.user_id, rec.item_id, evidence, details.__dict__,
                          language, style.key(), self.backend.name, self.backend.model_name,
-                         self.max_repairs)
+                         self.max_repairs, self.best_of)
 
     def _translations(self, language: str) -> Mapping[str, str]:
         return self.dataset.translations.get(language, {}) if self.dataset else {}
@@ -339,8 +366,9 @@ class Explainer:
         return [*texts, details.description] if details.description else texts
 
 
-#: how far apart the seeds of a draft and its repairs are
+#: how far apart the seeds of a draft and its repairs are, and of a request's several drafts
 REPAIR_SEED_STEP = 7919
+DRAFT_SEED_STEP = 104729
 
 
 def clean_draft(text: str) -> str:
