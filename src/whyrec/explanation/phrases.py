@@ -54,6 +54,11 @@ ITEM_NOUNS = {
 # …"). Shared features are worded per feature kind ("made by", "tagged"); "{n}" is a count of
 # the person's items ("6", or "one" for one: "one of your items"), "{n_cap}" the same at the
 # start of a sentence and "{are}" its verb ("is" for one). "{people}" is "person" for one.
+# A count ("6 of your items") and the feature it counts stand on the same side of the item's
+# title: a dot inside a title ("Dr. Strangelove") would part them for the count check.
+# A brand is always "made by" it: a text is checked for copying the catalog's descriptions
+# against the facts' own sentences, which then hold the same words ("from Paper Lantern
+# Books" could be a description's).
 # Every word outside the placeholders is one of the verifier's closed words (a test checks),
 # and wording never claims more than the fact: "often" only for cohort shares of 30 % or more,
 # no "popular" for a bare count of people, "number one" only for a first rank.
@@ -90,6 +95,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title} is in the {value} category, like {n} of your {items}.",
             "{title} belongs to the {value} category, like {n} of your {items}.",
             "{n_cap} of your {items} {are} in the {value} category, and so is {title}.",
+            "You have {n} {items_n} in the {value} category, and {title} is one more.",
         ),
         "feature_genre": (
             "Like {n} of your {items}, it is in the {value} genre.",
@@ -99,6 +105,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title} is in the {value} genre, like {n} of your {items}.",
             "{title} shares the {value} genre with {n} of your {items}.",
             "{n_cap} of your {items} {are} in the {value} genre, and so is {title}.",
+            "You have {n} {items_n} in the {value} genre, and {title} is one more.",
         ),
         "feature_tag": (
             "Like {n} of your {items}, it is tagged \u201c{value}\u201d.",
@@ -108,15 +115,17 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title} is tagged \u201c{value}\u201d, like {n} of your {items}.",
             "{title} shares the tag \u201c{value}\u201d with {n} of your {items}.",
             "{n_cap} of your {items} {are} tagged \u201c{value}\u201d, and so is {title}.",
+            "The tag \u201c{value}\u201d, shared by {n} of your {items}, is on {title} too.",
         ),
         "feature_brand": (
             "Like {n} of your {items}, it is made by {value}.",
-            "It comes from {value}, like {n} of your {items}.",
+            "It is made by {value}, like {n} of your {items}.",
         ),
         "feature_brand_lead": (
             "{title} is made by {value}, like {n} of your {items}.",
-            "{title} comes from {value}, like {n} of your {items}.",
+            "{title} is made by {value}, as {are} {n} of your {items}.",
             "{n_cap} of your {items} {are} made by {value}, and so is {title}.",
+            "You have {n} {items_n} made by {value}, and {title} is one more.",
         ),
         "cohort": (
             "{share}% of the {anchor_count} people who {people_verb} {anchor} "
@@ -229,6 +238,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}和你的{n}{items}一样，属于\u201c{value}\u201d类。",
             "{title}与你的{n}{items}同属\u201c{value}\u201d类。",
             "你的{n}{items}属于\u201c{value}\u201d类，{title}也是。",
+            "{title}属于\u201c{value}\u201d类，你的{n}{items}也是。",
         ),
         "feature_genre": (
             "它和你的{n}{items}一样，属于\u201c{value}\u201d类型。",
@@ -238,6 +248,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}和你的{n}{items}一样，属于\u201c{value}\u201d类型。",
             "{title}与你的{n}{items}同属\u201c{value}\u201d类型。",
             "你的{n}{items}属于\u201c{value}\u201d类型，{title}也是。",
+            "{title}属于\u201c{value}\u201d类型，你的{n}{items}也是。",
         ),
         "feature_tag": (
             "它和你的{n}{items}一样，带有\u201c{value}\u201d标签。",
@@ -247,6 +258,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}和你的{n}{items}一样，带有\u201c{value}\u201d标签。",
             "{title}与你的{n}{items}都有\u201c{value}\u201d标签。",
             "你的{n}{items}带有\u201c{value}\u201d标签，{title}也有。",
+            "{title}带有\u201c{value}\u201d标签，你的{n}{items}也有。",
         ),
         "feature_brand": (
             "它和你的{n}{items}一样，来自品牌\u201c{value}\u201d。",
@@ -256,6 +268,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}和你的{n}{items}一样，来自品牌\u201c{value}\u201d。",
             "{title}与你的{n}{items}都来自品牌\u201c{value}\u201d。",
             "你的{n}{items}来自品牌\u201c{value}\u201d，{title}也是。",
+            "{title}来自品牌\u201c{value}\u201d，你的{n}{items}也是。",
         ),
         "cohort": (
             "{people_verb}{anchor}的{anchor_count}人中，有{share}%也{people_verb}它。",

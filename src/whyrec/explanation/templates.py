@@ -369,7 +369,9 @@ def _shared_feature(ex: TemplateExplainer, facts: Sequence[SharedFeature], key: 
     one = fact.history_count == 1
     n = ONE[ex.language] if one else str(fact.history_count)
     return _phrase(ex, f"feature_{feature}", key, title, n=n, n_cap=n[:1].upper() + n[1:],
-                   are="is" if one else "are", items=_plural(ex), value=ex.word(fact.value))
+                   are="is" if one else "are", items=_plural(ex),
+                   items_n=ITEM_NOUNS[ex.language][ex.domain][0 if one else 1],
+                   value=ex.word(fact.value))
 
 
 @_wording(Cohort.kind)
