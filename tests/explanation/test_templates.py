@@ -293,3 +293,26 @@ def test_the_phrasings_own_words_state_no_fact(language: str) -> None:
             words = en_content(text) + (zh_content(text) if language == "zh" else [])
             filled = " ".join(FILLED[language].values())
             assert [w for w in words if w not in filled] == [], (name, option)
+
+
+def test_a_title_with_dots_inside_is_named_once() -> None:
+    """The verifier reads "(a.k.a. MIIB) (a." named twice as a repeated sentence: the text
+    leaves out the cohort fact that would name the history item again, and passes."""
+    from whyrec.api import verify
+
+    dotted = "Men in Black II (a.k.a. MIIB) (a.k.a. MIB 2) (2002)"
+    rec = Recommendation(
+        user_id="u1", item_id="i9", title="Spider-Man 3 (2007)", score=1.0, rank=1,
+        algorithm="itemknn", evidence=[
+            HistoryItem(id="hist:i1", item_id="i1", title=dotted, score_share=1.0,
+                        event="rating", rating=4.5),
+            Cohort(id="cohort:i1:i9", anchor_item_id="i1", anchor_title=dotted, co_count=28,
+                   anchor_count=61, share=0.459),
+            SharedFeature(id="feature:genre:Action", feature="category", value="Action",
+                          history_count=5),
+        ])
+    for language in ("en", "zh"):
+        explanation = TemplateExplainer(language=language, domain="movies").explain(rec)
+        assert explanation.text.count("a.k.a. MIIB") == 1, explanation.text
+        assert "cohort:i1:i9" not in explanation.cited_ids
+        assert verify(explanation.text, rec, language=language).passed, explanation.text

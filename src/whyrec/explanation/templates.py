@@ -233,11 +233,18 @@ class TemplateExplainer:
         per_kind: dict[str, int] = {}
         kind_cap = 2 if style.length == "detailed" else 1  # variety beats three features in a row
         was_cut = False
+        named: set[str] = set()  # titles with a sentence mark inside already worded
         for group in groups:
             if budget <= 0:
                 break
             kind = group[0].kind
             if per_kind.get(kind, 0) >= kind_cap:
+                continue
+            # "Vol. 2 (a.k.a. X)" named twice reads to the verifier's repetition check as a
+            # sentence said twice: a fact that would name such a title again is left out
+            dotted = {ref.title for fact in group for ref in fact.items()
+                      if _DOTTED_RE.search(ref.title)}
+            if dotted & named:
                 continue
             sentence = self.sentence(group, key)
             # a long reason (a caller's free text) must not push the text past its length:
@@ -252,6 +259,7 @@ class TemplateExplainer:
             if sentence:
                 room -= _size(sentence, self.language)
                 per_kind[kind] = per_kind.get(kind, 0) + 1
+                named |= dotted
                 chosen.append((group, sentence))
                 budget -= 1
         if not chosen:
@@ -321,6 +329,9 @@ def _cut(sentence: str, room: int, language: str) -> str:
         kept = longer
     return kept.rstrip(",，;； ") + end
 
+
+#: a sentence mark inside a title, with more of the title after it
+_DOTTED_RE = re.compile(r"[.!?。！？]\s*\S")
 
 #: a title as the template quotes it
 QUOTED_TITLE_RE = re.compile("\u201c[^\u201d]*\u201d|《[^》]*》")
