@@ -229,6 +229,9 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}很符合你的口味：你{did}。",
             "这次为你推荐{title}，因为你{did}。",
             "你{did}，{title}与之很相近。",
+            "你可能会对{title}感兴趣，因为你{did}。",
+            "给你推荐{title}，因为你{did}。",
+            "接下来推荐你看看{title}，因为你{did}。",
         ),
         "feature_category": (
             "它和你的{n}{items}一样，属于\u201c{value}\u201d类。",
