@@ -316,3 +316,16 @@ def test_a_title_with_dots_inside_is_named_once() -> None:
         assert explanation.text.count("a.k.a. MIIB") == 1, explanation.text
         assert "cohort:i1:i9" not in explanation.cited_ids
         assert verify(explanation.text, rec, language=language).passed, explanation.text
+
+
+def test_a_click_and_a_view_share_one_verb() -> None:
+    rec = sample()
+    rec.evidence = [
+        HistoryItem(id="hist:a", item_id="a", title="Arrow 5", score_share=0.6, event="view"),
+        HistoryItem(id="hist:b", item_id="b", title="Ridge 2", score_share=0.4, event="click"),
+        SharedFeature(id="f", feature="tag", value="trail", history_count=3),
+    ]
+    text = TemplateExplainer().explain(rec).text
+    assert "viewed “Arrow 5” and “Ridge 2”" in text and "looked at" not in text, text
+    zh = TemplateExplainer(language="zh").explain(rec).text
+    assert "浏览过《Arrow 5》和《Ridge 2》" in zh, zh

@@ -463,9 +463,15 @@ def _people(count: int) -> str:
     return "person" if count == 1 else "people"
 
 
+#: events worded alike when two history items share a clause: a click and a view are both
+#: "looked at" ("viewed A and looked at B" says one thing twice)
+_SAME_ACTION = {"click": "look", "view": "look"}
+
+
 def _action(fact: HistoryItem) -> tuple[str | None, float | None]:
     """What wording a history fact gets: its event, and its rating when the event is a rating."""
-    return fact.event, fact.rating if fact.event == "rating" else None
+    event = _SAME_ACTION.get(fact.event or "", fact.event)
+    return event, fact.rating if fact.event == "rating" else None
 
 
 def _number(value: float) -> str:
