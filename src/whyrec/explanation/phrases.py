@@ -159,8 +159,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "Roughly {share}% of people who {people_verb} {anchor} {people_verb} it too.",
         ),
         "cohort_about_lead": (
-            "{title} was also {people_verb} by about {share}% of people who {people_verb} "
-            "{anchor}.",
+            "About {share}% of people who {people_verb} {anchor} also {people_verb} {title}.",
         ),
         "quality_rated": (
             "It is rated {mean}/{scale} on average by {n_ratings} {people}.",
@@ -234,7 +233,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "接下来推荐你看看{title}，因为你{did}。",
         ),
         "feature_category": (
-            "它和你的{n}{items}一样，属于\u201c{value}\u201d类。",
+            "它和你的{n}{items}一样，同属\u201c{value}\u201d类。",
             "它与你的{n}{items}同属\u201c{value}\u201d类。",
         ),
         "feature_category_lead": (
@@ -244,7 +243,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}属于\u201c{value}\u201d类，你的{n}{items}也是。",
         ),
         "feature_genre": (
-            "它和你的{n}{items}一样，属于\u201c{value}\u201d类型。",
+            "它和你的{n}{items}一样，同属\u201c{value}\u201d类型。",
             "它与你的{n}{items}同属\u201c{value}\u201d类型。",
         ),
         "feature_genre_lead": (
@@ -254,8 +253,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}属于\u201c{value}\u201d类型，你的{n}{items}也是。",
         ),
         "feature_tag": (
-            "它和你的{n}{items}一样，带有\u201c{value}\u201d标签。",
-            "它与你的{n}{items}都有\u201c{value}\u201d标签。",
+            "它和你的{n}{items}同样带有\u201c{value}\u201d标签。",
+            "它与你的{n}{items}同样带有\u201c{value}\u201d标签。",
         ),
         "feature_tag_lead": (
             "{title}和你的{n}{items}一样，带有\u201c{value}\u201d标签。",
@@ -264,8 +263,8 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}带有\u201c{value}\u201d标签，你的{n}{items}也有。",
         ),
         "feature_brand": (
-            "它和你的{n}{items}一样，来自品牌\u201c{value}\u201d。",
-            "它与你的{n}{items}都来自品牌\u201c{value}\u201d。",
+            "它和你的{n}{items}同样来自品牌\u201c{value}\u201d。",
+            "它与你的{n}{items}同样来自品牌\u201c{value}\u201d。",
         ),
         "feature_brand_lead": (
             "{title}和你的{n}{items}一样，来自品牌\u201c{value}\u201d。",

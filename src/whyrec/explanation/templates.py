@@ -387,10 +387,14 @@ def _shared_feature(ex: TemplateExplainer, facts: Sequence[SharedFeature], key: 
 
 @_wording(Cohort.kind)
 def _cohort(ex: TemplateExplainer, facts: Sequence[Cohort], key: str,
-            title: str | None = None) -> str:
+            title: str | None = None) -> str | None:
     fact = facts[0]
     people_verb = PEOPLE_VERBS[ex.language][ex.domain]
     if fact.approximate:
+        if title is not None and _DOTTED_RE.search(fact.anchor_title):
+            # "people who bought “Vol. 2” also bought “X”": the dot hides the people from the
+            # check that the verb before X is theirs; another fact opens instead
+            return None
         # noisy counts (differential privacy): a rounded share, never a precise figure
         return _phrase(ex, "cohort_about", key, title, share=approximate_percent(fact.share),
                        anchor=ex.title(fact.anchor_title), people_verb=people_verb)
