@@ -27,6 +27,7 @@ from whyrec.explanation.phrases import (
     ONE,
     PEOPLE_VERBS,
     PHRASES,
+    THIS_ONE,
 )
 from whyrec.privacy.rounding import approximate_percent
 from whyrec.types import (
@@ -44,20 +45,28 @@ from whyrec.types import (
 from whyrec.values import LANGUAGES, Style
 
 AND = {"en": " and ", "zh": "和"}
+#: two history actions in one clause: "bought A and looked at B", "购买过《A》，也浏览过《B》"
+THEN = {"en": " and ", "zh": "，也"}
 
 F = TypeVar("F", bound=Evidence)
 #: (the explainer, facts of one kind, a key that picks among phrasings) -> a sentence or None
 Sentence = Callable[["TemplateExplainer", Sequence[Any], str], "str | None"]
+#: the same, with the recommended item's title (quoted) to name: a text's opening sentence
+Opening = Callable[["TemplateExplainer", Sequence[Any], str, str], "str | None"]
 
 
 @dataclass(frozen=True)
 class Wording:
     """How one kind is worded: ``sentence`` words up to ``together`` of its facts in one
     sentence. With ``together`` above 1 the kind's strongest facts share that one sentence and
-    its others are left out (history: "you bought A and B"); with 1 each fact gets its own."""
+    its others are left out (history: "you bought A and B"); with 1 each fact gets its own.
+    ``opening``, when the kind has one, words the facts as a text's first sentence, naming
+    the item ("Since you bought A, you may like X."); without it a text that starts with this
+    kind gets a separate lead ("We picked X for you.")."""
 
     sentence: Sentence
     together: int = 1
+    opening: Opening | None = None
 
 
 #: every kind's wording, by kind name
@@ -67,11 +76,13 @@ WORDINGS: dict[str, Wording] = {}
 def register_wording(
     kind: str, sentence: Callable[[TemplateExplainer, Sequence[F], str], str | None], *,
     together: int = 1, phrases: Mapping[str, Mapping[str, tuple[str, ...]]] | None = None,
+    opening: Callable[[TemplateExplainer, Sequence[F], str, str], str | None] | None = None,
 ) -> None:
     """Word evidence of ``kind`` with ``sentence``.
 
     ``phrases`` (language -> phrase name -> phrasings) join the tables ``sentence`` picks from
-    with :meth:`TemplateExplainer.pick`; a name another kind uses is refused.
+    with :meth:`TemplateExplainer.pick`; a name another kind uses is refused. ``opening``
+    (optional) words the facts as a text's first sentence, given the item's quoted title.
     """
     for language, table in (phrases or {}).items():
         taken = sorted(name for name in table if name in PHRASES[language])
@@ -79,7 +90,7 @@ def register_wording(
             raise ValueError(f"phrases already worded: {', '.join(taken)}")
     for language, table in (phrases or {}).items():
         PHRASES[language].update(table)
-    WORDINGS[kind] = Wording(sentence, together)
+    WORDINGS[kind] = Wording(sentence, together, opening)
 
 
 def unregister_wording(kind: str, phrases: Mapping[str, Mapping[str, Any]] | None = None) -> None:
@@ -90,10 +101,17 @@ def unregister_wording(kind: str, phrases: Mapping[str, Mapping[str, Any]] | Non
             PHRASES[language].pop(name, None)
 
 
-def _wording(kind: str, *, together: int = 1) -> Callable[[Sentence], Sentence]:
-    def register(sentence: Sentence) -> Sentence:
-        register_wording(kind, sentence, together=together)
-        return sentence
+#: a built-in kind's wording: one function for both forms, ``title`` given for the opening
+Worded = Callable[..., "str | None"]
+
+
+def _wording(kind: str, *, together: int = 1) -> Callable[[Worded], Worded]:
+    def register(worded: Worded) -> Worded:
+        def sentence(ex: TemplateExplainer, facts: Sequence[Any], key: str) -> str | None:
+            return worded(ex, facts, key)
+
+        register_wording(kind, sentence, together=together, opening=worded)
+        return worded
     return register
 
 
@@ -162,8 +180,7 @@ class TemplateExplainer:
     def pick(self, name: str, key: str) -> str:
         """One of the phrasings called ``name``, the same one every time for the same key."""
         options = self._phrases[name]
-        # stable across runs and processes (unlike hash()): crc32 of user, item and phrase kind
-        return options[zlib.crc32(f"{key}\x1f{name}".encode()) % len(options)]
+        return options[_hashed(key, name) % len(options)]
 
     def title(self, title: str) -> str:
         """A catalog title as the language marks one: “Heat” or 《盗火线》."""
@@ -205,41 +222,91 @@ class TemplateExplainer:
         # strength order within a kind)
         groups.sort(key=lambda g: (style.order_key(g[0].kind), g[0].priority))
 
-        sentences: list[str] = []
-        cited: list[str] = []
+        title = self.title(rec.title)
+        lead = self.pick("lead", key).format(title=title) if self.name_item else ""
+        friendly = self.pick("friendly", key) if style.tone == "friendly" else ""
+        limit = style.max_chars if self.language == "zh" else style.max_words
+        # the reasons get what a separate lead and the friendly close leave: an opening that
+        # names the item in its reason is no longer than the two apart
+        room = limit - _size(lead, self.language) - _size(friendly, self.language)
+        chosen: list[tuple[list[Evidence], str]] = []
         per_kind: dict[str, int] = {}
-        lead = self.pick("lead", key).format(title=self.title(rec.title)) if self.name_item else ""
-        room = (style.max_chars if self.language == "zh" else style.max_words) - _size(
-            lead, self.language)
         kind_cap = 2 if style.length == "detailed" else 1  # variety beats three features in a row
+        was_cut = False
+        named: set[str] = set()  # titles with a sentence mark inside already worded
         for group in groups:
             if budget <= 0:
                 break
             kind = group[0].kind
             if per_kind.get(kind, 0) >= kind_cap:
                 continue
+            # "Vol. 2 (a.k.a. X)" named twice reads to the verifier's repetition check as a
+            # sentence said twice: a fact that would name such a title again is left out
+            dotted = {ref.title for fact in group for ref in fact.items()
+                      if _DOTTED_RE.search(ref.title)}
+            if dotted & named:
+                continue
             sentence = self.sentence(group, key)
             # a long reason (a caller's free text) must not push the text past its length:
             # the fallback has to pass its own check
             if sentence and _size(sentence, self.language) > room:
-                if sentences:
+                if chosen:
                     continue
                 # the only reason is too long by itself (a caller's long free text): its
                 # opening clauses, which still say only what the fact says
                 sentence = _cut(sentence, room, self.language)
+                was_cut = True
             if sentence:
                 room -= _size(sentence, self.language)
                 per_kind[kind] = per_kind.get(kind, 0) + 1
-                sentences.append(sentence)
-                cited.extend(e.id for e in group)
+                named |= dotted
+                chosen.append((group, sentence))
                 budget -= 1
-        if not sentences:
-            sentences.append(self.pick("fallback", key))
-        if lead:
-            sentences.insert(0, lead)
-        if style.tone == "friendly":
-            sentences.append(self.pick("friendly", key))
+        if not chosen:
+            sentences = [self.pick("fallback", key)]
+            if lead:
+                sentences.insert(0, lead)
+            cited: list[str] = []
+        else:
+            if self.name_item:
+                opened = None if was_cut else self._opened(chosen, key, title, limit, friendly)
+                chosen, sentences = opened or (chosen, [lead, *(s for _, s in chosen)])
+            else:
+                sentences = [s for _, s in chosen]
+            cited = [e.id for group, _ in chosen for e in group]
+        if friendly:
+            sentences.append(friendly)
         return sentences, cited
+
+    def _opened(self, chosen: list[tuple[list[Evidence], str]], key: str, title: str,
+                limit: int, friendly: str,
+                ) -> tuple[list[tuple[list[Evidence], str]], list[str]] | None:
+        """The chosen reasons with one of them worded as the opening that names the item:
+        the first, or now and then (no preferred kinds asked for) the second, so that not
+        every text starts with the same kind of fact; ``None`` when it cannot open."""
+        # the first reason opens (a kind without an opening gets a lead of its own instead,
+        # so a preferred kind still comes first)
+        order = [0]
+        if not self._style.prefer and len(chosen) > 1 and _hashed(key, "open") % 3 == 0:
+            order = [1, 0]
+        for index in order:
+            group, _ = chosen[index]
+            wording = WORDINGS.get(group[0].kind)
+            opening = wording.opening if wording is not None else None
+            sentence = opening(self, group, key, title) if opening is not None else None
+            if not sentence:
+                continue
+            rest = [c for i, c in enumerate(chosen) if i != index]
+            sentences = [sentence, *(s for _, s in rest)]
+            size = sum(_size(s, self.language) for s in [*sentences, friendly])
+            if size <= limit:
+                return [chosen[index], *rest], sentences
+        return None
+
+
+def _hashed(key: str, name: str) -> int:
+    # stable across runs and processes (unlike hash()): crc32 of user, item and a name
+    return zlib.crc32(f"{key}\x1f{name}".encode())
 
 
 def _size(text: str, language: str) -> int:
@@ -263,6 +330,9 @@ def _cut(sentence: str, room: int, language: str) -> str:
     return kept.rstrip(",，;； ") + end
 
 
+#: a sentence mark inside a title, with more of the title after it
+_DOTTED_RE = re.compile(r"[.!?。！？]\s*\S")
+
 #: a title as the template quotes it
 QUOTED_TITLE_RE = re.compile("\u201c[^\u201d]*\u201d|《[^》]*》")
 
@@ -273,70 +343,105 @@ def _together(kind: str) -> int:
 
 
 # --- the built-in kinds' wording ------------------------------------------------------------
+# Each takes ``title`` (the item's quoted title) when it words a text's opening: it then picks
+# from the phrase's ``_lead`` form, which names the item where the plain form says "it".
+def _phrase(ex: TemplateExplainer, name: str, key: str, title: str | None, **values: Any) -> str:
+    if title is None:
+        return ex.pick(name, key).format(**values)
+    return ex.pick(f"{name}_lead", key).format(title=title, **values)
+
+
 @_wording(HistoryItem.kind, together=2)
-def _history(ex: TemplateExplainer, facts: Sequence[HistoryItem], key: str) -> str | None:
+def _history(ex: TemplateExplainer, facts: Sequence[HistoryItem], key: str,
+             title: str | None = None) -> str | None:
     if not facts[0].item_id:
         return None  # the remainder stands for many items: nothing to name
     if len(facts) == 1:
-        return ex.pick("history_one", key).format(did=_did(ex, facts[0]))
-    first, second = facts[:2]
-    if _action(first) == _action(second):
+        did = _did(ex, facts[0])
+    elif _action(facts[0]) == _action(facts[1]):
         # same action on both: "bought “A” and “B”" rather than "bought A and bought B"
-        both = _did(ex, first, ex.title(first.title) + AND[ex.language] + ex.title(second.title))
-        return ex.pick("history_one", key).format(did=both)
-    return ex.pick("history_two", key).format(did=_did(ex, first), did2=_did(ex, second))
+        did = _did(ex, facts[0], ex.title(facts[0].title) + AND[ex.language]
+                   + ex.title(facts[1].title))
+    elif ex.language != "zh" and facts[0].event == facts[1].event == "rating":
+        # "rated “A” 5/5 and “B” 4/5": the verb once, each rating after its title
+        did = _did(ex, facts[0]) + AND["en"] + _did(ex, facts[1]).removeprefix("rated ")
+    else:
+        did = _did(ex, facts[0]) + THEN[ex.language] + _did(ex, facts[1])
+    return _phrase(ex, "history", key, title, did=did,
+                   this_one=THIS_ONE[ex.language][ex.domain])
 
 
 @_wording(SharedFeature.kind)
-def _shared_feature(ex: TemplateExplainer, facts: Sequence[SharedFeature], key: str) -> str:
+def _shared_feature(ex: TemplateExplainer, facts: Sequence[SharedFeature], key: str,
+                    title: str | None = None) -> str:
     fact = facts[0]
     # a film's category is its (first) genre
     feature = "genre" if ex.domain == "movies" and fact.feature == "category" else fact.feature
-    count = fact.history_count
-    return ex.pick(f"feature_{feature}", key).format(
-        n=ONE[ex.language] if count == 1 else count, items=_plural(ex), value=ex.word(fact.value))
+    one = fact.history_count == 1
+    n = ONE[ex.language] if one else str(fact.history_count)
+    return _phrase(ex, f"feature_{feature}", key, title, n=n, n_cap=n[:1].upper() + n[1:],
+                   are="is" if one else "are", items=_plural(ex),
+                   items_n=ITEM_NOUNS[ex.language][ex.domain][0 if one else 1],
+                   value=ex.word(fact.value))
 
 
 @_wording(Cohort.kind)
-def _cohort(ex: TemplateExplainer, facts: Sequence[Cohort], key: str) -> str:
+def _cohort(ex: TemplateExplainer, facts: Sequence[Cohort], key: str,
+            title: str | None = None) -> str | None:
     fact = facts[0]
     people_verb = PEOPLE_VERBS[ex.language][ex.domain]
     if fact.approximate:
+        if title is not None and _DOTTED_RE.search(fact.anchor_title):
+            # "people who bought “Vol. 2” also bought “X”": the dot hides the people from the
+            # check that the verb before X is theirs; another fact opens instead
+            return None
         # noisy counts (differential privacy): a rounded share, never a precise figure
-        return ex.pick("cohort_about", key).format(
-            share=approximate_percent(fact.share), anchor=ex.title(fact.anchor_title),
-            people_verb=people_verb)
+        return _phrase(ex, "cohort_about", key, title, share=approximate_percent(fact.share),
+                       anchor=ex.title(fact.anchor_title), people_verb=people_verb)
     name = "cohort_often" if fact.share >= OFTEN_SHARE else "cohort"
-    return ex.pick(name, key).format(
-        share=_percent(fact.share), anchor_count=fact.anchor_count, co_count=fact.co_count,
-        anchor=ex.title(fact.anchor_title), people_verb=people_verb)
+    return _phrase(ex, name, key, title, share=_percent(fact.share),
+                   anchor_count=fact.anchor_count, co_count=fact.co_count,
+                   anchor=ex.title(fact.anchor_title), people_verb=people_verb)
 
 
 @_wording(ItemQuality.kind)
-def _item_quality(ex: TemplateExplainer, facts: Sequence[ItemQuality], key: str) -> str:
+def _item_quality(ex: TemplateExplainer, facts: Sequence[ItemQuality], key: str,
+                  title: str | None = None) -> str:
     fact = facts[0]
     if fact.mean_rating is not None and fact.n_ratings:
-        return ex.pick("quality_rated", key).format(
-            mean=_number(fact.mean_rating), scale=_number(fact.rating_scale or 5.0),
-            n_ratings=fact.n_ratings)
-    return ex.pick("quality_popular", key).format(
-        n_people=fact.n_people, people_verb=PEOPLE_VERBS[ex.language][ex.domain])
+        return _phrase(ex, "quality_rated", key, title, mean=_number(fact.mean_rating),
+                       scale=_number(fact.rating_scale or 5.0), n_ratings=fact.n_ratings,
+                       people=_people(fact.n_ratings))
+    return _phrase(ex, "quality_popular", key, title, n_people=fact.n_people,
+                   people=_people(fact.n_people),
+                   people_verb=PEOPLE_VERBS[ex.language][ex.domain])
 
 
 @_wording(Trend.kind)
-def _trend(ex: TemplateExplainer, facts: Sequence[Trend], key: str) -> str:
+def _trend(ex: TemplateExplainer, facts: Sequence[Trend], key: str,
+           title: str | None = None) -> str:
     fact = facts[0]
-    return ex.pick("trend", key).format(
-        rank=fact.rank_in_category, category=ex.word(fact.category), days=fact.window_days)
+    days = fact.window_days
+    # "the last 30 days", "the last day"; Chinese puts 天 in the phrasing
+    days_text = str(days) if ex.language == "zh" else "day" if days == 1 else f"{days} days"
+    # "top 1" reads wrong: a first rank is "number one"
+    name = "trend_first" if fact.rank_in_category == 1 else "trend"
+    return _phrase(ex, name, key, title, rank=fact.rank_in_category,
+                   category=ex.word(fact.category), days=days_text)
 
 
 @_wording(Preference.kind)
-def _preference(ex: TemplateExplainer, facts: Sequence[Preference], key: str) -> str:
-    return ex.pick("preference", key).format(statement=facts[0].statement)
+def _preference(ex: TemplateExplainer, facts: Sequence[Preference], key: str,
+                title: str | None = None) -> str:
+    statement = facts[0].statement.strip().rstrip("。.!！")
+    return _phrase(ex, "preference", key, title, statement=statement)
 
 
 @_wording(FreeText.kind)
-def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str) -> str | None:
+def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str,
+               title: str | None = None) -> str | None:
+    if title is not None:
+        return None  # a caller's own words: not rewritten around the title, a lead goes first
     text = facts[0].text.strip().rstrip("。.!！")
     return ex.pick("free_text", key).format(text=text) if text else None
 
@@ -358,9 +463,19 @@ def _plural(ex: TemplateExplainer) -> str:
     return ITEM_NOUNS[ex.language][ex.domain][1]
 
 
+def _people(count: int) -> str:
+    return "person" if count == 1 else "people"
+
+
+#: events worded alike when two history items share a clause: a click and a view are both
+#: "looked at" ("viewed A and looked at B" says one thing twice)
+_SAME_ACTION = {"click": "look", "view": "look"}
+
+
 def _action(fact: HistoryItem) -> tuple[str | None, float | None]:
     """What wording a history fact gets: its event, and its rating when the event is a rating."""
-    return fact.event, fact.rating if fact.event == "rating" else None
+    event = _SAME_ACTION.get(fact.event or "", fact.event)
+    return event, fact.rating if fact.event == "rating" else None
 
 
 def _number(value: float) -> str:
