@@ -44,7 +44,8 @@ class SharedFeature(Evidence):
         return (self.history_count,)
 
     def describe(self) -> str:
-        return f"shares {self.feature} {self.value!r} with {self.history_count} history items"
+        items = "history item" if self.history_count == 1 else "history items"
+        return f"shares {self.feature} {self.value!r} with {self.history_count} {items}"
 
     @classmethod
     def example(cls) -> Self:

@@ -158,7 +158,7 @@ weeks last past recent recently lately time times trending trend popular popular
 ranked ranking among top back again new carry carries carried carrying bear bears pair pairs set
 sets piece highly star stars put puts placed gear stuff selection appeal appeals appealing
 enthusiast enthusiasts lover lovers seeking seek seeks looking individuals folks nearly almost
-around roughly approximately about over plus besides moreover furthermore additionally
+around roughly approximately about over plus besides moreover furthermore additionally told
 """
 #: the event verbs, comparisons, feelings and rating words have checks of their own ("checked
 #: out" a click, "the best"): they are not content words as well
@@ -184,7 +184,7 @@ _ZH_CLOSED_WORDS = """
 平均分 满分 共 共有 已有 已 已经 目前 最近 近 天 排名 排 前 第 名 热门 之一
 总共 一共 约 大约 左右 常常 经常 通常 往往 常 多 少 些 一些 许多 很多 不少
 部分 也许 可能 应该 不错 好 很好 挺好 有趣 值得 值得一试 页面 高分 评价 分的
-另外 此外 还有 祝 同 过去 只 只是 正是 正 就是 告诉 告诉过 说过 提到 将近 大约 约 接近 左右 开
+另外 此外 还有 祝 同 读 篇 过去 只 只是 正是 正 就是 告诉 告诉过 说过 提到 将近 大约 约 接近 左右 开
 点开 还给 给了 星 满意 放进 放入 带 既 排名第 第 这种 这类 那种 一起 同时
 以及
 """
