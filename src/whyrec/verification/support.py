@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from whyrec.evidence.base import Signal
 from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
@@ -69,14 +69,12 @@ class Support:
 
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""
-        if has_cjk(term):
-            return normalise(term) in self.text
-        key = token_key(term)
-        return bool(key) and f" {key} " in self.token_text
+        cjk, key = _term_key(term)
+        return (key in self.text) if cjk else (bool(key) and f" {key} " in self.token_text)
 
-    def cited_ids(self, text: str) -> list[str]:
-        """Facts whose words appear in ``text``."""
-        folded = normalise(text)
+    def cited_ids(self, text: str, folded: str | None = None) -> list[str]:
+        """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, if known)."""
+        folded = normalise(text) if folded is None else folded
         keys = f" {' '.join(tokens(folded))} "
         text_stems: set[str] | None = None
         cited = []
@@ -90,9 +88,8 @@ class Support:
                     cited.append(fact_id)
                     continue
             # a title is cited by any of its names ("Casino" for "Casino (1995)")
-            names = {v for term in terms if term for v in title_variants(term)}
-            if any(normalise(n) in folded if has_cjk(n) else f" {token_key(n)} " in keys
-                   for n in names):
+            if any(any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
+                   for term in terms if term):
                 cited.append(fact_id)
         return cited
 
@@ -102,5 +99,26 @@ def history_key(name: str) -> str:
     return normalise(name).strip('"') if has_cjk(name) else token_key(name)
 
 
+# the memos below are keyed by catalog words (titles, tags): bounded, so that a batch walking a
+# whole catalog does not grow them without end
+@lru_cache(maxsize=4096)
 def _variant_keys(title: str) -> tuple[str, ...]:
     return tuple({history_key(v) for v in title_variants(title)})
+
+
+@lru_cache(maxsize=4096)
+def _term_key(term: str) -> tuple[bool, str]:
+    """How a term is looked up in the facts: (Chinese, its normalised characters) or (Latin, its
+    token key)."""
+    return (True, normalise(term)) if has_cjk(term) else (False, token_key(term))
+
+
+@lru_cache(maxsize=4096)
+def _citing_keys(term: str) -> tuple[tuple[bool, str], ...]:
+    """Every name of a citing term, as :meth:`Support.cited_ids` looks it up: (Chinese, the
+    normalised name) or (Latin, the token key between spaces)."""
+    out = []
+    for name in title_variants(term):
+        cjk, key = _term_key(name)
+        out.append((True, key) if cjk else (False, f" {key} "))
+    return tuple(dict.fromkeys(out))
