@@ -47,7 +47,7 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verification.support import Support, history_key
+from whyrec.verification.support import Support, fold, history_key
 from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
@@ -124,7 +124,7 @@ class Verifier:
 
         if not base.strip():
             return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
-        folded = normalise(base)  # the comparison key of the whole text, worked out once
+        folded = fold(base)  # the comparison key of the whole text, worked out once
         terms = self.vocabulary.find(base)
         for start, end, span, kind in terms:
             masked.append((start, end))
