@@ -57,7 +57,7 @@ class Support:
     def __post_init__(self) -> None:
         joined = "\n".join([self.item_title, *self.sentences])
         self.text = fold(joined)
-        self.token_text = f" {' '.join(tokens(self.text))} "
+        self.token_text = token_text(self.text)
         # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
         # like "1995 people rated it": titles are taken out before numbers are collected
         # each line once (facts repeat their titles and tags): a number never spans two lines
@@ -84,10 +84,12 @@ class Support:
         cjk, key = _term_key(term)
         return (key in self.text) if cjk else (bool(key) and f" {key} " in self.token_text)
 
-    def cited_ids(self, text: str, folded: str | None = None) -> list[str]:
-        """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, if known)."""
+    def cited_ids(self, text: str, folded: str | None = None,
+                  keys: str | None = None) -> list[str]:
+        """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, and
+        ``keys``: its tokens between spaces, if known)."""
         folded = fold(text) if folded is None else folded
-        keys = f" {' '.join(tokens(folded))} "
+        keys = token_text(folded) if keys is None else keys
         text_stems: set[str] | None = None
         cited = []
         for fact_id, terms in self.fact_terms.items():
@@ -123,6 +125,12 @@ def fold(text: str) -> str:
             if quote in text:
                 text = text.replace(quote, straight)
     return " ".join(text.casefold().split())
+
+
+def token_text(folded: str) -> str:
+    """The tokens of normalised text between single spaces, with a space at each end (what a
+    term's `` key `` is looked up in)."""
+    return f" {' '.join(tokens(folded))} "
 
 
 def history_key(name: str) -> str:

@@ -47,7 +47,7 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verification.support import Support, fold, history_key
+from whyrec.verification.support import Support, fold, history_key, token_text
 from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
@@ -125,6 +125,7 @@ class Verifier:
         if not base.strip():
             return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
         folded = fold(base)  # the comparison key of the whole text, worked out once
+        keys = token_text(folded)
         terms = self.vocabulary.find(base)
         for start, end, span, kind in terms:
             masked.append((start, end))
@@ -160,10 +161,10 @@ class Verifier:
         blanked = [(s, e) for s, e in masked if all(e <= ts or s >= te for ts, te in title_spans)]
         claims = mask(base, title_spans, blanked, support)
         sentences = check_claims(claims, support, language, claim_flag)
-        if support.fact_terms and not support.cited_ids(base, folded) and not any(
+        if support.fact_terms and not support.cited_ids(base, folded, keys) and not any(
                 sentence.paraphrase for sentence in sentences):
             flag(base[:40], "ungrounded", "it states none of the facts")
-        if require_item and not _names(folded, support.item_title):
+        if require_item and not _names(folded, keys, support.item_title):
             flag(support.item_title, "missing_item",
                  f"it must name the recommended item {support.item_title!r}")
         self._language_and_length(_blank(base, masked), base, len(terms), language, style, flag)
@@ -206,7 +207,8 @@ class Verifier:
                 word = match.group(1) or match.group(2)
                 value = _count_value(word)
                 said_of = support.counts.get(value, [])
-                if not any(support_term_in(term, sentence) for term in said_of):
+                in_sentence = _Sentence(sentence)  # its keys and stems, once for every term
+                if not any(in_sentence.holds(term) for term in said_of):
                     flag(match.group(), "number",
                          f"{match.group()!r}: no fact gives that count for what this sentence "
                          "describes")
@@ -314,14 +316,35 @@ def _count_value(word: str) -> str:
 
 def support_term_in(term: str, sentence: str) -> bool:
     """Whether a fact's word occurs in a sentence (token-wise for Latin words)."""
-    if has_cjk(term):
-        return normalise(term) in normalise(sentence)
-    key = token_key(term)
-    if bool(key) and f" {key} " in f" {' '.join(tokens(normalise(sentence)))} ":
-        return True
-    # "board game" for "board games": every stem of the term's words is in the sentence
-    wanted = stems_of(term)
-    return bool(wanted) and wanted <= stems_of(sentence)
+    return _Sentence(sentence).holds(term)
+
+
+class _Sentence:
+    """A sentence as fact words are looked up in it, each form worked out on first use."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self._folded: str | None = None
+        self._keys: str | None = None
+        self._stems: set[str] | None = None
+
+    def holds(self, term: str) -> bool:
+        if self._folded is None:
+            self._folded = normalise(self.sentence)
+        if has_cjk(term):
+            return normalise(term) in self._folded
+        key = token_key(term)
+        if self._keys is None:
+            self._keys = f" {' '.join(tokens(self._folded))} "
+        if bool(key) and f" {key} " in self._keys:
+            return True
+        # "board game" for "board games": every stem of the term's words is in the sentence
+        wanted = stems_of(term)
+        if not wanted:
+            return False
+        if self._stems is None:
+            self._stems = stems_of(self.sentence)
+        return wanted <= self._stems
 
 
 def _is_history(span: str, support: Support) -> bool:
@@ -387,8 +410,7 @@ def _blank(text: str, masked: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _names(folded: str, title: str) -> bool:
-    keys = f" {' '.join(tokens(folded))} "
+def _names(folded: str, keys: str, title: str) -> bool:
     for variant in title_variants(title):
         if has_cjk(variant):
             if normalise(variant) in folded:
