@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from whyrec.evidence.base import Signal
 from whyrec.text import normalise, title_variants, token_key
@@ -728,10 +729,14 @@ def _said(phrase: str, support: Support) -> bool:
     return normalise(phrase) in support.text
 
 
+# catalog titles recur across a person's recommendations: memoised, bounded (a batch walks the
+# whole catalog)
+@lru_cache(maxsize=4096)
 def _key(name: str) -> str:
     return token_key(name) if name.isascii() else normalise(name)
 
 
+@lru_cache(maxsize=4096)
 def _title_keys(title: str) -> tuple[str, ...]:
     """Every way a text may name ``title``, as compared."""
     # a catalog title may carry its own marks (《金色的档案馆》)

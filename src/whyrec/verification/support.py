@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from whyrec.evidence.base import Signal
-from whyrec.text import has_cjk, normalise, title_variants, token_key, tokens
+from whyrec.text import (
+    _QUOTES,
+    INVISIBLE_RE,
+    SHORT,
+    has_cjk,
+    normalise,
+    title_variants,
+    token_key,
+    tokens,
+)
 from whyrec.verification.content import en_content, stem, stems_of
 from whyrec.verification.patterns import canonical_number, numbers_in
 
@@ -15,8 +25,9 @@ from whyrec.verification.patterns import canonical_number, numbers_in
 PARAPHRASED_WORDS = 6
 #: how many of such a reason's content words (stems) a text must hold to cite it
 CITING_STEMS = 3
-#: a quoted title in a fact sentence: “…” or 《…》
-QUOTED_SPAN_RE = re.compile(r"“[^”]*”|《[^》]*》")
+#: a quoted title in a fact sentence: “…” or 《…》 (within its line: a stray mark in one fact
+#: does not swallow the next facts)
+QUOTED_SPAN_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》")
 
 
 @dataclass
@@ -45,11 +56,12 @@ class Support:
 
     def __post_init__(self) -> None:
         joined = "\n".join([self.item_title, *self.sentences])
-        self.text = normalise(joined)
-        self.token_text = f" {' '.join(tokens(self.text))} "
+        self.text = fold(joined)
+        self.token_text = token_text(self.text)
         # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
         # like "1995 people rated it": titles are taken out before numbers are collected
-        bare = joined
+        # each line once (facts repeat their titles and tags): a number never spans two lines
+        bare = "\n".join(dict.fromkeys([self.item_title, *self.sentences]))
         for title in sorted({self.item_title, *self.history_titles, *self.other_titles},
                             key=len, reverse=True):
             if title:
@@ -85,15 +97,15 @@ class Support:
 
     def backs(self, term: str) -> bool:
         """Whether ``term`` (a title, brand, tag…) occurs in the facts."""
-        if has_cjk(term):
-            return normalise(term) in self.text
-        key = token_key(term)
-        return bool(key) and f" {key} " in self.token_text
+        cjk, key = _term_key(term)
+        return (key in self.text) if cjk else (bool(key) and f" {key} " in self.token_text)
 
-    def cited_ids(self, text: str) -> list[str]:
-        """Facts whose words appear in ``text``."""
-        folded = normalise(text)
-        keys = f" {' '.join(tokens(folded))} "
+    def cited_ids(self, text: str, folded: str | None = None,
+                  keys: str | None = None) -> list[str]:
+        """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, and
+        ``keys``: its tokens between spaces, if known)."""
+        folded = fold(text) if folded is None else folded
+        keys = token_text(folded) if keys is None else keys
         text_stems: set[str] | None = None
         cited = []
         for fact_id, terms in self.fact_terms.items():
@@ -106,11 +118,35 @@ class Support:
                     cited.append(fact_id)
                     continue
             # a title is cited by any of its names ("Casino" for "Casino (1995)")
-            names = {v for term in terms if term for v in title_variants(term)}
-            if any(normalise(n) in folded if has_cjk(n) else f" {token_key(n)} " in keys
-                   for n in names):
+            if any(any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
+                   for term in terms if term):
                 cited.append(fact_id)
         return cited
+
+
+#: the quotes :func:`whyrec.text.normalise` straightens, as (from, to) pairs
+_QUOTE_PAIRS = tuple((chr(code), straight) for code, straight in _QUOTES.items())
+
+
+def fold(text: str) -> str:
+    """:func:`whyrec.text.normalise` of a long text (a whole explanation, every fact joined),
+    the same string, faster: ``str.translate`` walks a text with non-ASCII characters one
+    character at a time (some 40x slower than a few ``str.replace``); short strings go to
+    ``normalise`` itself, which memoises them."""
+    if len(text) <= SHORT:
+        return normalise(text)
+    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    if not text.isascii():
+        for quote, straight in _QUOTE_PAIRS:
+            if quote in text:
+                text = text.replace(quote, straight)
+    return " ".join(text.casefold().split())
+
+
+def token_text(folded: str) -> str:
+    """The tokens of normalised text between single spaces, with a space at each end (what a
+    term's `` key `` is looked up in)."""
+    return f" {' '.join(tokens(folded))} "
 
 
 def history_key(name: str) -> str:
@@ -118,5 +154,26 @@ def history_key(name: str) -> str:
     return normalise(name).strip('"') if has_cjk(name) else token_key(name)
 
 
+# the memos below are keyed by catalog words (titles, tags): bounded, so that a batch walking a
+# whole catalog does not grow them without end
+@lru_cache(maxsize=4096)
 def _variant_keys(title: str) -> tuple[str, ...]:
     return tuple({history_key(v) for v in title_variants(title)})
+
+
+@lru_cache(maxsize=4096)
+def _term_key(term: str) -> tuple[bool, str]:
+    """How a term is looked up in the facts: (Chinese, its normalised characters) or (Latin, its
+    token key)."""
+    return (True, normalise(term)) if has_cjk(term) else (False, token_key(term))
+
+
+@lru_cache(maxsize=4096)
+def _citing_keys(term: str) -> tuple[tuple[bool, str], ...]:
+    """Every name of a citing term, as :meth:`Support.cited_ids` looks it up: (Chinese, the
+    normalised name) or (Latin, the token key between spaces)."""
+    out = []
+    for name in title_variants(term):
+        cjk, key = _term_key(name)
+        out.append((True, key) if cjk else (False, f" {key} "))
+    return tuple(dict.fromkeys(out))

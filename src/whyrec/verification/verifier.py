@@ -47,7 +47,7 @@ from whyrec.verification.patterns import (
     find,
     zh_numeral,
 )
-from whyrec.verification.support import Support, history_key
+from whyrec.verification.support import Support, fold, history_key, token_text
 from whyrec.verification.vocabulary import Vocabulary
 
 #: what an injected instruction or a fake promotion makes a model say; allowed only when a fact
@@ -124,6 +124,8 @@ class Verifier:
 
         if not base.strip():
             return Verdict(False, [UnsupportedSpan("", "length", "the text is empty")])
+        folded = fold(base)  # the comparison key of the whole text, worked out once
+        keys = token_text(folded)
         terms = self.vocabulary.find(base)
         for start, end, span, kind in terms:
             masked.append((start, end))
@@ -145,24 +147,24 @@ class Verifier:
                 flag(match.group(), "history", "the recommended item is not one you already had")
         self._counts(base, support, flag)
         self._quoted(base, support, language, flag)
-        self._example_names(base, self.example_names, flag)
+        self._example_names(folded, self.example_names, flag)
         self._ids(base, support, masked, flag)
         self._numbers(_blank(base, masked), support, flag)
-        self._suspicious(base, support, flag)
-        self._copied(base, support, flag)
+        self._suspicious(folded, support, flag)
+        self._copied(base, folded, support, flag)
         for match in PROMPT_ECHO_RE.finditer(base):
             flag(match.group().strip(), "prompt_echo", "it repeats the prompt's layout")
-        self._repeated(base, flag)
+        self._repeated(folded, flag)
         quoted = [(start, start + len(name) + 2) for start, name in quoted_names(base)]
         title_spans = quoted + [(s, e) for s, e, _, kind in terms if kind == "title" and all(
             e <= qs or s >= qe for qs, qe in quoted)]
         blanked = [(s, e) for s, e in masked if all(e <= ts or s >= te for ts, te in title_spans)]
         claims = mask(base, title_spans, blanked, support)
         sentences = check_claims(claims, support, language, claim_flag)
-        if support.fact_terms and not support.cited_ids(base) and not any(
+        if support.fact_terms and not support.cited_ids(base, folded, keys) and not any(
                 sentence.paraphrase for sentence in sentences):
             flag(base[:40], "ungrounded", "it states none of the facts")
-        if require_item and not _names(base, support.item_title):
+        if require_item and not _names(folded, keys, support.item_title):
             flag(support.item_title, "missing_item",
                  f"it must name the recommended item {support.item_title!r}")
         self._language_and_length(_blank(base, masked), base, len(terms), language, style, flag)
@@ -171,11 +173,15 @@ class Verifier:
 
     # --- checks -----------------------------------------------------------------------------
     def _ids(self, base: str, support: Support, masked: list[tuple[int, int]], flag: Flag) -> None:
+        letter_ids = self.vocabulary.letter_ids()
         for match in WORD_RE.finditer(base):
             word = match.group()
-            known = word.casefold() in self.vocabulary.ids and not word.isdigit()
-            if (known or MIXED_ID_RE.fullmatch(word)) and _free(masked, *match.span()) and (
-                    not support.backs(word)):
+            if word.isdigit():
+                continue  # digits alone are never an id (a count, a rating)
+            known = bool(letter_ids) and word.casefold() in letter_ids
+            # an id of letters and digits needs a digit (most words have none)
+            if (known or (not word.isalpha() and MIXED_ID_RE.fullmatch(word))) and _free(
+                    masked, *match.span()) and not support.backs(word):
                 flag(word, "id", f"{word!r} looks like an id; ids are never shown")
                 masked.append(match.span())
 
@@ -201,7 +207,8 @@ class Verifier:
                 word = match.group(1) or match.group(2)
                 value = _count_value(word)
                 said_of = support.counts.get(value, [])
-                if not any(support_term_in(term, sentence) for term in said_of):
+                in_sentence = _Sentence(sentence)  # its keys and stems, once for every term
+                if not any(in_sentence.holds(term) for term in said_of):
                     flag(match.group(), "number",
                          f"{match.group()!r}: no fact gives that count for what this sentence "
                          "describes")
@@ -220,15 +227,13 @@ class Verifier:
                 flag(name, "history", f"{name!r} is not among your history items")
 
     @staticmethod
-    def _example_names(base: str, names: tuple[str, ...], flag: Flag) -> None:
-        folded = normalise(base)
+    def _example_names(folded: str, names: tuple[str, ...], flag: Flag) -> None:
         for name in names:
             if name in folded:
                 flag(name, "prompt_echo", f"{name!r} comes from the worked example, not the facts")
 
     @staticmethod
-    def _suspicious(base: str, support: Support, flag: Flag) -> None:
-        folded = normalise(base)
+    def _suspicious(folded: str, support: Support, flag: Flag) -> None:
         # "you gave “A” 5 stars" words a rating a fact states; a promotion is anything else
         top_rated = any(s.rating == 5.0 for s in support.signals if s.kind == "history")
         for phrase in SUSPICIOUS_PHRASES:
@@ -239,12 +244,12 @@ class Verifier:
                      f"{phrase!r} reads like a promotion or an injected instruction")
 
     @staticmethod
-    def _copied(base: str, support: Support, flag: Flag) -> None:
+    def _copied(base: str, folded: str, support: Support, flag: Flag) -> None:
         if not support.untrusted:
             return
         source = normalise(" ".join(support.untrusted))
         source_words = f" {' '.join(tokens(source))} "
-        words = tokens(normalise(base))
+        words = tokens(folded)
         for i in range(len(words) - COPY_WORDS + 1):
             window = " ".join(words[i : i + COPY_WORDS])
             if has_cjk(window):
@@ -252,7 +257,7 @@ class Verifier:
             if f" {window} " in source_words and f" {window} " not in support.token_text:
                 flag(window, "catalog_text", "it copies the catalog's description text")
                 return
-        chars = "".join(CJK_RE.findall(normalise(base)))
+        chars = "".join(CJK_RE.findall(folded))
         source_chars = "".join(CJK_RE.findall(source))
         support_chars = "".join(CJK_RE.findall(support.text))
         for i in range(len(chars) - COPY_CHARS + 1):
@@ -262,10 +267,10 @@ class Verifier:
                 return
 
     @staticmethod
-    def _repeated(base: str, flag: Flag) -> None:
+    def _repeated(folded: str, flag: Flag) -> None:
         # "It is in books. It is also in books." says one thing twice
         sentences = [FILLER_RE.sub("", s).strip()
-                     for s in re.split(r"(?<=[.!?。！？])\s*", normalise(base))
+                     for s in re.split(r"(?<=[.!?。！？])\s*", folded)
                      if len(s.strip()) > 8]
         seen: set[str] = set()
         for sentence in sentences:
@@ -311,14 +316,35 @@ def _count_value(word: str) -> str:
 
 def support_term_in(term: str, sentence: str) -> bool:
     """Whether a fact's word occurs in a sentence (token-wise for Latin words)."""
-    if has_cjk(term):
-        return normalise(term) in normalise(sentence)
-    key = token_key(term)
-    if bool(key) and f" {key} " in f" {' '.join(tokens(normalise(sentence)))} ":
-        return True
-    # "board game" for "board games": every stem of the term's words is in the sentence
-    wanted = stems_of(term)
-    return bool(wanted) and wanted <= stems_of(sentence)
+    return _Sentence(sentence).holds(term)
+
+
+class _Sentence:
+    """A sentence as fact words are looked up in it, each form worked out on first use."""
+
+    def __init__(self, sentence: str) -> None:
+        self.sentence = sentence
+        self._folded: str | None = None
+        self._keys: str | None = None
+        self._stems: set[str] | None = None
+
+    def holds(self, term: str) -> bool:
+        if self._folded is None:
+            self._folded = normalise(self.sentence)
+        if has_cjk(term):
+            return normalise(term) in self._folded
+        key = token_key(term)
+        if self._keys is None:
+            self._keys = f" {' '.join(tokens(self._folded))} "
+        if bool(key) and f" {key} " in self._keys:
+            return True
+        # "board game" for "board games": every stem of the term's words is in the sentence
+        wanted = stems_of(term)
+        if not wanted:
+            return False
+        if self._stems is None:
+            self._stems = stems_of(self.sentence)
+        return wanted <= self._stems
 
 
 def _is_history(span: str, support: Support) -> bool:
@@ -384,9 +410,7 @@ def _blank(text: str, masked: list[tuple[int, int]]) -> str:
     return "".join(chars)
 
 
-def _names(base: str, title: str) -> bool:
-    folded = normalise(base)
-    keys = f" {' '.join(tokens(folded))} "
+def _names(folded: str, keys: str, title: str) -> bool:
     for variant in title_variants(title):
         if has_cjk(variant):
             if normalise(variant) in folded:

@@ -35,6 +35,9 @@ COMMON_WORDS = frozenset({
 })
 
 Match = tuple[int, int, str, str]  # start, end, matched text, kind
+#: the key of a trie node that holds the kind of the term ending there (never a word: words
+#: have no spaces)
+KIND = " kind"
 
 
 @dataclass
@@ -50,8 +53,12 @@ class Vocabulary:
     #: Chinese terms by first character, built on first use (``add`` resets it)
     _cjk_index: dict[str, list[tuple[str, str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
-    #: the lengths of the Latin terms by their first word, and how many terms there were
-    _first: tuple[int, dict[str, list[int]]] | None = field(
+    #: the Latin terms as a trie of words (each node: word -> node, ``KIND`` -> the kind of
+    #: the term ending there), and how many terms it was built from
+    _trie: tuple[int, dict[str, Any]] | None = field(
+        default=None, init=False, repr=False, compare=False)
+    #: the known ids that are not all digits (a word of digits alone is never taken for an id)
+    _letter_ids: tuple[int, frozenset[str]] | None = field(
         default=None, init=False, repr=False, compare=False)
 
     def add(self, kind: str, values: Iterable[Any]) -> None:
@@ -74,6 +81,7 @@ class Vocabulary:
         if not key or len(key) < 3 or (kind == "feature" and key in COMMON_WORDS):
             return
         self.latin[key] = _stronger(self.latin.get(key), kind)
+        self._trie = None  # a new term, or a stronger kind for one
         size = key.count(" ") + 1
         if size not in self.lengths:
             self.lengths = sorted([*self.lengths, size], reverse=True)
@@ -91,22 +99,28 @@ class Vocabulary:
         found: list[Match] = []
         words = list(WORD_RE.finditer(text))
         keys = [w.group().casefold() for w in words]
-        lengths_of = self._lengths_by_first_word()
+        root = self._word_trie()
+        count = len(words)
         i = 0
-        while i < len(words):
-            # only the lengths of terms that start with this word (longest first)
-            for n in lengths_of.get(keys[i], ()):
-                if n > len(words) - i:
-                    continue
-                key = " ".join(keys[i : i + n])
-                kind = self.latin.get(key)
-                if kind is None or (n == 1 and kind == "title"
-                                    and not _named(text, words[i].start())):
-                    continue
-                start, end = words[i].start(), words[i + n - 1].end()
+        while i < count:
+            # walk the trie from this word: one dict lookup a word, and the walk stops at the
+            # first word no term continues with (a text costs its length, not the catalog's)
+            node = root.get(keys[i])
+            best: tuple[int, str] | None = None
+            j = i
+            while node is not None:
+                kind = node.get(KIND)
+                # a one-word title counts only when written as a name
+                if kind is not None and (j > i or kind != "title"
+                                         or _named(text, words[i].start())):
+                    best = (j, kind)
+                j += 1
+                node = node.get(keys[j]) if j < count else None
+            if best is not None:
+                last, kind = best
+                start, end = words[i].start(), words[last].end()
                 found.append((start, end, text[start:end], kind))
-                i += n - 1
-                break
+                i = last
             i += 1
         if self.cjk and CJK_RE.search(text):
             folded = text.casefold()
@@ -120,15 +134,23 @@ class Vocabulary:
                         found.append((start, end, text[start:end], kind))
         return _without_overlaps(found)
 
-    def _lengths_by_first_word(self) -> dict[str, list[int]]:
+    def _word_trie(self) -> dict[str, Any]:
         # rebuilt when terms were added (a new term is a new key: the count grows)
-        if self._first is None or self._first[0] != len(self.latin):
-            lengths: dict[str, set[int]] = {}
-            for key in self.latin:
-                lengths.setdefault(key.split(" ", 1)[0], set()).add(key.count(" ") + 1)
-            self._first = (len(self.latin), {word: sorted(sizes, reverse=True)
-                                             for word, sizes in lengths.items()})
-        return self._first[1]
+        if self._trie is None or self._trie[0] != len(self.latin):
+            root: dict[str, Any] = {}
+            for key, kind in self.latin.items():
+                node = root
+                for word in key.split(" "):
+                    node = node.setdefault(word, {})
+                node[KIND] = kind
+            self._trie = (len(self.latin), root)
+        return self._trie[1]
+
+    def letter_ids(self) -> frozenset[str]:
+        """The known ids (casefolded) that are not all digits."""
+        if self._letter_ids is None or self._letter_ids[0] != len(self.ids):
+            self._letter_ids = (len(self.ids), frozenset(i for i in self.ids if not i.isdigit()))
+        return self._letter_ids[1]
 
     def _cjk_by_first_char(self) -> dict[str, list[tuple[str, str]]]:
         if self._cjk_index is None:
