@@ -89,4 +89,5 @@ if [[ $complete != True ]]; then
     exit 1
 fi
 cp "$work/adapter.gguf" "$target"
+cp "$work/adapter.json" "${target%.gguf}.json"  # the prompt layout it was trained on
 echo "trained in ${elapsed}s wall; copied $work/adapter.gguf -> $target" >&2

@@ -143,3 +143,30 @@ def test_a_cohort_s_size_and_overlap_stay_in_their_places(text: str, passes: boo
     verdict = verify(text, rec, language="zh" if "人" in text else "en")
     numbers = [s for s in verdict.unsupported if s.kind == "number"]
     assert (not numbers) == passes, verdict
+
+
+@pytest.mark.parametrize("text", [
+    # what a small model wrote and the verifier once passed
+    "《Bean Hall》是你点击过《Alder Mug》的它。",
+    "《Bean Hall》是你给《Alder Mug》打了5分的5分。",
+    "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。它是《Alder Mug》。",
+    "《Bean Hall》是你给《Alder Mug》的推荐物品。",
+])
+def test_garbled_chinese_is_caught(text: str) -> None:
+    verdict = verify(text, history(5.0), language="zh")
+    assert "fluency" in {s.kind for s in verdict.unsupported}, verdict
+
+
+def test_a_sentence_said_twice_is_caught_and_dropped() -> None:
+    rec = history(5.0)
+    text = ("We picked \u201cBean Hall\u201d for you. You rated \u201cAlder Mug\u201d 5/5. "
+            "Besides, you rated \u201cAlder Mug\u201d 5/5.")
+    verdict = verify(text, rec, language="en")
+    assert [s.reason for s in verdict.unsupported] == ["it says the same sentence twice"]
+    trimmed = without_failing_claims(text, verdict, recheck(rec))
+    assert trimmed is not None and trimmed.text == text.split(" Besides")[0]
+    # the same words about two different items are two sentences
+    other = text.replace("Besides, you rated \u201cAlder Mug\u201d",
+                         "You rated \u201cBean Hall\u201d")
+    assert "it says the same sentence twice" not in {
+        s.reason for s in verify(other, rec, language="en").unsupported}

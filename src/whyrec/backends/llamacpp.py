@@ -8,6 +8,7 @@ loads once per process and is shared by every backend object asking for the same
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
 import threading
 import time
@@ -115,8 +116,8 @@ class LlamaCppBackend(Backend):
         self.model_name = BUNDLED_NAME if model is None else self.path.stem
         if self.adapter is not None:  # cache keys and records tell tuned text from base text
             self.model_name += f"+{self.adapter.stem}"
-        # an adapter from `whyrec tune` learned the compact prompt (no example, no answer start)
-        self.tuned = self.adapter is not None
+        # an adapter `whyrec tune` trained on the compact prompt says so beside itself
+        self.tuned = self.adapter is not None and adapter_layout(self.adapter) == COMPACT
         self.n_ctx = n_ctx
         self.threads = threads or os.cpu_count() or 1
         self.parallel = parallel
@@ -177,6 +178,22 @@ class LlamaCppBackend(Backend):
         yield from stream_chat(self._stream_client, self.model_name, "llama.cpp", messages,
                                max_tokens=max_tokens, temperature=temperature, seed=seed,
                                stop=stop, errors=(openai.APIError,), extra=extra)
+
+
+#: the prompt layout an adapter was trained on, written beside it as ``<adapter>.json``:
+#: ``compact`` (no worked example, the answer begun with the item's title); without the file,
+#: the full layout (the worked example, the answer begun "We picked “X” because")
+COMPACT = "compact"
+
+
+def adapter_layout(adapter: Path) -> str:
+    """The prompt layout ``adapter`` was trained on (``compact`` or ``full``)."""
+    sidecar = adapter.with_suffix(".json")
+    try:
+        layout = json.loads(sidecar.read_text(encoding="utf-8")).get("prompt", "full")
+    except (OSError, ValueError, AttributeError):
+        return "full"
+    return str(layout)
 
 
 def _adapter_path(adapter: str | os.PathLike[str] | bool | None, *, bundled: bool) -> Path | None:

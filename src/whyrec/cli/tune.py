@@ -118,6 +118,10 @@ def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, sour
         adapter = write_adapter(lora_state(model), out / ADAPTER_FILE, alpha=config.alpha,
                                 n_head=model.config.num_attention_heads,
                                 n_head_kv=model.config.num_key_value_heads)
+        # the prompt layout the pairs were made in: the llamacpp backend reads it to send the
+        # same layout to this adapter
+        adapter.with_suffix(".json").write_text(json.dumps({"prompt": "compact"}) + "\n",
+                                                encoding="utf-8")
         result["adapter"] = str(adapter)
         result["adapter_bytes"] = adapter.stat().st_size
     (out / "summary.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")

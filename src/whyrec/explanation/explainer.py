@@ -30,6 +30,7 @@ from whyrec.explanation.prompt import (
     build_prompt,
     repair_messages,
     support_for,
+    tuned_start,
 )
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
@@ -219,11 +220,13 @@ class Explainer:
 
     # --- the pipeline -----------------------------------------------------------------------
     def _start(self, title: str, language: str) -> str:
-        """The answer start a prefill-capable backend continues; none for a tuned model, which
-        opens its text in its own words (a fixed start made every text open alike)."""
-        if not self.backend.supports_prefill or self.backend.tuned:
+        """The answer start a prefill-capable backend continues: for a tuned model only the
+        item's quoted title (it words the reason its own way; left to open freely, the bundled
+        model named a history item instead of the item), else "We picked “X” because"."""
+        if not self.backend.supports_prefill:
             return ""
-        return answer_start(title, language)
+        return tuned_start(title, language) if self.backend.tuned else answer_start(title,
+                                                                                    language)
 
     def _prompt(self, rec: Recommendation, language: str, style: Style,
                 details: ItemDetails) -> Prompt:

@@ -170,6 +170,14 @@ def answer_start(title: str, language: str) -> str:
     return f"We picked \u201c{title}\u201d because"
 
 
+def tuned_start(title: str, language: str) -> str:
+    """The answer start of a tuned model: the item's title, quoted as the language quotes it."""
+    title = clean_text(title, purpose="prompt")
+    if language == "zh":
+        return title if title.startswith("《") else f"《{title}》"
+    return f"\u201c{title}\u201d"
+
+
 def repair_messages(prompt: Prompt, draft: str, complaint: str, title: str,
                     language: str) -> list[Message]:
     """The conversation so far plus the verifier's complaint, asking for a corrected text."""

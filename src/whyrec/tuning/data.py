@@ -146,13 +146,14 @@ def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
     translations = dict(explainer.dataset.translations.get(language, {})
                         if explainer.dataset else {})
     scale = (explainer.dataset.rating_scale if explainer.dataset else None) or 5.0
-    if start:  # the answer is begun for the model (an untuned one): the target continues it
+    if start and not explainer.backend.tuned:  # "We picked “X” because": the target goes on
         target = paraphrase(chosen, language, explainer.domain, rng, translations=translations,
                             rating_scale=scale)
-    else:  # the compact prompt: the whole text, in one of many shapes
-        target = framed(clean_text(prompt.support.item_title, purpose="prompt"), chosen,
-                        language, explainer.domain, rng, tone=style.tone,
-                        translations=translations, rating_scale=scale)
+    else:  # the compact prompt: the whole text in one of many shapes, after the title if begun
+        text = framed(clean_text(prompt.support.item_title, purpose="prompt"), chosen,
+                      language, explainer.domain, rng, tone=style.tone,
+                      translations=translations, rating_scale=scale, title_first=bool(start))
+        target = text[len(start):] if start and text.startswith(start) else text
     return accept_target((prompt, verifier, start), target, language=language, style=style,
                          key=f"{rec.user_id}|{rec.item_id}|{language}", stats=stats)
 

@@ -136,10 +136,11 @@ def paraphrase(facts: Sequence[Evidence], language: str, domain: str, rng: rando
 
 def framed(title: str, facts: Sequence[Evidence], language: str, domain: str, rng: random.Random,
            *, tone: str = "neutral", translations: dict[str, str] | None = None,
-           rating_scale: float = 5.0) -> str:
+           rating_scale: float = 5.0, title_first: bool = False) -> str:
     """A whole explanation of ``title`` from ``facts`` (in order), one of many sentence shapes:
     the first fact inside an opening that names the item, each further fact a sentence of its
-    own with a varied connective, and a warm close for the friendly tone.
+    own with a varied connective, and a warm close for the friendly tone. ``title_first``: only
+    openings that start with the quoted title (a tuned model's answer starts with it).
 
     Examples
     --------
@@ -153,8 +154,8 @@ def framed(title: str, facts: Sequence[Evidence], language: str, domain: str, rn
     clauses = [c for c in (_clause(f, language, domain, rng, translations, rating_scale)
                            for f in facts) if c]
     if language == "zh":
-        return _zh_framed(title, clauses, rng, tone)
-    return _en_framed(title, clauses, rng, tone)
+        return _zh_framed(title, clauses, rng, tone, title_first)
+    return _en_framed(title, clauses, rng, tone, title_first)
 
 
 def _clause(fact: Evidence, language: str, domain: str, rng: random.Random,
@@ -180,6 +181,10 @@ EN_OPENINGS = (
     "We recommend {t} since {c}.",
     "{C}, so {t} could be a good match for you.",
     "Our pick for you is {t}, because {c}.",
+    "{t} fits you well: {c}.",
+    "{t} could be a good match for you, since {c}.",
+    "{t} is our pick for you, because {c}.",
+    "{t} is worth a try: {c}.",
 )
 #: how a further fact's sentence may open (its clause then starts lower-case)
 EN_CONNECTIVES = ("Also, ", "And ", "What is more, ", "", "Besides, ", "Plus, ")
@@ -195,17 +200,22 @@ ZH_OPENINGS = (
     "{t}是为你挑选的，因为{c}。",
     "这次为你挑选了{t}，理由是{c}。",
     "{c}，因此我们推荐{t}。",
+    "{t}值得一试，因为{c}。",
+    "{t}推荐给你，因为{c}。",
+    "{t}和你的喜好很相符：{c}。",
 )
 ZH_CONNECTIVES = ("另外，", "而且", "同时，", "", "此外，")
 ZH_FRIENDLY = ("希望你会喜欢！", "祝你喜欢！")
 
 
-def _en_framed(title: str, clauses: list[str], rng: random.Random, tone: str) -> str:
+def _en_framed(title: str, clauses: list[str], rng: random.Random, tone: str,
+               title_first: bool = False) -> str:
     quoted = (title if title.startswith("\u201c") else f"\u201c{title}\u201d")
     if not clauses:
-        return f"We picked {quoted} for you."
+        return f"{quoted} is our pick for you." if title_first else f"We picked {quoted} for you."
     first, rest = clauses[0], clauses[1:]
-    opening = rng.choice(EN_OPENINGS)
+    opening = rng.choice([o for o in EN_OPENINGS if o.startswith("{t}")] if title_first
+                         else EN_OPENINGS)
     text = opening.format(t=quoted, c=first, C=first[:1].upper() + first[1:])
     text = text[:1].upper() + text[1:]
     # each connective at most once a text ("Besides, … Besides, …" reads badly)
@@ -218,12 +228,14 @@ def _en_framed(title: str, clauses: list[str], rng: random.Random, tone: str) ->
     return text
 
 
-def _zh_framed(title: str, clauses: list[str], rng: random.Random, tone: str) -> str:
+def _zh_framed(title: str, clauses: list[str], rng: random.Random, tone: str,
+               title_first: bool = False) -> str:
     quoted = title if title.startswith("《") else f"《{title}》"
     if not clauses:
-        return f"为你推荐{quoted}。"
+        return f"{quoted}推荐给你。" if title_first else f"为你推荐{quoted}。"
     first, rest = clauses[0], clauses[1:]
-    text = rng.choice(ZH_OPENINGS).format(t=quoted, c=first)
+    text = rng.choice([o for o in ZH_OPENINGS if o.startswith("{t}")] if title_first
+                      else ZH_OPENINGS).format(t=quoted, c=first)
     connectives = rng.sample(ZH_CONNECTIVES, len(ZH_CONNECTIVES))
     for clause, connective in zip(rest, connectives * 2, strict=False):
         text += connective + clause + "。"

@@ -33,7 +33,7 @@ from scipy import sparse
 
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import MAX_TOKENS
-from whyrec.explanation.prompt import answer_start, estimate_tokens
+from whyrec.explanation.prompt import estimate_tokens
 from whyrec.privacy.pii import PLACEHOLDERS
 from whyrec.text import CJK_RE, LATIN_LETTER_RE, WORD_RE
 from whyrec.tuning.pairs import TrainingPair, accept_target, training_users, tuning_pipeline
@@ -192,8 +192,9 @@ def _pairs_from_review(explainer: Explainer, rec: Any, text: str, languages: Seq
             stats["skipped:no_mention"] += 1
             continue
         judged: Counter[str] = Counter()
-        if not requests[key][2]:  # the compact prompt has no answer start: the target opens
-            target = answer_start(prompt.support.item_title, language) + target
+        start = requests[key][2]
+        if not start.endswith(("because", "因为")):  # a tuned model's start, the title alone
+            target = (" is here because" if language == "en" else "很适合你，因为") + target
         pair = accept_target(requests[key], target, language=language,
                              style=Style(length=length),
                              key=f"{rec.user_id}|{rec.item_id}|{language}", stats=judged)

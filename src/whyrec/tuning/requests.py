@@ -72,6 +72,16 @@ def _pair(explainer: Explainer, request: ExplanationRequest,
             return None
         stats["trimmed"] += 1
         target = trimmed.text
+    if start and not target.startswith(start):
+        # a tuned model's answer starts with the item's title: "You would enjoy “X” for …"
+        # becomes "“X” fits you: you would enjoy it for …"
+        if start not in target:
+            stats["dropped:missing_item"] += 1
+            return None
+        said = target.replace(start, "它" if language == "zh" else "it", 1)
+        target = start + ("很适合你：" + said if language == "zh"
+                          else " fits you: " + said[:1].lower() + said[1:])
     rec = request.recommendation
-    return accept_target((prompt, verifier, start), target, language=language, style=style,
+    return accept_target((prompt, verifier, start), target[len(start):], language=language,
+                         style=style,
                          key=f"{rec.user_id}|{rec.item_id}|{language}", stats=stats)

@@ -146,6 +146,7 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
     # a hand-built support states no typed facts: the plain number check stands alone
     numbers = Numbers.of(support) if support.signals else None
     free = [s.text for s in support.signals if s.kind in ("free_text", "stated")]
+    said: set[str] = set()
     for claim in claims:
         problems = 0
 
@@ -168,6 +169,11 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _experience(claim.text, support, language, claim_flag)
         claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
+        key, clause_keys = _sentence_key(claim, titles)
+        if key and key in said:
+            claim_flag(" ".join(claim.text.replace(TITLE_MARK, "…").split())[:40], "fluency",
+                       "it says the same sentence twice")
+        said.update(clause_keys)
         if _fragment(claim.text, language) and normalise(claim.text.strip()) not in support.text:
             claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
         elif claim is claims[-1] and not _ENDED_RE.search(claim.text):
@@ -668,6 +674,14 @@ _ZH_NO_VERB_RE = re.compile(
     + "|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
 
 
+#: Chinese a small model garbles into: an item that "is" something the person did (《X》是你点击
+#: 过…), "it is" another title, a dangling 的它, a rating said twice (5分的5分), the prompt's
+#: own label (推荐物品)
+_ZH_GARBLED_RE = re.compile(
+    TITLE_MARK + r"[ ]*是你(?!会|可能|也许|或许|一定)|它是[ ]*" + TITLE_MARK
+    + r"[ ]*(?=[，。；！？,.;]|$)|的它[ ]*(?:[，。；！？,.;]|$)|(\d+(?:\.\d+)?分)的\1|推荐物品")
+
+
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
     compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
     if language == "zh":
@@ -675,6 +689,12 @@ def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) ->
         if match:
             flag(match.group().replace(TITLE_MARK, "《…》"), "fluency",
                  "a clause has lost its verb or dangles (给 / 把 with nothing after)")
+            return
+        garbled = _ZH_GARBLED_RE.search(compact)
+        if garbled:
+            flag(garbled.group().replace(TITLE_MARK, "《…》"), "fluency",
+                 "the sentence does not say what it seems to (an item that is a deed, a title "
+                 "that is another, a dangling 的它, a doubled rating)")
             return
     else:
         match = _EN_NO_VERB_RE.search(compact.casefold()) or _EN_DANGLING_RE.search(
@@ -686,6 +706,30 @@ def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) ->
     repeat = _repeated_phrase(compact, language)
     if repeat:
         flag(repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row")
+
+
+#: connectives that open a sentence without changing what it says
+_OPENING_CONNECTIVE_RE = re.compile(
+    r"^(?:besides|also|and|plus|what is more|moreover|in addition|because|since|so|"
+    r"另外|此外|同时|而且|还有|并且|也|因为|所以|因此)[,，、\s]*", re.IGNORECASE)
+_CLAUSE_SPLIT_RE = re.compile(r"[,，;；:：]")
+
+
+def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str]]:
+    """What a sentence says, for telling one said twice: its words with its titles named,
+    without an opening connective, case and punctuation; and the same of each of its clauses
+    (a later sentence may repeat one of them)."""
+    text = claim.text
+    for title in sorted(titles, key=lambda t: t.start, reverse=True):
+        start, end = title.start - claim.start, title.end - claim.start
+        text = text[:start] + f" {title.name or ''} " + text[end:]
+
+    def key(part: str) -> str:
+        part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
+        return _OPENING_CONNECTIVE_RE.sub("", part).strip()
+
+    whole = key(text)
+    return whole, {whole, *(k for k in map(key, _CLAUSE_SPLIT_RE.split(text)) if k)}
 
 
 def _fragment(text: str, language: str) -> bool:
