@@ -87,3 +87,15 @@ def test_repeated_lines_and_a_stray_quote() -> None:
     # an unclosed quote in one fact does not take the next fact's numbers with it
     stray = Support("Heat", ["You rated \u201cHeat 5/5.", "It is rated 4.2/5 by 12 people.\u201d"])
     assert {"4.2", "12"} <= stray.numbers
+
+
+def test_a_term_never_runs_across_a_sentence_end() -> None:
+    words = Vocabulary()
+    words.add("feature", ["category 26", "star wars"])
+    words.add("title", ["Matrix, The (1999)"])
+    assert words.find("It is in the category. 26 people bought it.") == []
+    assert [m[2] for m in words.find("Star Wars! Or star wars, and category 26.")] == [
+        "Star Wars", "star wars", "category 26"]
+    # a title keeps its own comma and brackets
+    assert [m[2] for m in words.find("You rated Matrix, The (1999) 5/5.")] == [
+        "Matrix, The (1999)"]

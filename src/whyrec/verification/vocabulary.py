@@ -7,6 +7,7 @@ Chinese terms as substrings.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -38,6 +39,10 @@ Match = tuple[int, int, str, str]  # start, end, matched text, kind
 #: the key of a trie node that holds the kind of the term ending there (never a word: words
 #: have no spaces)
 KIND = " kind"
+
+#: where a sentence ends: no catalog term runs across it (titles keep their commas, colons
+#: and brackets: "Matrix, The (1999)", "Star Wars: Episode V")
+_BREAK_RE = re.compile(r"[.!?;]\s|[\u3002\uff01\uff1f\uff1b]")
 
 
 @dataclass
@@ -115,7 +120,10 @@ class Vocabulary:
                                          or _named(text, words[i].start())):
                     best = (j, kind)
                 j += 1
-                node = node.get(keys[j]) if j < count else None
+                # a term never runs across a sentence or clause mark ("category. 26" is not
+                # the category "category 26")
+                node = (node.get(keys[j]) if j < count and not _BREAK_RE.search(
+                    text, words[j - 1].end(), words[j].start()) else None)
             if best is not None:
                 last, kind = best
                 start, end = words[i].start(), words[last].end()
