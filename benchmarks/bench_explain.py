@@ -192,7 +192,7 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
         by_config.setdefault(record["config"], []).append(record)
     for config, group in by_config.items():
         name, language = config.split(":")
-        dataset = config_dataset(name, options.data)
+        dataset = amazon_dataset() if name == "amazon" else config_dataset(name, options.data)
         pipeline = Pipeline(dataset, create(options.algo).fit(dataset),
                             ExplainSettings(backend="template"))
         judge = Explainer("template", dataset=dataset)

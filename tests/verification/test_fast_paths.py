@@ -92,10 +92,12 @@ def test_repeated_lines_and_a_stray_quote() -> None:
 def test_a_term_never_runs_across_a_sentence_end() -> None:
     words = Vocabulary()
     words.add("feature", ["category 26", "star wars"])
-    words.add("title", ["Matrix, The (1999)"])
+    words.add("title", ["Matrix, The (1999)", "Kill Bill: Vol. 1 (2003)"])
     assert words.find("It is in the category. 26 people bought it.") == []
     assert [m[2] for m in words.find("Star Wars! Or star wars, and category 26.")] == [
         "Star Wars", "star wars", "category 26"]
     # a title keeps its own comma and brackets
     [(_, _, span, kind)] = words.find("You rated Matrix, The (1999) 5/5.")
     assert kind == "title" and span.startswith("Matrix, The (1999")
+    [(_, _, span, kind)] = words.find("You may like Kill Bill: Vol. 1 (2003) too.")
+    assert kind == "title" and span.startswith("Kill Bill: Vol. 1 (2003")

@@ -42,7 +42,10 @@ KIND = " kind"
 
 #: where a sentence ends: no catalog term runs across it (titles keep their commas, colons
 #: and brackets: "Matrix, The (1999)", "Star Wars: Episode V")
-_BREAK_RE = re.compile(r"[.!?;]\s|[\u3002\uff01\uff1f\uff1b]")
+_BREAK_RE = re.compile(
+    # ... not at the dot of a short form ("Kill Bill: Vol. 1", "(a.k.a. Ghost Busters)")
+    r"(?<!\bVol)(?<!\bNo)(?<!\bSt)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bJr)(?<!\bvs)(?<!\bPt)"
+    r"(?<!\b[A-Za-z])\.\s|[!?;]\s|[\u3002\uff01\uff1f\uff1b]")
 
 
 @dataclass
