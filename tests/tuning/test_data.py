@@ -32,19 +32,37 @@ def test_every_target_passes_the_verifier_against_all_evidence(
     pairs = list(build_pairs(demo_dataset, languages=[language], max_pairs=25, stats=stats))
     assert len(pairs) == 25 and stats["accepted"] == 25
     starts = judge_pairs(demo_dataset, pairs)
-    # the compact prompt a tuned model gets: no worked example, no answer start; the target is
-    # the whole text, and it names the item itself
-    assert starts == [""] * len(pairs)
+    assert all(start.startswith(START_EN if language == "en" else "推荐") for start in starts)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_compact_pairs_begin_with_the_title_and_carry_no_example(
+        demo_dataset: Dataset, language: str, judge_pairs: Judge) -> None:
+    pairs = list(build_pairs(demo_dataset, languages=[language], max_pairs=12,
+                             layout="compact"))
+    starts = judge_pairs(demo_dataset, pairs)
+    # the compact prompt: no worked example, the answer begun with the item's quoted title
     assert all(p.prompt.count("<|im_start|>user") == 1 for p in pairs)
-    assert all(p.prompt.endswith("<|im_start|>assistant\n") for p in pairs)
+    assert all(s.startswith("\u201c" if language == "en" else "《") and s.endswith(
+        "\u201d" if language == "en" else "》") for s in starts)
 
 
-def test_targets_open_in_many_ways_and_word_several_facts(demo_dataset: Dataset) -> None:
+def test_targets_word_several_facts(demo_dataset: Dataset) -> None:
     pairs = list(build_pairs(demo_dataset, languages=["en"], max_pairs=40))
-    openings = {" ".join(p.target.split()[:2]) for p in pairs}
+    # each further fact is a sentence of its own or joined with ", and" / "; also"
+    worded = [1 + p.target.count(". ") + p.target.count(", and ") + p.target.count("; also")
+              for p in pairs]
+    assert sum(n >= 2 for n in worded) >= len(pairs) / 2, worded
+
+
+def test_whole_texts_open_in_many_ways() -> None:
+    from whyrec.tuning.paraphrase import framed
+
+    fact = HistoryItem(id="h1", item_id="9", title="Heat", score_share=1.0, event="rating",
+                       rating=5.0)
+    openings = {framed("Ronin", [fact], "en", "movies", random.Random(seed)).split()[0]
+                for seed in range(40)}
     assert len(openings) >= 8, openings
-    sentences = [p.target.count(". ") + 1 for p in pairs]
-    assert sum(n >= 2 for n in sentences) >= len(pairs) / 2
 
 
 def test_targets_vary(demo_dataset: Dataset) -> None:
@@ -55,8 +73,8 @@ def test_targets_vary(demo_dataset: Dataset) -> None:
 @pytest.mark.slow  # every candidate is refused, so it walks the whole demo
 def test_an_unfaithful_target_is_dropped(demo_dataset: Dataset,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(tuning_data, "framed",
-                        lambda *a, **k: "You rated \u201cThe Invented Film\u201d 5/5.")
+    monkeypatch.setattr(tuning_data, "paraphrase",
+                        lambda *a, **k: " you rated \u201cThe Invented Film\u201d 5/5.")
     stats: Counter[str] = Counter()
     assert list(build_pairs(demo_dataset, languages=["en"], max_pairs=5, stats=stats)) == []
     assert stats["accepted"] == 0 and sum(stats.values()) > 0

@@ -23,7 +23,6 @@ from whyrec.data.dataset import MAX_REVIEW_CHARS, Dataset
 from whyrec.data.load import load_dataset
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.prompt import answer_start
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
 from whyrec.tuning.data import TrainingPair, build_pairs, is_held_out
@@ -98,12 +97,7 @@ def _judge_references(dataset: Dataset, pairs: list[TrainingPair]) -> None:
         assert not is_held_out(user)
         review = dataset.review(user, item)
         assert review is not None
-        # the compact prompt has no answer start: the target opens with it itself
-        title = next(line.split(": ", 1)[1].strip("\u201c\u201d") for line in
-                     pair.prompt.splitlines() if line.startswith(("Recommended item", "推荐物品")))
-        opening = answer_start(title, language)
-        assert pair.target.startswith(opening)
-        assert pair.target[len(opening):] in {as_target(s, language) for s in sentences(review)}
+        assert pair.target in {as_target(s, language) for s in sentences(review)}
         rec = left_out(pipeline, user, item)
         start = pair.prompt.rsplit("<|im_start|>assistant\n", 1)[1]
         verdict = judge.verify(start + pair.target, rec, language=language)

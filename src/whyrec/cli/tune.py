@@ -31,6 +31,11 @@ ADAPTER_FILE = "adapter.gguf"
               help="Also train on callers' requests with a reference text (JSON lines, as "
                    "`explain --input` reads them; repeatable): the target is the reference cut "
                    "to what its facts back. --pairs caps each file too.")
+@click.option("--layout", type=click.Choice(["full", "compact"]), default="full",
+              show_default=True,
+              help="The prompt the adapter will be sent: full (the worked example, the answer "
+                   "begun 'We picked “X” because') or compact (no example, begun with the "
+                   "item's title). Written beside the adapter; the llamacpp backend follows it.")
 @click.option("--data", "data", multiple=True, required=False, metavar="PATH|demo",
               help="Dataset(s) to build training pairs from (repeatable).")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
@@ -62,7 +67,8 @@ ADAPTER_FILE = "adapter.gguf"
                                                            "later by running again).")
 @progress_option
 @json_option
-def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, source: str,
+def tune(layout: str, request_files: tuple[Path, ...], data: tuple[str, ...], out: Path,
+         source: str,
          base_url: str | None, llm_model: str | None, n_pairs: int, languages: str,
          epochs: int, rank: int, layers: int, learning_rate: float, seed: int, threads: int,
          max_steps: int | None, progress: bool | None, as_json: bool) -> None:
@@ -98,10 +104,11 @@ def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, sour
         for source_data in data:
             pairs += build_pairs(load_data(source_data), source=source, languages=names,
                                  language_weights=weights, max_pairs=n_pairs, seed=seed,
-                                 stats=stats, base_url=base_url, llm_model=llm_model)
+                                 stats=stats, base_url=base_url, llm_model=llm_model,
+                                 layout=layout)
         for request_file in request_files:
             pairs += request_pairs(read_requests(request_file), max_pairs=n_pairs, seed=seed,
-                                   stats=stats)
+                                   stats=stats, layout=layout)
         save_pairs(pairs, pairs_file)
     if not pairs:
         raise ConfigError("no training pair passed the verifier; check the data")
@@ -120,7 +127,7 @@ def tune(request_files: tuple[Path, ...], data: tuple[str, ...], out: Path, sour
                                 n_head_kv=model.config.num_key_value_heads)
         # the prompt layout the pairs were made in: the llamacpp backend reads it to send the
         # same layout to this adapter
-        adapter.with_suffix(".json").write_text(json.dumps({"prompt": "compact"}) + "\n",
+        adapter.with_suffix(".json").write_text(json.dumps({"prompt": layout}) + "\n",
                                                 encoding="utf-8")
         result["adapter"] = str(adapter)
         result["adapter_bytes"] = adapter.stat().st_size

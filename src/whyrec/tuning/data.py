@@ -30,11 +30,13 @@ from whyrec.explanation.explainer import Explainer
 from whyrec.privacy.clean import clean_text
 from whyrec.tuning.distill import distill_pairs
 from whyrec.tuning.pairs import (
+    COMPACT,
     END_OF_TURN,
     TrainingPair,
     accept_target,
     is_held_out,
     pick_style,
+    prefill_explainer,
     render_chat,
     training_users,
     tuning_pipeline,
@@ -60,6 +62,7 @@ def build_pairs(
     language_weights: Sequence[float] | None = None, max_pairs: int = 400, per_user: int = 3,
     seed: int = 0, algorithm: str = "itemknn", stats: Counter[str] | None = None,
     base_url: str | None = None, llm_model: str | None = None, llm_timeout: float = 60.0,
+    layout: str = "full",
 ) -> Iterator[TrainingPair]:
     """Verified training pairs from ``dataset``'s training people (never the held-out ones).
 
@@ -77,6 +80,9 @@ def build_pairs(
     stats : filled with counts of accepted and dropped targets, by reason (the verifier's
         kinds as ``dropped:KIND``; ``skipped:…`` for review sentences never put to it).
     algorithm : the recommender whose recommendations are explained.
+    layout : the prompt the adapter will be sent: ``full`` (the worked example, the answer begun
+        "We picked “X” because"; the target goes on from there) or ``compact`` (no example, the
+        answer begun with the item's title).
     base_url, llm_model, llm_timeout : ``distill`` only: the OpenAI-compatible server (its API root,
         e.g. ``http://host:8000/v1``; default ``$WHYREC_BASE_URL``) and its model name
         (default ``$WHYREC_MODEL``); the key comes from ``$WHYREC_API_KEY``.
@@ -103,7 +109,8 @@ def build_pairs(
                                  per_user=per_user, seed=seed, algorithm=algorithm, stats=stats)
         return
     rng = random.Random(f"{seed}\x1f{dataset.domain}")
-    pipeline = tuning_pipeline(dataset, algorithm)
+    pipeline = tuning_pipeline(dataset, algorithm,
+                               prefill_explainer(dataset, tuned=layout == COMPACT))
     users = training_users(dataset, rng)
     made = 0
     for user in users:

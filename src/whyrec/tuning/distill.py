@@ -30,7 +30,6 @@ from whyrec.tuning.pairs import (
     TrainingPair,
     accept_target,
     pick_style,
-    prefill_explainer,
     training_users,
     tuning_pipeline,
 )
@@ -127,14 +126,6 @@ def _distilled(explainer: Explainer, rec: Any, language: str, rng: random.Random
     if not draft.startswith(start) or len(draft) == len(start):
         stats["dropped:not_a_continuation"] += 1
         return None
-    # the student learns the whole text from the compact prompt it will be sent once tuned
-    student = prefill_explainer(explainer.dataset) if explainer.dataset is not None else None
-    if student is not None:
-        compact, compact_verifier, compact_start = student.prompt_for(rec, language=language,
-                                                                      style=style)
-        return accept_target((compact, compact_verifier, compact_start), draft,
-                             language=language, style=style,
-                             key=f"{rec.user_id}|{rec.item_id}|{language}", stats=stats)
     return accept_target((prompt, verifier, start), draft[len(start):], language=language,
                          style=style, key=f"{rec.user_id}|{rec.item_id}|{language}",
                          stats=stats)

@@ -90,10 +90,16 @@ def render_chat(messages: Sequence[Message], start: str) -> str:
     return f"{turns}<|im_start|>assistant\n{start}"
 
 
-def prefill_explainer(dataset: Dataset, *, tuned: bool = True) -> Explainer:
-    """An explainer that builds prompts as for the bundled model once tuned (the compact prompt,
-    no answer start; ``tuned=False``: the worked example and the answer start, as the untuned
-    model gets them), loading no model: fine-tuning's prompts are exactly the ones sent."""
+#: the prompt layouts an adapter may be trained for (the llamacpp backend reads the one in the
+#: adapter's sidecar)
+LAYOUTS = ("full", "compact")
+COMPACT = "compact"
+
+
+def prefill_explainer(dataset: Dataset, *, tuned: bool = False) -> Explainer:
+    """An explainer that builds prompts as for the bundled model (the worked example, the answer
+    begun "We picked “X” because"; ``tuned=True``: the compact layout, begun with the title),
+    loading no model: fine-tuning's prompts are exactly the ones sent."""
     return Explainer(FakeBackend(prefill=True, tuned=tuned), dataset=dataset, audit=False,
                      local_only=False)
 

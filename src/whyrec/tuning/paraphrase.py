@@ -281,7 +281,8 @@ def _en_feature(fact: SharedFeature, domain: str, rng: random.Random, scale: flo
 @_en(Cohort.kind)
 def _en_cohort(fact: Cohort, domain: str, rng: random.Random, scale: float) -> str:
     verb = EN_PEOPLE[domain]
-    anchor = f"\u201c{fact.anchor_title}\u201d"
+    anchor = (fact.anchor_title if fact.anchor_title.startswith("《")
+              else f"\u201c{fact.anchor_title}\u201d")
     if fact.approximate:
         return (f"about {approximate_percent(fact.share)}% of people who {verb} {anchor} "
                 f"also {verb} it")
@@ -369,7 +370,7 @@ def _zh_feature(fact: SharedFeature, domain: str, rng: random.Random,
 def _zh_cohort(fact: Cohort, domain: str, rng: random.Random,
                translations: dict[str, str]) -> str:
     verb = ZH_PEOPLE[domain]
-    anchor = f"《{fact.anchor_title}》"
+    anchor = fact.anchor_title if fact.anchor_title.startswith("《") else f"《{fact.anchor_title}》"
     if fact.approximate:
         return f"{verb}{anchor}的人中，大约{approximate_percent(fact.share)}%也{verb}它"
     return rng.choice((

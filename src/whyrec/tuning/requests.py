@@ -18,7 +18,7 @@ from whyrec.backends.fake import FakeBackend
 from whyrec.explanation.explainer import MAX_TOKENS, Explainer, clean_draft
 from whyrec.explanation.prompt import estimate_tokens
 from whyrec.explanation.requests import ExplanationRequest
-from whyrec.tuning.pairs import TrainingPair, accept_target
+from whyrec.tuning.pairs import COMPACT, TrainingPair, accept_target
 from whyrec.values import Style
 from whyrec.verification.trim import without_failing_claims
 
@@ -27,10 +27,13 @@ LENGTH_ORDER = ("medium", "detailed")
 
 
 def request_pairs(requests: Sequence[ExplanationRequest], *, max_pairs: int, seed: int = 0,
-                  stats: Counter[str] | None = None) -> Iterator[TrainingPair]:
-    """Verified pairs from ``requests`` that carry a reference, in an order drawn from ``seed``."""
+                  stats: Counter[str] | None = None,
+                  layout: str = "full") -> Iterator[TrainingPair]:
+    """Verified pairs from ``requests`` that carry a reference, in an order drawn from ``seed``
+    (``layout``: as :func:`whyrec.tuning.data.build_pairs`)."""
     stats = stats if stats is not None else Counter()
-    explainer = Explainer(FakeBackend(prefill=True, tuned=True), audit=False, local_only=False)
+    explainer = Explainer(FakeBackend(prefill=True, tuned=layout == COMPACT), audit=False,
+                          local_only=False)
     order = list(range(len(requests)))
     random.Random(f"{seed}\x1frequests").shuffle(order)
     made = 0
@@ -73,14 +76,21 @@ def _pair(explainer: Explainer, request: ExplanationRequest,
         stats["trimmed"] += 1
         target = trimmed.text
     if start and not target.startswith(start):
-        # a tuned model's answer starts with the item's title: "You would enjoy “X” for …"
-        # becomes "“X” fits you: you would enjoy it for …"
-        if start not in target:
+        # the answer is begun for the model: "You would enjoy “X” for …" goes on as "“X” fits
+        # you: you would enjoy it for …" (after the title) or "… because you would enjoy it
+        # for …" (after "We picked “X” because")
+        title = prompt.support.item_title
+        quoted = f"《{title}》" if language == "zh" else f"\u201c{title}\u201d"
+        if quoted not in target:
             stats["dropped:missing_item"] += 1
             return None
-        said = target.replace(start, "它" if language == "zh" else "it", 1)
-        target = start + ("很适合你：" + said if language == "zh"
-                          else " fits you: " + said[:1].lower() + said[1:])
+        said = target.replace(quoted, "它" if language == "zh" else "it", 1)
+        if start.endswith(("because", "因为")):
+            target = start + ("" if language == "zh" else " ") + (
+                said if language == "zh" else said[:1].lower() + said[1:])
+        else:
+            target = start + ("很适合你：" + said if language == "zh"
+                              else " fits you: " + said[:1].lower() + said[1:])
     rec = request.recommendation
     return accept_target((prompt, verifier, start), target[len(start):], language=language,
                          style=style,
