@@ -40,8 +40,7 @@ Match = tuple[int, int, str, str]  # start, end, matched text, kind
 #: have no spaces)
 KIND = " kind"
 
-#: where a sentence ends: no catalog term runs across it (titles keep their commas, colons
-#: and brackets: "Matrix, The (1999)", "Star Wars: Episode V")
+#: where a sentence ends: no catalog term but a title runs across it
 _BREAK_RE = re.compile(
     # ... not at the dot of a short form ("Kill Bill: Vol. 1", "(a.k.a. Ghost Busters)")
     r"(?<!\bVol)(?<!\bNo)(?<!\bSt)(?<!\bMr)(?<!\bMs)(?<!\bDr)(?<!\bJr)(?<!\bvs)(?<!\bPt)"
@@ -116,17 +115,21 @@ class Vocabulary:
             node = root.get(keys[i])
             best: tuple[int, str] | None = None
             j = i
+            crossed = False  # a sentence end lies inside the words walked so far
             while node is not None:
                 kind = node.get(KIND)
-                # a one-word title counts only when written as a name
+                # a one-word title counts only when written as a name; only a title runs
+                # across a sentence mark ("When Harry Met Sally... (1989)", "Hola! Stand"):
+                # "category. 26" is not the category "category 26"
                 if kind is not None and (j > i or kind != "title"
-                                         or _named(text, words[i].start())):
+                                         or _named(text, words[i].start())) and (
+                        not crossed or kind == "title"):
                     best = (j, kind)
                 j += 1
-                # a term never runs across a sentence or clause mark ("category. 26" is not
-                # the category "category 26")
-                node = (node.get(keys[j]) if j < count and not _BREAK_RE.search(
-                    text, words[j - 1].end(), words[j].start()) else None)
+                if j < count:
+                    crossed = crossed or bool(_BREAK_RE.search(text, words[j - 1].end(),
+                                                               words[j].start()))
+                node = node.get(keys[j]) if j < count else None
             if best is not None:
                 last, kind = best
                 start, end = words[i].start(), words[last].end()
