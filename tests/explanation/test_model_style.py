@@ -43,6 +43,7 @@ def texts(backend: Backend, dataset: Dataset, recs: list[Recommendation],
     return out
 
 
+@pytest.mark.xfail(strict=True, reason="issue 17: the shipped adapter ignores the tone")
 def test_the_friendly_tone_reads_warmer(llamacpp_backend: Backend, demo_dataset: Dataset,
                                         recs: list[Recommendation]) -> None:
     neutral = texts(llamacpp_backend, demo_dataset, recs, Style())
@@ -64,6 +65,7 @@ def led_by_feature(text: str, rec: Recommendation) -> bool:
     return 0 <= first_feature < first_title
 
 
+@pytest.mark.xfail(strict=True, reason="issue 17: the shipped adapter ignores preferences")
 def test_a_preferred_kind_leads(llamacpp_backend: Backend, demo_dataset: Dataset,
                                 recs: list[Recommendation]) -> None:
     with_feature = [r for r in recs if any(isinstance(e, SharedFeature) for e in r.evidence)]

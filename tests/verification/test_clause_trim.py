@@ -170,3 +170,10 @@ def test_a_sentence_said_twice_is_caught_and_dropped() -> None:
                          "You rated \u201cBean Hall\u201d")
     assert "it says the same sentence twice" not in {
         s.reason for s in verify(other, rec, language="en").unsupported}
+
+
+def test_a_sentence_made_of_clauses_said_before_is_caught() -> None:
+    text = ("推荐《Bean Hall》，因为你给《Alder Mug》打了5分，这件商品与之很相近。"
+            "你给《Alder Mug》打了5分，这件商品与之很相近。")
+    verdict = verify(text, history(5.0), language="zh")
+    assert "it says the same sentence twice" in {s.reason for s in verdict.unsupported}

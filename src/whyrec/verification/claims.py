@@ -170,7 +170,8 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
         key, clause_keys = _sentence_key(claim, titles)
-        if key and key in said:
+        # the whole sentence, or every one of its clauses, said before
+        if key and (key in said or (len(clause_keys) > 2 and clause_keys - {key} <= said)):
             claim_flag(" ".join(claim.text.replace(TITLE_MARK, "…").split())[:40], "fluency",
                        "it says the same sentence twice")
         said.update(clause_keys)
@@ -775,12 +776,12 @@ def _said(phrase: str, support: Support) -> bool:
 
 # catalog titles recur across a person's recommendations: memoised, bounded (a batch walks the
 # whole catalog)
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _key(name: str) -> str:
     return token_key(name) if name.isascii() else normalise(name)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _title_keys(title: str) -> tuple[str, ...]:
     """Every way a text may name ``title``, as compared."""
     # a catalog title may carry its own marks (《金色的档案馆》)

@@ -72,7 +72,7 @@ def zh_segments(text: str) -> list[str]:
 _CJK_RUN_RE = re.compile(f"[{CJK_RE.pattern[1:-1]}]+")
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _segmented(run: str) -> tuple[str, ...]:
     # explanations reuse their phrases ("因为你给", "打了", "分"): segment each run once
     return tuple(_jieba().lcut(run, HMM=False))

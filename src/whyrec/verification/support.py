@@ -156,19 +156,19 @@ def history_key(name: str) -> str:
 
 # the memos below are keyed by catalog words (titles, tags): bounded, so that a batch walking a
 # whole catalog does not grow them without end
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _variant_keys(title: str) -> tuple[str, ...]:
     return tuple({history_key(v) for v in title_variants(title)})
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _term_key(term: str) -> tuple[bool, str]:
     """How a term is looked up in the facts: (Chinese, its normalised characters) or (Latin, its
     token key)."""
     return (True, normalise(term)) if has_cjk(term) else (False, token_key(term))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _citing_keys(term: str) -> tuple[tuple[bool, str], ...]:
     """Every name of a citing term, as :meth:`Support.cited_ids` looks it up: (Chinese, the
     normalised name) or (Latin, the token key between spaces)."""
