@@ -44,7 +44,7 @@ from whyrec.types import (
     Verdict,
 )
 from whyrec.values import Style
-from whyrec.verification.trim import without_failing_claims
+from whyrec.verification.trim import repaired
 from whyrec.verification.verifier import Verifier
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
@@ -312,17 +312,16 @@ class Explainer:
         verdict = verifier.verify(draft, prompt.support, language, style)
         # drafts are kept for the record: a model may invent contact data, never store it
         drafts.append(_private_draft(draft, verdict, latency_ms))
-        trimmed = None if verdict.passed else without_failing_claims(
-            draft, verdict,
-            recheck=lambda text: verifier.verify(text, prompt.support, language, style))
-        if trimmed is not None:
-            # surgical repair: deliver the sentences that hold, if they still name the item
-            # and state a fact; the draft record says what was dropped and why
-            kept = verifier.verify(trimmed.text, prompt.support, language, style)
-            if kept.passed:
-                drafts[-1].dropped = [clean_text(d, purpose="record") for d in trimmed.dropped]
-                return trimmed.text, kept
-        return draft, verdict
+        if verdict.passed:
+            return draft, verdict
+        # surgical repair: deliver the claims that hold, if they still name the item and state
+        # a fact; the draft record says what was dropped and why
+        trimmed = repaired(draft, verdict,
+                           lambda text: verifier.verify(text, prompt.support, language, style))
+        if trimmed is None:
+            return draft, verdict
+        drafts[-1].dropped = [clean_text(d, purpose="record") for d in trimmed.dropped]
+        return trimmed.text, Verdict(passed=True, unsupported=[])
 
     def _template(self, rec: Recommendation, wording: TemplateExplainer, verifier: Verifier,
                   details: ItemDetails, untrusted: list[str], language: str, style: Style,

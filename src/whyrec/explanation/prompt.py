@@ -164,10 +164,8 @@ def _counts(facts: Sequence[Evidence], translations: Mapping[str, str]) -> dict[
 def answer_start(title: str, language: str) -> str:
     """The first words of the answer, given to backends that continue a started reply: it
     anchors a small model on the right item and on giving a reason."""
-    title = clean_text(title, purpose="prompt")
-    if language == "zh":
-        return f"推荐{title if title.startswith('《') else '《' + title + '》'}，因为"
-    return f"We picked \u201c{title}\u201d because"
+    quoted = tuned_start(title, language)
+    return f"推荐{quoted}，因为" if language == "zh" else f"We picked {quoted} because"
 
 
 def tuned_start(title: str, language: str) -> str:

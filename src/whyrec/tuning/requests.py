@@ -20,7 +20,7 @@ from whyrec.explanation.prompt import estimate_tokens
 from whyrec.explanation.requests import ExplanationRequest
 from whyrec.tuning.pairs import COMPACT, TrainingPair, accept_target
 from whyrec.values import Style
-from whyrec.verification.trim import without_failing_claims
+from whyrec.verification.trim import repaired
 
 #: the lengths a reference may be trained as, shortest first: the first whose token limit fits
 LENGTH_ORDER = ("medium", "detailed")
@@ -67,9 +67,8 @@ def _pair(explainer: Explainer, request: ExplanationRequest,
     verdict = verifier.verify(reference, prompt.support, language, style)
     target = reference
     if not verdict.passed:
-        trimmed = without_failing_claims(
-            reference, verdict,
-            recheck=lambda text: verifier.verify(text, prompt.support, language, style))
+        trimmed = repaired(reference, verdict,
+                           lambda text: verifier.verify(text, prompt.support, language, style))
         if trimmed is None:
             stats.update(f"dropped:{s.kind}" for s in verdict.unsupported[:1])
             return None

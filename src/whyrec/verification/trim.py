@@ -141,3 +141,12 @@ def _long_enough(head: str, zh: bool) -> bool:
     if zh:
         return len(re.findall(r"[\u3400-\u9fff]", head)) >= _ZH_MIN_CHARS
     return len(re.findall(r"[^\W_]+", head)) >= _EN_MIN_WORDS
+
+
+def repaired(text: str, verdict: Verdict, verify: Callable[[str], Verdict]) -> Trimmed | None:
+    """``text`` after surgical repair when only some of its claims fail and what is left passes
+    ``verify`` again (the item still named, a fact still stated); ``None`` otherwise."""
+    trimmed = without_failing_claims(text, verdict, recheck=verify)
+    if trimmed is None or not verify(trimmed.text).passed:
+        return None
+    return trimmed
