@@ -9,6 +9,7 @@ never shown to anyone.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -109,6 +110,10 @@ def clean_catalog_text(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: closing quotes and brackets that may follow a sentence's mark
+_CLOSING = "\u201d\u2019\"')\uff09"
+
+
 def clean_reply(text: str) -> str:
     """A model's reply as a person would see it: first paragraph, no label, no wrapping
     quotes, no sentence cut off by the token limit, no sentence said twice."""
@@ -124,5 +129,12 @@ def clean_reply(text: str) -> str:
     for sentence in sentences:
         if sentence and sentence not in kept:
             kept.append(sentence)
-    joiner = "" if CJK_RE.search(text) else " "
-    return joiner.join(kept)
+    if not kept:
+        return ""
+    # Chinese sentences run on without a space; English ones (Chinese titles inside or not)
+    # keep theirs
+    joined = kept[0]
+    for before, sentence in itertools.pairwise(kept):
+        cjk = before.rstrip(_CLOSING).endswith(("。", "！", "？")) or CJK_RE.match(sentence)
+        joined += ("" if cjk else " ") + sentence
+    return joined

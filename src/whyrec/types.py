@@ -153,21 +153,28 @@ class Draft:
     #: surgical repair: the sentences dropped from this draft, each with why; the rest of it
     #: passed and was delivered
     dropped: list[str] = field(default_factory=list)
+    #: sentence planning: this draft is a verified text with one more sentence begun by whyrec
+    #: and written by the model (kept only when it passes and states a new fact)
+    extension: bool = False
 
     @property
     def verdict(self) -> Verdict:
         return Verdict(self.passed, list(self.unsupported))
 
     def to_dict(self) -> dict[str, Any]:
-        return {"passed": self.passed, "unsupported": [asdict(s) for s in self.unsupported],
+        data = {"passed": self.passed, "unsupported": [asdict(s) for s in self.unsupported],
                 "text": self.text, "latency_ms": self.latency_ms, "dropped": list(self.dropped)}
+        if self.extension:  # records of first drafts and repairs keep their old shape
+            data["extension"] = True
+        return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Draft:
         return cls(passed=bool(data["passed"]),
                    unsupported=[UnsupportedSpan(**s) for s in data.get("unsupported", [])],
                    text=str(data.get("text", "")), latency_ms=float(data.get("latency_ms", 0.0)),
-                   dropped=[str(d) for d in data.get("dropped", [])])
+                   dropped=[str(d) for d in data.get("dropped", [])],
+                   extension=bool(data.get("extension", False)))
 
 
 @dataclass

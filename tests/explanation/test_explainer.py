@@ -10,7 +10,12 @@ from whyrec.data.dataset import Dataset
 from whyrec.errors import ConfigError
 from whyrec.explanation.cache import ExplanationCache
 from whyrec.explanation.explainer import Explainer, clean_draft
-from whyrec.explanation.prompt import build_prompt, estimate_tokens
+from whyrec.explanation.prompt import (
+    ANSWER_STARTS,
+    answer_start,
+    build_prompt,
+    estimate_tokens,
+)
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
@@ -189,14 +194,19 @@ def test_prefill_backends_get_the_start_of_the_answer(
     rec = demo_recs[0]
     history = next(e for e in rec.evidence if isinstance(e, HistoryItem) and e.item_id)
 
+    starts = {answer_start(rec.title, "en", v) for v in range(len(ANSWER_STARTS["en"]))}
+    sent: list[str] = []
+
     def reply(messages: list[Message]) -> str:
         assert messages[-1]["role"] == "assistant"
-        assert messages[-1]["content"] == f"We picked \u201c{rec.title}\u201d because"
+        sent.append(messages[-1]["content"])
         return f"you bought \u201c{history.title}\u201d."
 
-    explanation = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset).explain(
-        rec, language="en")
-    assert explanation.text == good_reply(rec) and not explanation.fallback
+    explanation = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset,
+                            style=Style(length="short")).explain(rec, language="en")
+    assert len(sent) == 1 and sent[0] in starts
+    assert explanation.text == f"{sent[0]} you bought \u201c{history.title}\u201d."
+    assert not explanation.fallback
 
 
 def test_obeying_an_injected_instruction_is_never_delivered(demo_dataset: Dataset) -> None:

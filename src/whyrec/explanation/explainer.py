@@ -21,6 +21,13 @@ from whyrec.data.dataset import Cached
 from whyrec.errors import ConfigError
 from whyrec.explanation.cache import ExplanationCache, cache_key
 from whyrec.explanation.examples import example_titles
+from whyrec.explanation.extension import (
+    FACTS_AIMED,
+    led_start,
+    next_sentence_start,
+    unstated,
+    warm_close_start,
+)
 from whyrec.explanation.prompt import (
     DEFAULT_TOKEN_BUDGET,
     PROMPT_VERSION,
@@ -214,19 +221,29 @@ class Explainer:
         details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
         rec = private_recommendation(rec)
         details = private_details(details, rec.user_id)
-        start = self._start(details.title, language)
-        return (self._prompt(rec, language, style, details), self.verifier_for(rec, details),
-                start)
+        prompt = self._prompt(rec, language, style, details)
+        return prompt, self.verifier_for(rec, details), self._start(rec, details.title,
+                                                                    language, prompt, style)
 
     # --- the pipeline -----------------------------------------------------------------------
-    def _start(self, title: str, language: str) -> str:
+    def _start(self, rec: Recommendation, title: str, language: str, prompt: Prompt,
+               style: Style) -> str:
         """The answer start a prefill-capable backend continues: for a tuned model only the
         item's quoted title (it words the reason its own way; left to open freely, the bundled
-        model named a history item instead of the item), else "We picked “X” because"."""
+        model named a history item instead of the item), else one of the language's openings
+        ("We picked “X” because", "Why “X”? Because"…), picked by the item and its facts so
+        that texts side by side open differently and the same request always opens alike.
+        When the style prefers a kind of fact, the reason is begun with the first words of the
+        strongest such fact, so that it leads the text."""
         if not self.backend.supports_prefill:
             return ""
-        return tuned_start(title, language) if self.backend.tuned else answer_start(title,
-                                                                                    language)
+        if self.backend.tuned:
+            return tuned_start(title, language)
+        facts = "\x1f".join(fact.id for fact in rec.evidence)
+        start = answer_start(title, language, zlib.crc32(f"{rec.item_id}\x1e{facts}".encode()))
+        preferred = [s for f, s in zip(prompt.facts, prompt.sentences, strict=False)
+                     if s and f.kind in style.prefer]
+        return led_start(start, preferred[0], language) if preferred else start
 
     def _prompt(self, rec: Recommendation, language: str, style: Style,
                 details: ItemDetails) -> Prompt:
@@ -252,7 +269,7 @@ class Explainer:
         max_tokens = int(MAX_TOKENS[style.length] * (1.5 if language == "zh" else 1))
         reason: FallbackReason | None = None
         detail = ""
-        start = self._start(details.title, language)
+        start = self._start(rec, details.title, language, prompt, style)
         for attempt in range(1 + self.max_repairs):
             request: list[Message] = (
                 [*messages, {"role": "assistant", "content": start}] if start else messages)
@@ -288,6 +305,8 @@ class Explainer:
             draft, verdict, completion = max(
                 passed, key=lambda j: len(prompt.support.cited_ids(j[0]))) if passed else judged[-1]
             if verdict.passed:
+                draft = self._extended(draft, prompt, verifier, details, language, style,
+                                       seed, drafts, on_piece)
                 return Explanation(
                     user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
                     cited_ids=prompt.support.cited_ids(draft), backend=self.backend.name,
@@ -303,6 +322,59 @@ class Explainer:
         explanation.attempts = len(drafts) + (1 if reason is FallbackReason.BACKEND_ERROR else 0)
         explanation.drafts = drafts
         return explanation
+
+    def _extended(self, text: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
+                  language: str, style: Style, seed: int, drafts: list[Draft],
+                  on_piece: Callable[[str], None] | None) -> str:
+        """``text`` grown by sentence planning (:mod:`whyrec.explanation.extension`) until it
+        states as many facts as its length asks; each further sentence is begun here and
+        written by the model, and kept only when the whole passes and says something new."""
+        if not self.backend.supports_prefill:
+            return text
+        aimed = FACTS_AIMED[style.length]
+        cited = prompt.support.cited_ids(text)
+        facts = list(zip((f.id for f in prompt.facts), prompt.sentences, strict=False))
+        for step in range(aimed - 1):
+            todo = unstated(facts, cited)
+            if len(cited) >= aimed or not todo:
+                break
+            longer = self._sentence(next_sentence_start(text, todo[0], language, step), prompt,
+                                    verifier, details, language, style,
+                                    seed + EXTENSION_SEED_STEP * (step + 1), drafts)
+            now = prompt.support.cited_ids(longer) if longer else []
+            if longer is None or len(now) <= len(cited):
+                break
+            if on_piece is not None:
+                on_piece(longer[len(text):])
+            text, cited = longer, now
+        if style.tone == "friendly":  # a warm close, worded by the model
+            closed = self._sentence(warm_close_start(text, language), prompt, verifier, details,
+                                    language, style, seed + EXTENSION_SEED_STEP, drafts)
+            if closed is not None and closed.startswith(text) and len(closed) > len(text):
+                if on_piece is not None:
+                    on_piece(closed[len(text):])
+                text = closed
+        return text
+
+    def _sentence(self, begun: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
+                  language: str, style: Style, seed: int, drafts: list[Draft]) -> str | None:
+        """``begun`` finished by the model, when the whole passes the verifier (recorded as an
+        extension draft either way); ``None`` when it fails or the backend does."""
+        request: list[Message] = [*prompt.messages, {"role": "assistant", "content": begun}]
+        if self.audit is not None:
+            self.audit.record(self.backend, prompt.facts, details, request, purpose="extend",
+                              language=language)
+        try:
+            completion = self.backend.complete(
+                request, max_tokens=int(EXTENSION_TOKENS * (1.5 if language == "zh" else 1)),
+                temperature=0.2, seed=seed, stop=STOP)
+        except BackendError:
+            return None  # the text so far is verified: an outage only stops it growing
+        longer = clean_draft(continued(begun, completion.text, language))
+        verdict = verifier.verify(longer, prompt.support, language, style)
+        drafts.append(_private_draft(longer, verdict, completion.latency_ms))
+        drafts[-1].extension = True
+        return longer if verdict.passed else None
 
     @staticmethod
     def _judged(draft: str, prompt: Prompt, verifier: Verifier, language: str, style: Style,
@@ -368,9 +440,13 @@ class Explainer:
         return [*texts, details.description] if details.description else texts
 
 
-#: how far apart the seeds of a draft and its repairs are, and of a request's several drafts
+#: how far apart the seeds of a draft and its repairs are, of a request's several drafts, and
+#: of the further sentences a verified text grows by
 REPAIR_SEED_STEP = 7919
 DRAFT_SEED_STEP = 104729
+EXTENSION_SEED_STEP = 15485863
+#: tokens one further sentence may use (Chinese: half again as many)
+EXTENSION_TOKENS = 60
 
 
 def clean_draft(text: str) -> str:

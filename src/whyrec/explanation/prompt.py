@@ -58,6 +58,8 @@ class Prompt:
     facts: list[Evidence]
     support: Support
     dropped: list[str] = field(default_factory=list)  # ids of facts left out for the budget
+    #: how the prompt words each of ``facts`` ("" where it words one with another)
+    sentences: list[str] = field(default_factory=list)
 
 
 def estimate_tokens(text: str) -> int:
@@ -117,7 +119,8 @@ def build_prompt(
             break
         dropped.append(facts.pop().id)
     support = _support(facts, sentences, details, item_line, translations, untrusted)
-    return Prompt(messages=messages, facts=facts, support=support, dropped=dropped)
+    return Prompt(messages=messages, facts=facts, support=support, dropped=dropped,
+                  sentences=sentences)
 
 
 def support_for(
@@ -161,11 +164,42 @@ def _counts(facts: Sequence[Evidence], translations: Mapping[str, str]) -> dict[
     return counts
 
 
-def answer_start(title: str, language: str) -> str:
+#: how an answer may begin: each names the item and ends where a reason's clause goes, so a
+#: model tuned on "We picked “X” because …" continues any of them (the first is the default)
+ANSWER_STARTS = {
+    "en": ("We picked {t} because", "{t} is here because", "Why {t}? Because",
+           "{t} suits you, because", "We recommend {t} since", "Our pick for you is {t}, because",
+           "{t} could be a good match for you, since", "You may like {t}, because",
+           "{t} is worth a try, since", "We chose {t} for you because",
+           "Next up for you: {t}, because", "You might enjoy {t}, since", "Try {t} next, because",
+           "We suggest {t} because", "{t} looks like a fit for you, because",
+           "How about {t}? We suggest it because", "{t} is one for you, because",
+           "{t} came up for you because", "Here is {t} for you, since",
+           "Have a look at {t}, because", "{t} could be your next pick, since",
+           "We think {t} fits you, because", "{t} should appeal to you, since",
+           "Give {t} a go, since", "{t} is picked for you because", "You could try {t}, because",
+           "Up next: {t}, because", "{t} is our suggestion, since"),
+    "zh": ("推荐{t}，因为", "推荐{t}的原因是", "{t}是为你挑选的，因为",
+           "这次为你挑选了{t}，理由是", "{t}推荐给你，因为", "为你推荐{t}，因为",
+           "{t}很适合你，因为", "我们为你挑选了{t}，因为", "给你推荐{t}，因为",
+           "可以试试{t}，因为", "{t}值得你看看，因为", "我们想推荐{t}，因为",
+           "建议你看看{t}，因为", "为你选了{t}，原因是", "你可能会对{t}感兴趣，因为",
+           "{t}也许适合你，因为", "看看{t}吧，因为", "推荐你看看{t}，因为",
+           "挑选{t}的理由是", "为你挑了{t}，因为", "给你选了{t}，因为",
+           "我们推荐{t}，理由是", "试试{t}吧，因为", "来看看{t}，因为",
+           "你可以看看{t}，因为", "{t}可以试试，因为", "{t}会适合你，因为",
+           "{t}应该适合你，因为", "我们选了{t}，因为", "{t}很可能适合你，因为",
+           "{t}是给你的推荐，因为", "我们给你挑了{t}，因为", "{t}是我们的推荐，因为",
+           "推荐{t}给你，因为", "{t}推荐给你的原因是", "你或许会想看看{t}，因为"),
+}
+
+
+def answer_start(title: str, language: str, variant: int = 0) -> str:
     """The first words of the answer, given to backends that continue a started reply: it
-    anchors a small model on the right item and on giving a reason."""
-    quoted = tuned_start(title, language)
-    return f"推荐{quoted}，因为" if language == "zh" else f"We picked {quoted} because"
+    anchors a small model on the right item and on giving a reason. ``variant`` picks one of
+    the language's openings (any integer: texts side by side should not all open alike)."""
+    starts = ANSWER_STARTS["zh" if language == "zh" else "en"]
+    return starts[variant % len(starts)].format(t=tuned_start(title, language))
 
 
 def tuned_start(title: str, language: str) -> str:

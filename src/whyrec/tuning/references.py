@@ -192,8 +192,7 @@ def _pairs_from_review(explainer: Explainer, rec: Any, text: str, languages: Seq
             stats["skipped:no_mention"] += 1
             continue
         judged: Counter[str] = Counter()
-        start = requests[key][2]
-        if not start.endswith(("because", "因为")):  # a tuned model's start, the title alone
+        if explainer.backend.tuned:  # a tuned model's start is the title alone
             target = (" is here because" if language == "en" else "很适合你，因为") + target
         pair = accept_target(requests[key], target, language=language,
                              style=Style(length=length),
