@@ -271,8 +271,9 @@ class Explainer:
         detail = ""
         start = self._start(rec, details.title, language, prompt, style)
         for attempt in range(1 + self.max_repairs):
+            begun = self._repair_start(start, prompt, style, attempt, language)
             request: list[Message] = (
-                [*messages, {"role": "assistant", "content": start}] if start else messages)
+                [*messages, {"role": "assistant", "content": begun}] if begun else messages)
             if self.audit is not None:
                 self.audit.record(self.backend, prompt.facts, details, request,
                                   purpose="explain" if attempt == 0 else "repair",
@@ -293,7 +294,7 @@ class Explainer:
                         completion = _streamed(self.backend, request, options, on_piece)
                     else:
                         completion = self.backend.complete(request, **options)
-                    text = clean_draft(continued(start, completion.text, language))
+                    text = clean_draft(continued(begun, completion.text, language))
                     judged.append((*self._judged(text, prompt, verifier, language, style,
                                                  completion.latency_ms, drafts), completion))
             except BackendError as exc:
@@ -322,6 +323,17 @@ class Explainer:
         explanation.attempts = len(drafts) + (1 if reason is FallbackReason.BACKEND_ERROR else 0)
         explanation.drafts = drafts
         return explanation
+
+    def _repair_start(self, start: str, prompt: Prompt, style: Style, attempt: int,
+                      language: str) -> str:
+        """The answer start of a repair: the reason begun with the first words of one of the
+        facts in turn (the bundled model, asked again, often writes the same draft; begun on
+        a fact, it words that fact). The first try, a tuned model and a preferred kind keep
+        their start."""
+        sentences = [s for s in prompt.sentences if s]
+        if attempt == 0 or not start or self.backend.tuned or style.prefer or not sentences:
+            return start
+        return led_start(start, sentences[(attempt - 1) % len(sentences)], language)
 
     def _extended(self, text: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
                   language: str, style: Style, seed: int, drafts: list[Draft],
