@@ -245,3 +245,23 @@ def test_every_answer_start_reads_as_a_verified_text(
                     else f"{start} {fact[:1].lower()}{fact[1:]}")
             verdict = judge.verify(text, rec, language=language)
             assert verdict.passed, (text, verdict.unsupported)
+
+
+def test_a_repair_begins_the_reason_with_a_fact(
+    demo_dataset: Dataset, demo_recs: list[Recommendation]
+) -> None:
+    """The bundled model asked again writes the same draft; begun on a fact, it words it."""
+    rec = demo_recs[0]
+    sent: list[str] = []
+
+    def reply(messages: list[Message]) -> str:
+        sent.append(messages[-1]["content"])
+        return "it is the best one in the world." if len(sent) == 1 else "nothing."
+
+    explainer = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset,
+                          max_repairs=1)
+    prompt, _, start = explainer.prompt_for(rec, language="en")
+    explainer.explain(rec, language="en")
+    lead = sentence_lead(next(s for s in prompt.sentences if s), "en")
+    assert sent[0] == start
+    assert sent[1].startswith(start) and sent[1].endswith(lead) and sent[1] != start
