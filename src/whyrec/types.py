@@ -181,7 +181,9 @@ class Draft:
 class Explanation:
     """The words shown to the person and how they were produced.
 
-    ``attempts`` counts language-model calls (0 for templates and cache hits); ``fallback`` is
+    ``attempts`` counts the language-model rounds that wrote the first text (its draft and
+    repairs; 0 for templates and cache hits; sentence planning's further calls are the drafts
+    marked ``extension``); ``fallback`` is
     true when the template text was delivered instead of a model's draft, with the reason
     (``fallback_reason``) and what exactly happened (``fallback_detail``: the backend's error,
     or the last draft's first problem); ``drafts`` keeps each raw draft's verdict so the

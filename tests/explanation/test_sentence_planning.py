@@ -265,3 +265,11 @@ def test_a_repair_begins_the_reason_with_a_fact(
     lead = sentence_lead(next(s for s in prompt.sentences if s), "en")
     assert sent[0] == start
     assert sent[1].startswith(start) and sent[1].endswith(lead) and sent[1] != start
+
+
+def test_a_title_already_in_book_marks_is_not_quoted_again() -> None:
+    from whyrec.explanation.prompt import answer_start
+
+    assert answer_start("《北方的河流》", "en", 0) == "We picked 《北方的河流》 because"
+    assert answer_start("《北方的河流》", "zh", 0) == "推荐《北方的河流》，因为"
+    assert answer_start("Heat", "en", 0) == "We picked \u201cHeat\u201d because"

@@ -151,6 +151,9 @@ def test_a_cohort_s_size_and_overlap_stay_in_their_places(text: str, passes: boo
     "《Bean Hall》是你给《Alder Mug》打了5分的5分。",
     "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。它是《Alder Mug》。",
     "《Bean Hall》是你给《Alder Mug》的推荐物品。",
+    # sentence planning's further sentences, as the model once finished them
+    "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。另外，它很符合你的口味；。",
+    "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。另外，买过《Alder Mug》的112人中。",
 ])
 def test_garbled_chinese_is_caught(text: str) -> None:
     verdict = verify(text, history(5.0), language="zh")
@@ -177,3 +180,14 @@ def test_a_sentence_made_of_clauses_said_before_is_caught() -> None:
             "你给《Alder Mug》打了5分，这件商品与之很相近。")
     verdict = verify(text, history(5.0), language="zh")
     assert "it says the same sentence twice" in {s.reason for s in verdict.unsupported}
+
+
+def test_a_clause_mark_before_the_end_is_caught_and_a_whole_text_passes() -> None:
+    lost = verify("We picked \u201cBean Hall\u201d because you rated \u201cAlder Mug\u201d 5/5,.",
+                  history(5.0), language="en")
+    assert "fluency" in {s.kind for s in lost.unsupported}, lost
+    whole = verify("We picked \u201cBean Hall\u201d because you rated \u201cAlder Mug\u201d 5/5.",
+                   history(5.0), language="en")
+    assert whole.passed, whole
+    chinese = verify("推荐《Bean Hall》，因为你给《Alder Mug》打了5分。", history(5.0), language="zh")
+    assert chinese.passed, chinese

@@ -205,9 +205,9 @@ def answer_start(title: str, language: str, variant: int = 0) -> str:
 def tuned_start(title: str, language: str) -> str:
     """The answer start of a tuned model: the item's title, quoted as the language quotes it."""
     title = clean_text(title, purpose="prompt")
-    if language == "zh":
-        return title if title.startswith("《") else f"《{title}》"
-    return f"\u201c{title}\u201d"
+    if title.startswith("《") and title.endswith("》"):
+        return title  # already marked as a title, as the template quotes it (not “《…》”)
+    return f"《{title}》" if language == "zh" else f"\u201c{title}\u201d"
 
 
 def repair_messages(prompt: Prompt, draft: str, complaint: str, title: str,

@@ -680,11 +680,19 @@ _ZH_NO_VERB_RE = re.compile(
 #: own label (推荐物品)
 _ZH_GARBLED_RE = re.compile(
     TITLE_MARK + r"[ ]*是你(?!会|可能|也许|或许|一定)|它是[ ]*" + TITLE_MARK
-    + r"[ ]*(?=[，。；！？,.;]|$)|的它[ ]*(?:[，。；！？,.;]|$)|(\d+(?:\.\d+)?分)的\1|推荐物品")
+    + r"[ ]*(?=[，。；！？,.;]|$)|的它[ ]*(?:[，。；！？,.;]|$)|(\d+(?:\.\d+)?分)的\1|推荐物品"
+    # "…的112人中。": the share of a cohort cut off, only "among the people who…" left
+    + r"|的\d+(?:位|个)?人(?:中|里|当中)[ ]*[。！？]?[ ]*$")
+#: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
+_LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
 
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
     compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
+    lost = _LOST_CLAUSE_RE.search(compact)
+    if lost:
+        flag(lost.group(), "fluency", "a clause mark ends the sentence: a clause is missing")
+        return
     if language == "zh":
         match = _ZH_NO_VERB_RE.search(compact)
         if match:
