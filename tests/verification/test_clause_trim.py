@@ -189,5 +189,6 @@ def test_a_clause_mark_before_the_end_is_caught_and_a_whole_text_passes() -> Non
     whole = verify("We picked \u201cBean Hall\u201d because you rated \u201cAlder Mug\u201d 5/5.",
                    history(5.0), language="en")
     assert whole.passed, whole
-    chinese = verify("推荐《Bean Hall》，因为你给《Alder Mug》打了5分。", history(5.0), language="zh")
+    chinese = verify("推荐《Bean Hall》，因为你给《Alder Mug》打了5分。", history(5.0),
+                     language="zh")
     assert chinese.passed, chinese
