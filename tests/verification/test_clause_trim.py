@@ -154,6 +154,7 @@ def test_a_cohort_s_size_and_overlap_stay_in_their_places(text: str, passes: boo
     # sentence planning's further sentences, as the model once finished them
     "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。另外，它很符合你的口味；。",
     "推荐《Bean Hall》，因为你给《Alder Mug》打了5分。另外，买过《Alder Mug》的112人中。",
+    "推荐《Bean Hall》，因为你给《Alder Mug》打了5分，你把《Alder Mug》的112人中，有11%也买过它。",
 ])
 def test_garbled_chinese_is_caught(text: str) -> None:
     verdict = verify(text, history(5.0), language="zh")

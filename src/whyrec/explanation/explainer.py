@@ -150,7 +150,8 @@ class Explainer:
         # personal data never reaches a prompt, a cache entry or a log: scrub it first
         rec = private_recommendation(rec)
         details = private_details(details, rec.user_id)
-        key = self._key(rec, details, language, style)
+        # the key digests every fact: worth its cost only when there is a cache to ask
+        key = self._key(rec, details, language, style) if self.cache is not None else ""
         if self.cache is not None:
             hit = self.cache.get(key)
             if hit is not None:

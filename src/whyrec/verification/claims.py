@@ -682,7 +682,9 @@ _ZH_GARBLED_RE = re.compile(
     TITLE_MARK + r"[ ]*是你(?!会|可能|也许|或许|一定)|它是[ ]*" + TITLE_MARK
     + r"[ ]*(?=[，。；！？,.;]|$)|的它[ ]*(?:[，。；！？,.;]|$)|(\d+(?:\.\d+)?分)的\1|推荐物品"
     # "…的112人中。": the share of a cohort cut off, only "among the people who…" left
-    + r"|的\d+(?:位|个)?人(?:中|里|当中)[ ]*[。！？]?[ ]*$")
+    + r"|的\d+(?:位|个)?人(?:中|里|当中)[ ]*[。！？]?[ ]*$"
+    # "你把《X》的112人中…": a deed's 把 run into a cohort's phrase
+    + r"|把[ ]*" + TITLE_MARK + r"[ ]*的")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
