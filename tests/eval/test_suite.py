@@ -73,7 +73,8 @@ def test_the_bundled_model_is_measured_draft_by_draft(demo_dataset: Dataset,
     metrics = run["results"][0].metrics
     generation = metrics["generation"]
     assert generation["llm_requests"] == 1
-    assert 1 <= metrics["faithfulness"]["drafts"]["n"] <= 2
+    # a first draft and a repair, then up to two further sentences (sentence planning)
+    assert 1 <= metrics["faithfulness"]["drafts"]["n"] <= 4
     # whatever the drafts said, what is delivered passed the verifier
     assert metrics["faithfulness"]["delivered"]["unsupported_rate"] == 0.0
     assert generation["latency_ms"]["p50"] > 0

@@ -66,6 +66,11 @@ def _history(rec: Recommendation) -> HistoryItem:
     return next(e for e in rec.evidence if isinstance(e, HistoryItem) and e.item_id)
 
 
+def _bought(rec: Recommendation) -> str:
+    """A model's reason: the person bought the recommendation's history item."""
+    return f"you bought \u201c{_history(rec).title}\u201d."
+
+
 def _planned_rest(content: str, sentences: list[str]) -> str | None:
     """The rest of the fact sentence whose lead ``content`` ends with (as a model copying the
     fact would write it)."""
@@ -134,19 +139,17 @@ def test_an_outage_while_growing_keeps_the_verified_text(
     demo_dataset: Dataset, demo_recs: list[Recommendation]
 ) -> None:
     rec = demo_recs[0]
-    history = _history(rec)
     calls = []
 
     def reply(messages: list[Message]) -> str:
         calls.append(messages)
         if len(calls) > 1:
             raise BackendError("the server went away")
-        return f"you bought \u201c{history.title}\u201d."
+        return _bought(rec)
 
     explanation = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset).explain(
         rec, language="en")
-    assert not explanation.fallback and explanation.text.endswith(
-        f"you bought \u201c{history.title}\u201d.")
+    assert not explanation.fallback and explanation.text.endswith(_bought(rec))
 
 
 def test_short_texts_and_backends_without_prefill_are_not_grown(
@@ -158,7 +161,7 @@ def test_short_texts_and_backends_without_prefill_are_not_grown(
 
     def reply(messages: list[Message]) -> str:
         calls.append(messages)
-        return f"you bought \u201c{history.title}\u201d."
+        return _bought(rec)
 
     Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset,
               style=Style(length="short")).explain(rec, language="en")

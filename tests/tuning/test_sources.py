@@ -206,9 +206,14 @@ def test_distilled_targets_from_a_real_server_pass_the_verifier(
     assert stats["drafts"] >= 2 and stats["drafts"] == sum(
         v for k, v in stats.items() if k == "accepted" or k.startswith("dropped:"))
     judge_pairs(demo_dataset, pairs)
-    again = list(build_pairs(demo_dataset, source="distill", base_url=server_url,
-                             llm_model="SmolLM2-135M-Instruct", languages=["en"], max_pairs=2))
-    assert [(p.key, p.target) for p in again] == [(p.key, p.target) for p in pairs]
+    # reproducible: the same seeds give the same targets. llama.cpp's prompt cache changes the
+    # arithmetic a little with what the slot held before, so compare two runs that each start
+    # after the same run (the first one ran after whatever test came before)
+    runs = [[(p.key, p.target) for p in build_pairs(
+        demo_dataset, source="distill", base_url=server_url, llm_model="SmolLM2-135M-Instruct",
+        languages=["en"], max_pairs=2)] for _ in range(2)]
+    assert runs[0] == runs[1]
+    assert [key for key, _ in runs[0]] == [p.key for p in pairs]
 
 
 @pytest.mark.slow
