@@ -355,7 +355,8 @@ class Explainer:
                                     verifier, details, language, style,
                                     seed + EXTENSION_SEED_STEP * (step + 1), drafts)
             now = prompt.support.cited_ids(longer) if longer else []
-            if longer is None or len(now) <= len(cited):
+            # kept only when it states more, and as a continuation (what was shown stays)
+            if longer is None or len(now) <= len(cited) or not longer.startswith(text):
                 break
             if on_piece is not None:
                 on_piece(longer[len(text):])
