@@ -31,9 +31,13 @@ def test_feedback_changes_the_next_explanation(open_client: TestClient) -> None:
     stored = open_client.post("/v1/feedback", json={
         "explanation_id": before["id"], "kind": "too_long", "event_id": "evt-1"})
     assert stored.status_code == 201 and stored.json()["preferences"]
-    # a retry with the same idempotency key stores nothing new
-    open_client.post("/v1/feedback", json={"explanation_id": before["id"], "kind": "too_long",
-                                           "event_id": "evt-1"})
+    # a retry with the same idempotency key stores nothing new, and answers with what was
+    # stored the first time (it once answered 500)
+    for kind in ("too_long", "helpful"):
+        again = open_client.post("/v1/feedback", json={
+            "explanation_id": before["id"], "kind": kind, "event_id": "evt-1"})
+        assert again.status_code == 200, again.text
+        assert again.json()["event"] == stored.json()["event"]
     after = open_client.get(url).json()["explanation"]
     assert len(after["text"]) < len(before["text"]) and after["preferences"]
     prefs = open_client.get("/v1/users/u0003/preferences").json()

@@ -198,6 +198,15 @@ def record_feedback(store: Store, events: FeedbackEvent | Sequence[FeedbackEvent
     raise FeedbackError("feedback could not be stored: the same event ids keep colliding")
 
 
+def stored_event(store: Store, event_id: str) -> FeedbackEvent | None:
+    """The event stored under ``event_id`` (the idempotency key), ``None`` when there is none."""
+    names = [f for f in FeedbackEvent.__dataclass_fields__]
+    with store.read() as connection:
+        row = connection.execute(select(feedback_events).where(
+            feedback_events.c.event_id == event_id)).mappings().first()
+    return None if row is None else FeedbackEvent(**{name: row[name] for name in names})
+
+
 def feedback_for(store: Store | Connection, user_id: str | None = None, *,
                  since: float | None = None, limit: int | None = None) -> list[FeedbackEvent]:
     """Stored events, oldest first: one person's (``user_id``) or everyone's.

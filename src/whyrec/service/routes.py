@@ -8,13 +8,13 @@ from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from whyrec.chat.answers import Conversation
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
-from whyrec.feedback.events import FeedbackEvent, record_feedback
+from whyrec.feedback.events import FeedbackEvent, record_feedback, stored_event
 from whyrec.feedback.preferences import reset_preferences
 from whyrec.service.schemas import (
     CallerExplanationIn,
@@ -163,10 +163,19 @@ def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201,
              summary="A person's reaction to an explanation; later explanations adapt")
-def feedback(request: Request, _: Writer, body: FeedbackIn) -> dict[str, Any]:
+def feedback(request: Request, response: Response, _: Writer, body: FeedbackIn
+             ) -> dict[str, Any]:
     state = state_of(request)
     fields = body.model_dump(exclude_none=True)
-    stored = record_feedback(state.store, FeedbackEvent(**fields))[0]
+    event = FeedbackEvent(**fields)
+    new = record_feedback(state.store, event)
+    # a retry with the same event_id (the idempotency key) is answered with what was stored
+    # the first time, 200 instead of 201: nothing new was created
+    stored = new[0] if new else stored_event(state.store, event.event_id)
+    if stored is None:  # stored, then forgotten in between: nothing to show
+        raise ApiError(409, "conflict", f"event {event.event_id!r} is no longer stored")
+    if not new:
+        response.status_code = 200
     return {"event": stored.to_dict(),
             "preferences": state.pipeline.preferences(stored.user_id).notes()}
 
