@@ -62,6 +62,37 @@ def test_every_bad_line_is_reported_with_its_number() -> None:
     assert "5 problems" in message
 
 
+@pytest.mark.parametrize(("change", "expected"), [
+    ({"evidence": [{"kind": "history_item", "item_id": "a", "title": "A",
+                    "score_share": "lots"}]},
+     "evidence #1 (history_item): field 'score_share' must be a number, got 'lots'"),
+    ({"evidence": [{"kind": "history_item", "item_id": "a", "title": ["A"],
+                    "score_share": 0.5}]},
+     "evidence #1 (history_item): field 'title' must be text, got ('A',)"),
+    ({"evidence": [{"kind": "free_text", "text": 5}]},
+     "evidence #1 (free_text): field 'text' must be text, got 5"),
+    ({"evidence": [{"kind": "history_item", "item_id": "a", "title": "A",
+                    "score_share": True}]}, "must be a number, got True"),
+    ({"score": "high"}, '"score" must be a number'),
+    ({"rank": [1]}, '"rank" a whole number'),
+])
+def test_a_wrongly_typed_field_is_a_one_line_error(change: dict[str, object],
+                                                   expected: str) -> None:
+    """Wrong types once surfaced as a TypeError deep inside (a 500 over HTTP)."""
+    with pytest.raises(ValidationError) as caught:
+        parse_requests([json.dumps({**REQUEST, **change})], name="r.jsonl")
+    message = str(caught.value)
+    assert message.startswith("r.jsonl:1: ") and expected in message, message
+
+
+def test_numbers_given_as_whole_numbers_or_none_are_accepted() -> None:
+    ok = {**REQUEST, "score": 2, "rank": 3, "evidence": [
+        {"kind": "history_item", "item_id": "a", "title": "A", "score_share": 1,
+         "rating": None}]}
+    [request] = parse_requests([json.dumps(ok)], name="r.jsonl")
+    assert request.recommendation.rank == 3 and request.recommendation.score == 2.0
+
+
 def test_caller_evidence_is_the_vocabulary(tmp_path: Path) -> None:
     [request] = read_requests(write(tmp_path, REQUEST))
     good = ("We picked \u201cAlpine Trail Runner\u201d because you bought \u201cSummit Running "

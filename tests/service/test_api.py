@@ -71,6 +71,12 @@ def test_caller_evidence(open_client: TestClient) -> None:
     assert "Trail Socks" in text and "Running Cap" in text
     bad = open_client.post("/v1/explanations", json={**body, "evidence": [{"kind": "magic"}]})
     assert bad.status_code == 422 and "unknown kind" in bad.json()["error"]["message"]
+    # wrong types are the caller's mistake, named, never a 500
+    for fact in ({"kind": "history_item", "item_id": "a", "title": "A", "score_share": "lots"},
+                 {"kind": "free_text", "text": 5}):
+        typed = open_client.post("/v1/explanations", json={**body, "evidence": [fact]})
+        assert typed.status_code == 422, typed.text
+        assert "must be" in typed.json()["error"]["message"]
 
 
 def test_openapi_lists_every_operation(open_client: TestClient) -> None:

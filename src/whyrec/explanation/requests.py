@@ -24,7 +24,9 @@ line number, all at once.
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import typing
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,9 +110,14 @@ def parse_request(data: Any, rank: int = 1) -> ExplanationRequest:
         brand=_optional(item.get("brand")), tags=tuple(str(t) for t in tags),
         description=_optional(item.get("description")),
     )
+    try:
+        score, given_rank = float(data.get("score", 0.0)), int(data.get("rank", rank))
+    except (TypeError, ValueError):
+        raise ValueError('"score" must be a number and "rank" a whole number, got '
+                         f'{_shown(data.get("score"))} and {_shown(data.get("rank"))}') from None
     rec = Recommendation(
         user_id=user_id, item_id=str(item["id"]), title=details.title,
-        score=float(data.get("score", 0.0)), rank=int(data.get("rank", rank)),
+        score=score, rank=given_rank,
         algorithm=str(data.get("algorithm", "external")), evidence=evidence,
     )
     language = data.get("language")
@@ -130,9 +137,49 @@ def _fact(raw: Any, number: int) -> Evidence:
                          f"{', '.join(EVIDENCE_TYPES)}")
     payload = {"id": f"{kind}:{number}", **raw}
     try:
-        return evidence_from_dict(payload)
+        fact = evidence_from_dict(payload)
     except TypeError as exc:
         raise ValueError(f"evidence #{number} ({kind}): {_message(exc)}") from None
+    wrong = _wrongly_typed(fact)
+    if wrong:
+        raise ValueError(f"evidence #{number} ({kind}): {wrong}")
+    return fact
+
+
+def _wrongly_typed(fact: Evidence) -> str:
+    """What field of a caller's fact has the wrong type ("" when none): a number where a
+    number goes, text where text goes (a fact holding "lots" as its score share once made
+    the service answer 500)."""
+    hints = _hints(type(fact))
+    for field in dataclasses.fields(fact):
+        value, hint = getattr(fact, field.name), hints.get(field.name)
+        if hint in (float, int, float | None, int | None):
+            if value is None and hint in (float | None, int | None):
+                continue
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                return f"field {field.name!r} must be a number, got {_shown(value)}"
+        elif hint in (str, str | None):
+            if value is None and hint == str | None:
+                continue
+            if not isinstance(value, str):
+                return f"field {field.name!r} must be text, got {_shown(value)}"
+    return ""
+
+
+#: each evidence class's field types, resolved once (the annotations are strings)
+_HINTS: dict[str, dict[str, Any]] = {}
+
+
+def _hints(cls: type) -> dict[str, Any]:
+    key = f"{cls.__module__}.{cls.__qualname__}"
+    if key not in _HINTS:
+        _HINTS[key] = typing.get_type_hints(cls)
+    return _HINTS[key]
+
+
+def _shown(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else text[:37] + "..."
 
 
 def _optional(value: Any) -> str | None:
