@@ -88,3 +88,13 @@ def test_openapi_lists_every_operation(open_client: TestClient) -> None:
             "/metrics"} <= paths
     assert open_client.get("/docs").status_code == 200
 
+
+
+def test_ids_with_a_slash_reach_their_routes(open_client: TestClient) -> None:
+    """"a/b" sent as a%2Fb once met the router's bare 404: now the handler answers for it."""
+    prefs = open_client.get("/v1/users/a%2Fb/preferences")
+    assert prefs.status_code == 200 and prefs.json()["user_id"] == "a/b"
+    unknown = open_client.get("/v1/users/a%2Fb/recommendations?n=2")
+    assert unknown.status_code == 404 and "'a/b'" in unknown.json()["error"]["message"]
+    item = open_client.get("/v1/users/u0001/items/x%2Fy/explanation")
+    assert item.status_code == 404 and "x/y" in item.json()["error"]["message"]

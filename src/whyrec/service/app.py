@@ -135,7 +135,7 @@ def _add_error_handlers(app: FastAPI) -> None:
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
         request_id = uuid.uuid4().hex[:12]
         # the type and where, not the message: messages can quote a person's data
-        route = getattr(request.scope.get("route"), "path", "?")
+        route = _route_name(request.scope.get("route")) or "?"
         log.error("request %s on %s failed: %s", request_id, route, type(exc).__name__)
         return _error(500, "internal_error", f"internal error (request {request_id})")
 
@@ -184,7 +184,7 @@ class RequestGuard:
             await response(scope, receive, send_status)
         else:
             await self.app(scope, receive, send_status)
-        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        route = _route_name(scope.get("route")) or "unmatched"
         elapsed = time.perf_counter() - started
         self.state.metrics.observe_request(route, scope["method"], status["code"], elapsed)
         key_id = getattr(scope.get("state", {}), "get", lambda *_: "-")("key_id", "-")
@@ -228,3 +228,9 @@ def _replay(body: bytes) -> Receive:
         return {"type": "http.request", "body": body, "more_body": False}
 
     return receive
+
+
+def _route_name(route: Any) -> str | None:
+    """A route as logs and metrics name it: its template without converters
+    ("/v1/users/{user_id}/preferences", never a person's id)."""
+    return getattr(route, "path_format", None) or getattr(route, "path", None)

@@ -39,6 +39,8 @@ from whyrec.types import Explanation, Recommendation
 router = APIRouter(prefix="/v1")
 Reader = Annotated[Caller, Depends(require("read"))]
 Writer = Annotated[Caller, Depends(require("write"))]
+#: ids may hold any character, "/" included (sent as %2F, which the server decodes): the routes
+#: take them with Starlette's ``path`` converter
 UserId = Annotated[str, Path(min_length=1, max_length=200)]
 ItemId = Annotated[str, Path(min_length=1, max_length=200)]
 T = TypeVar("T")
@@ -67,7 +69,7 @@ def items(request: Request, _: Reader,
                                       strict=True)]}
 
 
-@router.get("/users/{user_id}/recommendations", response_model=RecommendationsOut,
+@router.get("/users/{user_id:path}/recommendations", response_model=RecommendationsOut,
             summary="Top-n recommendations with their evidence, optionally explained")
 async def recommendations(
     request: Request, _: Reader, user_id: UserId,
@@ -98,7 +100,8 @@ def _recommendations(state: ServiceState, user_id: str, n: int, explain: bool,
             "degraded": _degraded(explanations), "preferences": notes}
 
 
-@router.get("/users/{user_id}/items/{item_id}/explanation", response_model=ExplanationOut,
+@router.get("/users/{user_id:path}/items/{item_id:path}/explanation",
+            response_model=ExplanationOut,
             summary="Why this item for this person (stream=true: text/event-stream)",
             responses={200: {"content": {"text/event-stream": {}}}})
 async def explanation(
@@ -180,7 +183,7 @@ def feedback(request: Request, response: Response, _: Writer, body: FeedbackIn
             "preferences": state.pipeline.preferences(stored.user_id).notes()}
 
 
-@router.get("/users/{user_id}/preferences", response_model=PreferencesOut,
+@router.get("/users/{user_id:path}/preferences", response_model=PreferencesOut,
             summary="What this person's feedback changed about their explanations")
 def preferences(request: Request, _: Reader, user_id: UserId) -> dict[str, Any]:
     found = state_of(request).pipeline.preferences(user_id)
@@ -188,7 +191,7 @@ def preferences(request: Request, _: Reader, user_id: UserId) -> dict[str, Any]:
             "n_events": found.n_events}
 
 
-@router.delete("/users/{user_id}/preferences", response_model=PreferencesOut,
+@router.delete("/users/{user_id:path}/preferences", response_model=PreferencesOut,
                summary="Forget this person's explanation preferences (feedback is kept)")
 def reset(request: Request, _: Writer, user_id: UserId) -> dict[str, Any]:
     state = state_of(request)
