@@ -149,3 +149,17 @@ def test_python_api_explains_requests_without_a_dataset(tmp_path: Path) -> None:
     [explanation] = whyrec.explain(requests, backend="template", length="short")
     assert explanation.verdict is not None and explanation.verdict.passed
     assert "Summit Running Cap" in explanation.text and explanation.language == "en"
+
+
+def test_a_file_not_in_utf8_is_named_and_a_byte_order_mark_is_fine(tmp_path: Path) -> None:
+    line = json.dumps({**REQUEST, "item": {"id": "s1", "title": "Café Noir"}},
+                      ensure_ascii=False) + "\n"
+    for encoding in ("latin-1", "utf-16"):
+        path = tmp_path / f"{encoding}.jsonl"
+        path.write_bytes(line.encode(encoding))
+        with pytest.raises(ValidationError, match="it is not UTF-8 text"):
+            read_requests(path)
+    marked = tmp_path / "bom.jsonl"
+    marked.write_bytes(line.encode("utf-8-sig"))
+    [request] = read_requests(marked)
+    assert request.details.title == "Café Noir"

@@ -62,8 +62,13 @@ def read_requests(path: str | Path) -> list[ExplanationRequest]:
     if not source.is_file():
         raise ValidationError([f"requests file not found: {source}"])
     check_file_size(source, "max_requests_bytes", MAX_REQUESTS_BYTES, "requests file")
-    with source.open(encoding="utf-8") as handle:
-        return parse_requests(handle, name=source.name)
+    # a byte-order mark (Excel, Notepad) is fine; any other encoding is named, not a traceback
+    try:
+        text = source.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError([f"cannot read {source}: it is not UTF-8 text (save it with UTF-8 "
+                               "encoding)"]) from None
+    return parse_requests(text.splitlines(), name=source.name)
 
 
 def parse_requests(lines: Iterable[str], name: str = "<requests>") -> list[ExplanationRequest]:
