@@ -73,6 +73,9 @@ def test_every_bad_line_is_reported_with_its_number() -> None:
      "evidence #1 (free_text): field 'text' must be text, got 5"),
     ({"evidence": [{"kind": "history_item", "item_id": "a", "title": "A",
                     "score_share": True}]}, "must be a number, got True"),
+    ({"item": {"id": "s1", "title": ["A", "B"]}}, '"item.title" must be text'),
+    ({"item": {"id": {"x": 1}, "title": "A"}}, '"item.id" must be text or a number'),
+    ({"item": {"id": "s1", "title": "A", "brand": 7}}, '"item.brand" must be text'),
     ({"score": "high"}, '"score" must be a number'),
     ({"rank": [1]}, '"rank" a whole number'),
 ])

@@ -102,6 +102,11 @@ def parse_request(data: Any, rank: int = 1) -> ExplanationRequest:
     item = data.get("item")
     if not isinstance(item, dict) or not item.get("id") or not item.get("title"):
         raise ValueError('"item" must be an object with "id" and "title"')
+    for name in ("title", "category", "brand", "description"):
+        if item.get(name) is not None and not isinstance(item[name], str):
+            raise ValueError(f'"item.{name}" must be text, got {_shown(item[name])}')
+    if isinstance(item.get("id"), dict | list):
+        raise ValueError(f'"item.id" must be text or a number, got {_shown(item["id"])}')
     user_id = str(data.get("user_id") or data.get("user") or "anonymous")
     raw_evidence = data.get("evidence", [])
     if not isinstance(raw_evidence, list):
