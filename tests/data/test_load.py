@@ -134,6 +134,11 @@ def test_bad_column_map_in_dataset_json(shop_dir: ShopDir) -> None:
     (folder / "dataset.json").write_text("{not json", encoding="utf-8")
     with pytest.raises(ValidationError, match=r"dataset\.json is not valid JSON"):
         load_dataset(folder)
+    # a RecursionError once came out as a traceback
+    (folder / "dataset.json").write_text('{"a":' * 100_000 + "1" + "}" * 100_000,
+                                         encoding="utf-8")
+    with pytest.raises(ValidationError, match=r"dataset\.json is nested too deeply"):
+        load_dataset(folder)
 
 
 def test_option_errors(shop_dir: ShopDir) -> None:

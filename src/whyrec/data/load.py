@@ -172,6 +172,9 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         problems.append(f"{path} is not valid JSON: {error}")
         return {}
+    except RecursionError:  # thousands of nested brackets: no real settings file looks so
+        problems.append(f"{path} is nested too deeply to be whyrec's settings")
+        return {}
     if not isinstance(meta, dict):
         problems.append(f"{path} must hold a JSON object, not {type(meta).__name__}")
         return {}
