@@ -93,6 +93,11 @@ def test_broken_json_line_is_named(tmp_path: Path) -> None:
     path.write_text('{"a": 1}\n{"a": \n', encoding="utf-8")
     with pytest.raises(DataError, match=r"bad.jsonl as JSON lines: line 2 is not a JSON object"):
         read_table(path)
+    # nested past Python's recursion limit: once a RecursionError traceback
+    path.write_text('{"a": 1}\n' + '{"a":' * 50_000 + "1" + "}" * 50_000 + "\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad.jsonl as JSON lines: line 2 is not a JSON object"):
+        read_table(path)
 
 
 def test_broken_parquet_and_gzip(tmp_path: Path) -> None:

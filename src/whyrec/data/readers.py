@@ -166,7 +166,7 @@ def _first_bad_json_line(path: Path) -> int | None:
             try:
                 if not isinstance(json.loads(line), dict):
                     return int(number)
-            except json.JSONDecodeError:
+            except (json.JSONDecodeError, RecursionError):  # nested past any real record
                 return int(number)
     return None
 
