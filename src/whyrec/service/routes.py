@@ -20,6 +20,7 @@ from whyrec.service.schemas import (
     CallerExplanationIn,
     ChatIn,
     ChatOut,
+    ErrorOut,
     ExplanationOut,
     FeedbackIn,
     FeedbackOut,
@@ -165,7 +166,12 @@ def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
 
 
 @router.post("/feedback", response_model=FeedbackOut, status_code=201,
-             summary="A person's reaction to an explanation; later explanations adapt")
+             summary="A person's reaction to an explanation; later explanations adapt",
+             responses={200: {"model": FeedbackOut,
+                              "description": "a retry (the same event_id): the event stored "
+                                             "the first time; nothing new is stored"},
+                        409: {"model": ErrorOut,
+                              "description": "the event was stored, then forgotten"}})
 def feedback(request: Request, response: Response, _: Writer, body: FeedbackIn
              ) -> dict[str, Any]:
     state = state_of(request)
