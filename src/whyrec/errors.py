@@ -70,3 +70,7 @@ class PrivacyBudgetError(PrivacyError):
 
 class InputLimitError(PrivacyError):
     """An input (file, question, comment) is larger than whyrec accepts."""
+
+
+#: why a file in another encoding cannot be read, and what to do (every reader says the same)
+NOT_UTF8 = "it is not UTF-8 text (save it with UTF-8 encoding)"

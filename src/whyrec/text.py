@@ -101,6 +101,14 @@ def title_variants(title: str) -> set[str]:
     return {v for v in variants if v}
 
 
+def quote_title(title: str, language: str) -> str:
+    """A catalog title as the language marks one: “Heat” or 《盗火线》; a title already in book
+    marks (Chinese book titles often are) stays as it is, in either language."""
+    if title.startswith("《") and title.endswith("》"):
+        return title
+    return f"《{title}》" if language == "zh" else f"\u201c{title}\u201d"
+
+
 def clean_catalog_text(text: str, limit: int = 120) -> str:
     """Catalog text made safe to quote in a prompt: one line, no invisible characters, no
     quotes or brackets that could close the quotation, and bounded in length."""

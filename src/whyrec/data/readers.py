@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from whyrec.errors import DataError
+from whyrec.errors import NOT_UTF8, DataError
 from whyrec.privacy.limits import MAX_TABLE_BYTES, check_file_size
 
 #: File endings ``read_table`` understands, longest first so ``.csv.gz`` wins over ``.gz``.
@@ -174,7 +174,7 @@ def _first_bad_json_line(path: Path) -> int | None:
 def _describe(path: Path, kind: str, error: BaseException) -> str:
     detail = (str(error).strip().splitlines() or [type(error).__name__])[0]
     if isinstance(error, UnicodeDecodeError) or "invalid UTF8" in detail or "utf-8" in detail:
-        return f"cannot read {path}: it is not UTF-8 text (save it with UTF-8 encoding)"
+        return f"cannot read {path}: {NOT_UTF8}"
     if len(detail) > 160:
         detail = detail[:157] + "..."
     label = {"csv": "CSV", "tsv": "TSV", "parquet": "Parquet", "json": "JSON lines"}[kind]

@@ -307,11 +307,11 @@ class Explainer:
             draft, verdict, completion = max(
                 passed, key=lambda j: len(prompt.support.cited_ids(j[0]))) if passed else judged[-1]
             if verdict.passed:
-                draft = self._extended(draft, prompt, verifier, details, language, style,
-                                       seed, drafts, on_piece)
+                draft, cited = self._extended(draft, prompt, verifier, details, language,
+                                              style, seed, drafts, on_piece)
                 return Explanation(
                     user_id=rec.user_id, item_id=rec.item_id, text=draft, language=language,
-                    cited_ids=prompt.support.cited_ids(draft), backend=self.backend.name,
+                    cited_ids=cited, backend=self.backend.name,
                     model=completion.model or self.backend.model_name, attempts=attempt + 1,
                     verdict=verdict, style=style.key(), drafts=drafts)
             messages = repair_messages(prompt, draft, _short_complaint(verdict), details.title,
@@ -338,14 +338,15 @@ class Explainer:
 
     def _extended(self, text: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
                   language: str, style: Style, seed: int, drafts: list[Draft],
-                  on_piece: Callable[[str], None] | None) -> str:
+                  on_piece: Callable[[str], None] | None) -> tuple[str, list[str]]:
         """``text`` grown by sentence planning (:mod:`whyrec.explanation.extension`) until it
-        states as many facts as its length asks; each further sentence is begun here and
-        written by the model, and kept only when the whole passes and says something new."""
-        if not self.backend.supports_prefill:
-            return text
-        aimed = FACTS_AIMED[style.length]
+        states as many facts as its length asks, and the ids of the facts it cites; each
+        further sentence is begun here and written by the model, and kept only when the whole
+        passes and says something new."""
         cited = prompt.support.cited_ids(text)
+        if not self.backend.supports_prefill:
+            return text, cited
+        aimed = FACTS_AIMED[style.length]
         facts = list(zip((f.id for f in prompt.facts), prompt.sentences, strict=False))
         for step in range(aimed - 1):
             todo = unstated(facts, cited)
@@ -367,8 +368,8 @@ class Explainer:
             if closed is not None and closed.startswith(text) and len(closed) > len(text):
                 if on_piece is not None:
                     on_piece(closed[len(text):])
-                text = closed
-        return text
+                text, cited = closed, prompt.support.cited_ids(closed)
+        return text, cited
 
     def _sentence(self, begun: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
                   language: str, style: Style, seed: int, drafts: list[Draft]) -> str | None:

@@ -15,7 +15,7 @@ from whyrec.evidence import TextField
 from whyrec.explanation.examples import example_for
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
-from whyrec.text import CJK_RE
+from whyrec.text import CJK_RE, quote_title
 from whyrec.types import Evidence, Recommendation
 from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
@@ -204,10 +204,7 @@ def answer_start(title: str, language: str, variant: int = 0) -> str:
 
 def tuned_start(title: str, language: str) -> str:
     """The answer start of a tuned model: the item's title, quoted as the language quotes it."""
-    title = clean_text(title, purpose="prompt")
-    if title.startswith("《") and title.endswith("》"):
-        return title  # already marked as a title, as the template quotes it (not “《…》”)
-    return f"《{title}》" if language == "zh" else f"\u201c{title}\u201d"
+    return quote_title(clean_text(title, purpose="prompt"), language)
 
 
 def repair_messages(prompt: Prompt, draft: str, complaint: str, title: str,

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from whyrec.errors import ValidationError
+from whyrec.errors import NOT_UTF8, ValidationError
 from whyrec.privacy.limits import (
     MAX_REQUESTS_BYTES,
     check_file_size,
@@ -66,8 +66,7 @@ def read_requests(path: str | Path) -> list[ExplanationRequest]:
     try:
         text = source.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError:
-        raise ValidationError([f"cannot read {source}: it is not UTF-8 text (save it with UTF-8 "
-                               "encoding)"]) from None
+        raise ValidationError([f"cannot read {source}: {NOT_UTF8}"]) from None
     return parse_requests(text.splitlines(), name=source.name)
 
 

@@ -30,6 +30,7 @@ from whyrec.explanation.phrases import (
     THIS_ONE,
 )
 from whyrec.privacy.rounding import approximate_percent
+from whyrec.text import quote_title
 from whyrec.types import (
     Cohort,
     Evidence,
@@ -184,9 +185,7 @@ class TemplateExplainer:
 
     def title(self, title: str) -> str:
         """A catalog title as the language marks one: “Heat” or 《盗火线》."""
-        if title.startswith("《") and title.endswith("》"):
-            return title  # already marked as a title (Chinese book titles often are)
-        return f"《{title}》" if self.language == "zh" else f"\u201c{title}\u201d"
+        return quote_title(title, self.language)
 
     def word(self, value: str) -> str:
         """A catalog word (category, tag) in the explainer's language, when translated."""

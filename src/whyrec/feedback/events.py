@@ -15,7 +15,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, RowMapping, select
 from sqlalchemy.exc import IntegrityError
 
 from whyrec.errors import FeedbackError
@@ -200,11 +200,10 @@ def record_feedback(store: Store, events: FeedbackEvent | Sequence[FeedbackEvent
 
 def stored_event(store: Store, event_id: str) -> FeedbackEvent | None:
     """The event stored under ``event_id`` (the idempotency key), ``None`` when there is none."""
-    names = [f for f in FeedbackEvent.__dataclass_fields__]
     with store.read() as connection:
         row = connection.execute(select(feedback_events).where(
             feedback_events.c.event_id == event_id)).mappings().first()
-    return None if row is None else FeedbackEvent(**{name: row[name] for name in names})
+    return None if row is None else _event_of(row)
 
 
 def feedback_for(store: Store | Connection, user_id: str | None = None, *,
@@ -220,13 +219,17 @@ def feedback_for(store: Store | Connection, user_id: str | None = None, *,
         query = query.where(feedback_events.c.created_at >= since)
     if limit is not None:
         query = query.limit(limit)
-    names = [f for f in FeedbackEvent.__dataclass_fields__]
     if isinstance(store, Connection):
         rows = store.execute(query).mappings().all()
     else:
         with store.read() as connection:
             rows = connection.execute(query).mappings().all()
-    return [FeedbackEvent(**{name: row[name] for name in names}) for row in rows]
+    return [_event_of(row) for row in rows]
+
+
+def _event_of(row: RowMapping) -> FeedbackEvent:
+    """A stored row as the event it records (the table's other columns left out)."""
+    return FeedbackEvent(**{name: row[name] for name in FeedbackEvent.__dataclass_fields__})
 
 
 def event_dicts(events: Iterable[FeedbackEvent], store: Store) -> list[dict[str, Any]]:

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.rounding import approximate_percent
+from whyrec.text import quote_title
 from whyrec.types import (
     Cohort,
     Evidence,
@@ -259,8 +260,7 @@ def _template_clause(fact: Evidence, language: str, domain: str, rng: random.Ran
 # --- English ------------------------------------------------------------------------------------
 @_en(HistoryItem.kind)
 def _en_history(fact: HistoryItem, domain: str, rng: random.Random, scale: float) -> str:
-    title = (fact.title if fact.title.startswith("《") and fact.title.endswith("》")
-             else f"\u201c{fact.title}\u201d")
+    title = quote_title(fact.title, "en")
     event = fact.event if fact.event in EN_DID else domain
     if event == "rating" and fact.rating is None:
         event = domain
