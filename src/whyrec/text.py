@@ -31,6 +31,8 @@ def quoted_names(text: str) -> list[tuple[int, str]]:
     """``(start, name)`` of every quoted name in ``text`` (see ``QUOTED_RE``)."""
     return [(m.start(), next(g for g in m.groups() if g is not None))
             for m in QUOTED_RE.finditer(text)]
+#: code points of emoji and pictographs (for the joiner rule below)
+EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
 #: "Heat (1995)" -> "Heat"; MovieLens and many catalogs append the year
 YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
 #: "Matrix, The" -> "The Matrix"
@@ -39,8 +41,22 @@ ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$"
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 #: "Explanation:" / "回答：" in front of a reply
 LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
-#: invisible characters an attacker uses to hide text
-INVISIBLE_RE = re.compile("[\u200b-\u200f\u2028-\u202e\u2060-\u2064\ufeff\u00ad]")
+#: characters no reader sees, which an attacker uses to hide or reorder text: control
+#: characters (NUL included; tabs and line breaks are spacing and handled as such), zero-width
+#: and bidi controls (U+202A-E, isolates U+2066-9), soft hyphens, tag characters (U+E0000
+#: block), private-use and interlinear marks; the zero-width joiner only where it does not join
+#: two emoji (👨‍👩‍👧 keeps its joiners)
+INVISIBLE_RE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
+    "\u2028-\u202e\u2060-\u206f\ufe00-\ufe0e\ufeff\ufff9-\ufffb\ue000-\uf8ff"
+    "\U000e0000-\U000e007f]"
+    f"|(?<![{EMOJI}])\u200d|\u200d(?![{EMOJI}])")
+#: look-alike letters and digits folded to plain ones by NFKC where text is kept: full-width
+#: forms but Chinese punctuation (，；：！？（）stay as written), enclosed (ⓘ) and mathematical
+#: (𝐢) alphanumerics, ligatures. Superscripts and fractions keep their look ("Alien³", "8½").
+_LOOKALIKE_RE = re.compile(
+    "[\uff01-\uff07\uff0a\uff0b\uff0d-\uff19\uff1c-\uff1e\uff20-\uff5e\u2460-\u24ff"
+    "\ufb00-\ufb06\U0001d400-\U0001d7ff\U0001f100-\U0001f1ff]+")
 
 
 def normalise(text: str) -> str:
@@ -107,6 +123,24 @@ def quote_title(title: str, language: str) -> str:
     if title.startswith("《") and title.endswith("》"):
         return title
     return f"《{title}》" if language == "zh" else f"\u201c{title}\u201d"
+
+
+def plain_text(text: str) -> str:
+    """Text as it is kept: composed (NFC), look-alike letters and digits folded (full-width,
+    enclosed and mathematical forms, ligatures; Chinese punctuation stays), invisible
+    characters removed, spacing collapsed to single spaces.
+
+    Examples
+    --------
+    >>> plain_text("Ｎｉｋｅ\\u2067 Air\\x00 Max\\n 90，红色 Alien³")
+    'Nike Air Max 90，红色 Alien³'
+    """
+    if text.isascii() and text.isprintable() and "  " not in text:
+        return text.strip()
+    if not text.isascii():
+        text = _LOOKALIKE_RE.sub(lambda part: unicodedata.normalize("NFKC", part.group()),
+                                 unicodedata.normalize("NFC", text))
+    return " ".join(INVISIBLE_RE.sub("", text).split())
 
 
 def clean_catalog_text(text: str, limit: int = 120) -> str:

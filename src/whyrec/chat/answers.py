@@ -25,7 +25,7 @@ from whyrec.errors import ConfigError
 from whyrec.feedback.events import FeedbackEvent, record_explanation, record_feedback
 from whyrec.feedback.rerank import features_of
 from whyrec.pipeline import Pipeline
-from whyrec.privacy.clean import clean_text
+from whyrec.privacy.clean import clean_text, quotable
 from whyrec.privacy.limits import check_question
 from whyrec.store.schema import conversation_turns
 from whyrec.types import Explanation, FreeText, HistoryItem, Recommendation, SharedFeature
@@ -101,7 +101,9 @@ class Conversation:
         other_id = find_item(self.dataset, intent.target or "")
         if other_id is None:
             return Answer("why_not", self.words.not_in_catalog(intent.target or ""),
-                          self.language, {"target": intent.target, "found": False})
+                          self.language, {"target": quotable(intent.target or "", source="person",
+                                                     user_id=self.user_id),
+                           "found": False})
         if other_id == self.item_id:
             return Answer("why_not", self.words.same_item(self.recommendation.title),
                           self.language, {"target": other_id})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from whyrec.privacy.clean import quotable
 from whyrec.types import SharedFeature
 
 
@@ -19,13 +20,18 @@ class Wording:
         """A catalog word in this language (the dataset's own translations)."""
         return self.translations.get(value, self.translations.get(value.lower(), value))
 
+    def feature(self, value: str) -> str:
+        """A catalog feature in this language, quotable (see :func:`quotable`)."""
+        return quotable(self.word(value))
+
     def ranks(self, ours: str, our_rank: int, other: str, other_rank: int) -> str:
+        ours, other = quotable(ours), quotable(other)
         if self.zh:
             return f"“{other}”在你的列表中排第{other_rank}位，“{ours}”排第{our_rank}位"
         return f"“{other}” is number {other_rank} on your list and “{ours}” number {our_rank}"
 
     def lacks(self, other: str, feature: SharedFeature) -> str:
-        value = self.word(feature.value)
+        other, value = quotable(other), self.feature(feature.value)
         if self.zh:
             return (f"它和你的{feature.history_count}件物品一样有“{value}”，"
                     f"“{other}”没有")
@@ -33,24 +39,28 @@ class Wording:
                 f"“{other}” does not")
 
     def driver(self, history_title: str, other: str) -> str:
+        history_title, other = quotable(history_title), quotable(other)
         if self.zh:
             return f"你的“{history_title}”对它的推荐作用比对“{other}”更大"
         return f"Your “{history_title}” counts more toward it than toward “{other}”"
 
     def similar(self, title: str, items: list[dict[str, Any]]) -> str:
+        title = quotable(title)
         if not items:
             return (f"目录中没有找到和“{title}”相似的其他物品。" if self.zh
                     else f"I can't find other items like “{title}” in the catalog.")
         sep = "、" if self.zh else ", "
-        parts = [f"“{i['title']}”（{sep.join(map(self.word, i['shared']))}）" if self.zh
-                 else f"“{i['title']}” ({sep.join(map(self.word, i['shared']))})" for i in items]
+        parts = [f"“{quotable(i['title'])}”（{sep.join(map(self.feature, i['shared']))}）"
+                 if self.zh else
+                 f"“{quotable(i['title'])}” ({sep.join(map(self.feature, i['shared']))})"
+                 for i in items]
         if self.zh:
             return f"和“{title}”相似的有：" + "；".join(parts) + "。"
         return f"Like “{title}”: " + "; ".join(parts) + "."
 
     def noted(self, title: str, features: list[str]) -> str:
         sep = "、" if self.zh else ", "
-        features = [self.word(f) for f in features]
+        title, features = quotable(title), [self.feature(f) for f in features]
         if self.zh:
             detail = f"（{sep.join(features)}）" if features else ""
             return f"好的，以后会少推荐像“{title}”{detail}这样的物品。"
@@ -62,10 +72,12 @@ class Wording:
         return "目录中找不到这件物品。" if self.zh else "I can't find that item in the catalog."
 
     def same_item(self, title: str) -> str:
+        title = quotable(title)
         return (f"“{title}”就是我们推荐给你的物品。" if self.zh
                 else f"“{title}” is the item we recommended.")
 
     def already_have(self, title: str) -> str:
+        title = quotable(title)
         return (f"“{title}”已经在你的记录里了，所以不会再推荐它。" if self.zh
                 else f"“{title}” is already in your history, so we don't recommend it again.")
 

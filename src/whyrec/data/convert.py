@@ -18,6 +18,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from whyrec.text import plain_text
+
 #: Spellings of "no value" that numeric columns treat as missing (text columns keep them).
 NA_TOKENS = ("", "na", "n/a", "nan", "null", "none", "<na>", "-")
 _ARROW_CAST_ERRORS = (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError)
@@ -58,7 +60,8 @@ ENTITY_RE = re.compile(r"&(?:#\d{1,7}|#x[0-9A-Fa-f]{1,6}|[A-Za-z]{2,8});")
 
 def readable(text: str) -> str:
     """Catalog text as a person reads it: HTML character references decoded (also when encoded
-    twice, as scraped catalogs often are), markup stripped, whitespace collapsed.
+    twice, as scraped catalogs often are), markup stripped, and :func:`~whyrec.text.plain_text`
+    (NFKC, invisible and control characters removed, whitespace collapsed).
 
     Examples
     --------
@@ -70,13 +73,13 @@ def readable(text: str) -> str:
     'size < 10 & <3'
     """
     if "&" not in text and "<" not in text:
-        return text
+        return plain_text(text)
     for _ in range(3):  # decoding is idempotent once no reference is left
         if not ENTITY_RE.search(text):
             break
         text = html.unescape(text)
     text = CODE_ELEMENT_RE.sub(" ", text)
-    return " ".join(MARKUP_RE.sub(" ", text).split())
+    return plain_text(MARKUP_RE.sub(" ", text))
 
 
 def to_readable_text(series: pd.Series, default: str = "") -> pd.Series:

@@ -15,6 +15,12 @@ from collections.abc import Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from whyrec.data.catalog_text import (
+    bounded_descriptions,
+    bounded_labels,
+    bounded_tags,
+    bounded_titles,
+)
 from whyrec.data.columns import ColumnMap, missing_required, resolve_columns
 from whyrec.data.convert import (
     first_example,
@@ -35,6 +41,7 @@ from whyrec.data.dataset import (
     USER_COLUMNS,
     ValidationReport,
 )
+from whyrec.text import plain_text
 
 #: Weight of each event type; any other event weighs 1 and a "rating" event weighs its rating.
 DEFAULT_EVENT_WEIGHTS: dict[str, float] = {
@@ -215,23 +222,32 @@ def normalize_items(
 
     raw_title = text("title", markup=False)
     title = text("title")
-    decoded = (title != raw_title).to_numpy(dtype=bool)
+    # changed by more than spacing and invisible characters
+    decoded = (title != raw_title.map(plain_text)).to_numpy(dtype=bool)
     _warn_count(report, decoded, lambda n: f"{source}: {n} titles held HTML entities or markup; "
                                            "decoded (the raw value is kept as title_raw)")
     untitled = (title == "").to_numpy(dtype=bool)
     if untitled.any():
         title = title.mask(untitled, ids)
         _warn_count(report, untitled, lambda n: f"{source}: {n} items have no title; used the id")
+    warn = report.warnings.append
+    title = bounded_titles(title, ids, warn, source)
     price = _numeric(frame, columns, "price", source, problems, currency=True)
     tags = to_tags(frame[columns["tags"]]) if "tags" in columns else pd.Series(
         [()] * len(frame), index=frame.index, dtype=object)
+    tags = bounded_tags(tags, ids, warn, source)
     lang = text("language").replace("", language) if language else text("language")
     result = pd.DataFrame(
         {
             "item_id": ids.to_numpy(), "title": title.to_numpy(),
-            "category": text("category").to_numpy(), "tags": tags.to_numpy(),
-            "brand": text("brand").to_numpy(), "price": price,
-            "description": text("description").to_numpy(), "language": lang.to_numpy(),
+            "category": bounded_labels(text("category"), ids, warn, source, "category")
+            .to_numpy(),
+            "tags": tags.to_numpy(),
+            "brand": bounded_labels(text("brand"), ids, warn, source, "brand").to_numpy(),
+            "price": price,
+            "description": bounded_descriptions(text("description"), ids, warn, source)
+            .to_numpy(),
+            "language": lang.to_numpy(),
             "title_raw": raw_title.mask(untitled, ids).to_numpy(),
         },
         index=pd.RangeIndex(len(frame)),

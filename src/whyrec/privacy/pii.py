@@ -81,6 +81,14 @@ _PHONE_CUE_RE = re.compile(
     r"(?i)\b(?:call|phone|tel|telephone|mobile|cell|fax|whatsapp|contact|text|sms)\b|电话|手机|"
     r"联系|致电|热线|微信")
 _ADDRESS_CUE_RE = re.compile(rf"(?i)\b{_STREET}\b|号")
+#: the last label of an e-mail domain: letters only, as every top-level domain is
+_TOP_LABEL_RE = re.compile(r"@[^@\s]+\.[A-Za-z]{2,24}$")
+#: how people write phone numbers (part numbers are written otherwise: "099-2250-000")
+_PHONE_SHAPE_RE = re.compile(
+    r"\(\d{3}\)\s?\d{3}[-.\s]\d{4}|\d{3}-\d{3}-\d{4}|\d{3}\.\d{3}\.\d{4}"
+    r"|\(?0\d{2,3}\)?[-\s]\d{7,8}")
+#: full-width forms of ASCII (＠, ．, digits), read as ASCII to find what they spell
+_FULL_WIDTH = str.maketrans({chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})
 
 
 @dataclass(frozen=True)
@@ -123,6 +131,10 @@ class PiiScrubber:
         """
         if not text or not text.strip():
             return []
+        original = text
+        if not text.isascii():
+            # "bob＠gmail．com": one character for one, so positions stay those of the original
+            text = text.translate(_FULL_WIDTH)
         wanted = ["email"] if "@" in text else []
         if "." in text or "://" in text:
             wanted += ["url", "domain"] if names else ["url"]
@@ -133,7 +145,7 @@ class PiiScrubber:
             wanted.append("address")
         if names and _NAME_CUE_RE.search(text):
             wanted.append("person")
-        found = _without_overlaps(self._scan(text, text, wanted, names))
+        found = _without_overlaps(self._scan(text, original, wanted, names))
         # a pattern match that fails its check (a phone and a card side by side read as one
         # bad card) hides the real one behind it: scan again with what was found blanked out
         for _ in range(MAX_RESCANS):
@@ -142,7 +154,7 @@ class PiiScrubber:
             masked = list(text)
             for finding in found:
                 masked[finding.start:finding.end] = " " * (finding.end - finding.start)
-            more = [f for f in self._scan("".join(masked), text, wanted, names)
+            more = [f for f in self._scan("".join(masked), original, wanted, names)
                     if not any(f.start < g.end and g.start < f.end for g in found)]
             if not more:
                 break
@@ -208,7 +220,9 @@ def _build_recognizers(regions: tuple[str, ...]) -> dict[str, Any]:
         suffix list (the stock check may fetch the list from the network)."""
 
         def validate_result(self, pattern_text: str) -> bool:
-            return _offline_fqdn(pattern_text)
+            # any top-level label counts: shops and attackers use private ones too
+            # ("admin@example-shop.test", "bob@corp.internal")
+            return _offline_fqdn(pattern_text) or _TOP_LABEL_RE.search(pattern_text) is not None
 
     class ChineseIdRecognizer(PatternRecognizer):
         def validate_result(self, pattern_text: str) -> bool:
@@ -267,11 +281,13 @@ def cn_id_valid(number: str) -> bool:
 def _phone_in_catalog(text: str, start: int, end: int) -> bool:
     """Whether a phone-shaped number in catalog text is a phone: catalogs are full of part
     numbers, so it needs a leading ``+``, a word like "call" or "电话" just before it, or the
-    shape of a Chinese mobile number."""
+    shape phones are written in: a Chinese mobile or landline number, a North American one
+    ("(415) 867-5309", "415-867-5309", "415.867.5309")."""
     span = text[start:end]
     digits = re.sub(r"\D", "", span)
     return (span.lstrip().startswith("+") or _PHONE_CUE_RE.search(text[max(0, start - 24):start])
-            is not None or re.fullmatch(r"1[3-9]\d{9}", digits) is not None)
+            is not None or re.fullmatch(r"1[3-9]\d{9}", digits) is not None
+            or _PHONE_SHAPE_RE.fullmatch(span.strip()) is not None)
 
 
 def _without_overlaps(found: list[Finding]) -> list[Finding]:
