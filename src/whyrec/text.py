@@ -43,11 +43,11 @@ SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
 LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
 #: characters no reader sees, which an attacker uses to hide or reorder text: control
 #: characters (NUL included; tabs and line breaks are spacing and handled as such), zero-width
-#: and bidi controls (U+202A-E, isolates U+2066-9), soft hyphens, tag characters (U+E0000
-#: block), private-use and interlinear marks; the zero-width joiner only where it does not join
-#: two emoji (👨‍👩‍👧 keeps its joiners)
+#: and bidi controls (U+202A-E, isolates U+2066-9), soft hyphens, the grapheme joiner, tag
+#: characters (U+E0000 block), private-use and interlinear marks; the zero-width joiner only
+#: where it does not join two emoji (a family emoji keeps its joiners)
 INVISIBLE_RE = re.compile(
-    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b\u200c\u200e\u200f"
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u00ad\u034f\u061c\u180e\u200b\u200c\u200e\u200f"
     "\u2028-\u202e\u2060-\u206f\ufe00-\ufe0e\ufeff\ufff9-\ufffb\ue000-\uf8ff"
     "\U000e0000-\U000e007f]"
     f"|(?<![{EMOJI}])\u200d|\u200d(?![{EMOJI}])")

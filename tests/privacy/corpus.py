@@ -3,7 +3,10 @@ in delivered text only if an injection got through."""
 
 from __future__ import annotations
 
+import json
 import unicodedata
+import zlib
+from pathlib import Path
 
 from whyrec.text import INVISIBLE_RE
 
@@ -42,3 +45,35 @@ def leaked(text: str) -> list[str]:
     """The markers found in ``text`` (after removing what hides words)."""
     folded = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text)).casefold()
     return [m for m in MARKERS if m in folded]
+
+
+# --- the labelled corpus (tests/privacy/data): built apart from the detector's phrase list ---
+DATA = Path(__file__).parent / "data"
+
+
+def load_jsonl(name: str) -> list[dict[str, str]]:
+    """The records of ``data/<name>``, one JSON object a line."""
+    with (DATA / name).open(encoding="utf-8") as lines:
+        return [json.loads(line) for line in lines if line.strip()]
+
+
+def half(record: dict[str, str]) -> str:
+    """``dev`` or ``held``: the half of the corpus a record is in, fixed by its text. Phrases
+    were added to the detector only from misses in ``dev``; ``held`` measures what it has not
+    seen."""
+    return "dev" if zlib.crc32(record["text"].encode()) % 2 == 0 else "held"
+
+
+def folded(text: str) -> str:
+    """``text`` as a reader sees through disguises: NFKC, tag characters read as ASCII,
+    combining marks and invisible characters dropped, case folded."""
+    text = unicodedata.normalize("NFKC", text)
+    text = "".join(chr(ord(c) - 0xE0000) if 0xE0020 <= ord(c) <= 0xE007E else c for c in text)
+    text = "".join(c for c in unicodedata.normalize("NFKD", text)
+                   if not unicodedata.combining(c))
+    return INVISIBLE_RE.sub("", text).casefold()
+
+
+def carries(text: str, payload: str) -> bool:
+    """Whether ``text`` carries an attack's payload, disguised or not."""
+    return folded(payload) in folded(text)

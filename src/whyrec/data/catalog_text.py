@@ -68,7 +68,15 @@ def bounded_titles(titles: pd.Series, ids: pd.Series, warn: Callable[[str], None
     defused = [defuse(title) for title in values]
     attacked = [i for i, (old, new) in enumerate(zip(values, defused, strict=True))
                 if old != new and is_injection(old)]
-    out = [new or str(item) for new, item in zip(defused, ids.tolist(), strict=True)]
+    # a title with no letter or digit ("🍕", "|") cannot be named in a sentence: the id names it
+    nameless = [i for i, new in enumerate(defused) if new and not any(c.isalnum() for c in new)]
+    _warn(warn, source, ids, nameless, "titles have no letter or digit; used the id")
+    # quote marks inside a title would close the quotation it is named in: straight ones
+    # stay (inch marks), curly double quotes become straight, inner book marks angle brackets
+    defused = [quote_safe(title) for title in defused]
+    unnamed = set(nameless)
+    out = [new if new and i not in unnamed else str(item)
+           for i, (new, item) in enumerate(zip(defused, ids.tolist(), strict=True))]
     _warn(warn, source, ids, attacked, "titles held an instruction to a language model; cut "
                                        "before it (named by the id when nothing was left)")
     long = [i for i, title in enumerate(out) if len(title) > TITLE_LIMIT]
@@ -119,6 +127,29 @@ def bounded_descriptions(descriptions: pd.Series, ids: pd.Series, warn: Callable
     _warn(warn, source, ids, long,
           f"descriptions were longer than {DESCRIPTION_LIMIT} characters; shortened")
     return pd.Series(values, index=descriptions.index, dtype="str")
+
+
+def quote_safe(title: str) -> str:
+    """``title`` without the marks a quotation of it is made of (a title wholly in book marks,
+    as Chinese book titles are, keeps them).
+
+    Examples
+    --------
+    >>> quote_safe("Heat (1995) 《北方的河流》 “quoted”")
+    'Heat (1995) 〈北方的河流〉 "quoted"'
+    >>> quote_safe("《北方的河流》")
+    '《北方的河流》'
+    """
+    if not _QUOTE_MARKS_RE.search(title):
+        return title
+    whole = title.startswith("《") and title.endswith("》") and title.count("《") == 1
+    inner = title[1:-1] if whole else title
+    inner = inner.translate(_QUOTE_SAFE)
+    return f"《{inner}》" if whole else inner
+
+
+_QUOTE_MARKS_RE = re.compile("[“”《》「」]")
+_QUOTE_SAFE = str.maketrans({"“": '"', "”": '"', "《": "〈", "》": "〉", "「": "'", "」": "'"})
 
 
 def shortened(text: str, limit: int) -> str:

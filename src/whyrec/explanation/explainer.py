@@ -42,6 +42,7 @@ from whyrec.explanation.prompt import (
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
 from whyrec.privacy.sanitise import private_details, private_recommendation
+from whyrec.text import SENTENCE_END_RE
 from whyrec.types import (
     Draft,
     Explanation,
@@ -416,9 +417,36 @@ class Explainer:
         explanation = wording.explain(rec)
         support = support_for(rec, details, wording, translations=self._translations(language),
                               untrusted=untrusted)
+
+        def verify(text: str) -> Verdict:
+            return verifier.verify(text, support, language, style)
+
         # template text comes from the facts by construction; the check still runs, so a
-        # wording bug cannot hide
-        explanation.verdict = verifier.verify(explanation.text, support, language, style)
+        # wording bug (or a catalog that defeats it) cannot hide, and what is delivered passes:
+        # the failing sentences dropped, else the item named with no reason, else no title
+        verdict = verify(explanation.text)
+        if not verdict.passed:
+            trimmed = repaired(explanation.text, verdict, verify)
+            shorter = trimmed.text if trimmed is not None else _passing_part(
+                explanation.text, language, verify)
+            if shorter is not None:
+                explanation.text, verdict = shorter, Verdict(passed=True, unsupported=[])
+                explanation.cited_ids = support.cited_ids(shorter)
+            else:
+                explanation.cited_ids = []
+                for bare in wording.bare(rec):
+                    verdict = verify(bare)
+                    if verdict.passed:
+                        explanation.text = bare
+                        break
+                else:
+                    # nothing whyrec can word about this item passes (a catalog built to defeat
+                    # the check): no text rather than an unchecked one
+                    explanation.text = ""
+                    detail = WITHHELD
+        if not explanation.cited_ids and verdict.passed:  # shortened: what it still states
+            explanation.cited_ids = support.cited_ids(explanation.text)
+        explanation.verdict = verdict
         explanation.fallback = reason is not None
         explanation.fallback_reason = reason
         explanation.fallback_detail = detail
@@ -455,6 +483,8 @@ class Explainer:
         return [*texts, details.description] if details.description else texts
 
 
+#: ``fallback_detail`` of an explanation whose every wording failed its check: no text is given
+WITHHELD = "withheld: no wording of this item passed the check"
 #: how far apart the seeds of a draft and its repairs are, of a request's several drafts, and
 #: of the further sentences a verified text grows by
 REPAIR_SEED_STEP = 7919
@@ -462,6 +492,19 @@ DRAFT_SEED_STEP = 104729
 EXTENSION_SEED_STEP = 15485863
 #: tokens one further sentence may use (Chinese: half again as many)
 EXTENSION_TOKENS = 60
+
+
+def _passing_part(text: str, language: str, verify: Callable[[str], Verdict]) -> str | None:
+    """The text without one of its later sentences, or its first alone, whichever passes first
+    (a check of the whole text, such as its language, cannot say which sentence failed)."""
+    sentences = [s for s in SENTENCE_END_RE.split(text) if s]
+    joiner = "" if language == "zh" else " "
+    candidates = [joiner.join(sentences[:i] + sentences[i + 1:])
+                  for i in range(len(sentences) - 1, 0, -1)]
+    for candidate in [*candidates, *sentences[:1]]:
+        if candidate and verify(candidate).passed:
+            return candidate
+    return None
 
 
 def clean_draft(text: str) -> str:

@@ -13,19 +13,25 @@ EVENT_PHRASES: dict[str, dict[str, dict[str, str]]] = {
         "ecommerce": {
             "purchase": "bought {title}", "add_to_cart": "added {title} to your cart",
             "click": "looked at {title}", "view": "viewed {title}",
-            "rating": "rated {title} {rating}", "default": "liked {title}",
+            "rating": "rated {title} {rating}", "rated": "rated {title}",
+            "default": "liked {title}",
         },
-        "movies": {"rating": "rated {title} {rating}", "default": "watched {title}"},
-        "news": {"rating": "rated {title} {rating}", "default": "read {title}"},
+        "movies": {"rating": "rated {title} {rating}", "rated": "rated {title}",
+                   "default": "watched {title}"},
+        "news": {"rating": "rated {title} {rating}", "rated": "rated {title}",
+                 "default": "read {title}"},
     },
     "zh": {
         "ecommerce": {
             "purchase": "购买过{title}", "add_to_cart": "把{title}加入了购物车",
             "click": "点击过{title}", "view": "浏览过{title}",
-            "rating": "给{title}打了{rating}", "default": "喜欢{title}",
+            "rating": "给{title}打了{rating}", "rated": "给{title}打过分",
+            "default": "喜欢{title}",
         },
-        "movies": {"rating": "给{title}打了{rating}", "default": "看过{title}"},
-        "news": {"rating": "给{title}打了{rating}", "default": "读过{title}"},
+        "movies": {"rating": "给{title}打了{rating}", "rated": "给{title}打过分",
+                   "default": "看过{title}"},
+        "news": {"rating": "给{title}打了{rating}", "rated": "给{title}打过分",
+                 "default": "读过{title}"},
     },
 }
 

@@ -45,6 +45,8 @@ from whyrec.types import (
 )
 from whyrec.values import LANGUAGES, Style
 
+#: the longest text the template delivers (titles are bounded at load, a caller's need not be)
+MAX_TEXT_CHARACTERS = 1_200
 AND = {"en": " and ", "zh": "和"}
 #: two history actions in one clause: "bought A and looked at B", "购买过《A》，也浏览过《B》"
 THEN = {"en": " and ", "zh": "，也"}
@@ -161,11 +163,27 @@ class TemplateExplainer:
         started = time.perf_counter()
         sentences, cited = self._sentences(rec)
         joiner = "" if self.language == "zh" else " "
+        text = joiner.join(sentences)
+        if len(text) > MAX_TEXT_CHARACTERS:
+            cited = []  # which facts are left is for the verifier's support to say
+            while len(text) > MAX_TEXT_CHARACTERS and len(sentences) > 1:
+                sentences = sentences[:-1]  # a caller's long titles: the last reasons go
+                text = joiner.join(sentences)
+            if len(text) > MAX_TEXT_CHARACTERS:
+                text = self.bare(rec)[-1]
         return Explanation(
-            user_id=rec.user_id, item_id=rec.item_id, text=joiner.join(sentences),
+            user_id=rec.user_id, item_id=rec.item_id, text=text,
             language=self.language, cited_ids=cited, backend="template",
             latency_ms=(time.perf_counter() - started) * 1000.0, style=self._style.key(),
         )
+
+    def bare(self, rec: Recommendation) -> list[str]:
+        """Texts that state no reason, for when every worded one fails its check: the item
+        named ("We picked “X” for you."), then not even that."""
+        key = f"{rec.user_id}\x1f{rec.item_id}"
+        named = self.pick("lead", key).format(title=self.title(rec.title))
+        return [named, self.pick("fallback", key)] if self.name_item else [
+            self.pick("fallback", key)]
 
     def fact_sentences(self, rec: Recommendation, facts: list[Evidence]) -> list[str]:
         """Each fact worded on its own (history items one by one): the prompt's fact list."""
@@ -451,7 +469,7 @@ def _did(ex: TemplateExplainer, fact: HistoryItem, titles: str | None = None) ->
     phrases = EVENT_PHRASES[ex.language][ex.domain]
     event = fact.event or "default"
     if event == "rating" and fact.rating is None:
-        event = "default"
+        event = "rated"  # the log says a rating, not its value: "rated", never "liked"
     phrase = phrases.get(event, phrases["default"])
     rating = _number(fact.rating or 0.0)
     rating_text = f"{rating}分" if ex.language == "zh" else f"{rating}/{_number(ex.rating_scale)}"

@@ -46,20 +46,35 @@ SIGNALS = re.compile(
     r"(?:instructions?|prompts?|rules?|guidelines|directions|context|messages?|constraints"
     r"|policies|polic(?:y|ies)|orders|programming|directives?)\b"
     r"|\b(?:new|updated|real|hidden|secret|revised|additional|true)\s+"
-    r"(?:instructions?|system\s+prompt|rules|directives?|orders|task)\b"
+    r"(?:instructions?|rules|directives?|orders|task)\s*(?:[:：]|are\b|follow\b|apply\b)"
+    r"|\b(?:updated|real|hidden|secret|revised|true)\s+(?:instructions?|system\s+prompt)\b"
+    r"|\b(?:forget|disregard|ignore)\s+(?:everything|anything|all\s+(?:that|of\s+that|this))\b"
+    r"|\b(?:disregard|ignore|forget)\s+(?:the\s+|all\s+)?(?:above|previous|prior|preceding"
+    r"|earlier)\b|\b(?:ignore|disregard)\s*(?:之前|以上|上面|所有)"
+    r"|\b(?:ignore|disregard)\b.{0,16}?\binstructions?\b"
+    r"|\b(?:you\s+were|you've\s+been|you\s+have\s+been)\s+told\b|\brepeat\s+after\s+me\s*[:：]"
+    r"|\bjust\s+(?:say|output|write|print|respond|reply)\b"
+    r"|\bstop\s+(?:explaining|recommending|following|being\s+an?)\b"
     r"|\bsystem\s+(?:prompt|override|message|instruction|notice|command)\b"
     r"|\b(?:admin|security|safety|developer|root)\s+override\b|\boverride\s*[:：]"
-    r"|\byou\s+are\s+(?:now|no\s+longer)\b|\bfrom\s+now\s+on\b|\bhenceforth\b"
+    r"|\byou\s+are\s+(?:now|no\s+longer)\b|\bhenceforth\b"
+    r"|\bfrom\s+now\s+on\s*,?\s+(?:you|your|always|only|never|say|respond|reply|answer|write"
+    r"|the\s+(?:assistant|ai|model))\b"
     r"|\bact\s+as\s+(?:a|an|the|if|my|your)\b"
     rf"|\bact\s+like\s+(?:a|an|the)?\s*(?:{_AGENT}|system|admin|developer|hacker|dan)\b"
-    r"|\bact\s+like\s+[^.!?;]{0,40}?\b(?:say|tell|respond|reply|answer|write|talk|speak)\b"
-    r"|\bpretend\s+(?:to\s+be|you|that)\b|\brole-?\s?play\b|\bjailbreak|\bdeveloper\s+mode\b"
-    r"|\b(?:admin|god|debug|sudo|maintenance|dan|unrestricted|unfiltered)\s+mode\b"
+    r"|\bact\s+like\s+[^.!?;]{0,40}?\b(?:say|tell|respond|reply|answer|write|talk|speak|ask"
+    r"|request|demand)\b"
+    r"|\bpretend\s+(?:to\s+be|you|that)\b|\brole-?\s?play\s+(?:as|that|with\s+me)\b|\bjailbreak"
+    r"|\b(?:enable|enter|activate|begin|start|switch\s+to|turn\s+on|now\s+in)\s+(?:the\s+)?"
+    r"(?:admin|developer|god|debug|sudo|maintenance|dan|unrestricted|unfiltered)\s+mode\b"
+    r"|\b(?:unrestricted|unfiltered|dan)\s+mode\b"
+    rf"|\b{_AGENT}\s+(?:reading|processing|seeing|summari[sz]ing|parsing)\s+this\b"
     rf"|\b{_AGENT}\s*[,:]?\s*(?:you\s+)?(?:must|should|shall|will|need\s+to|have\s+to|has\s+to"
     r"|is\s+required\s+to|are\s+required\s+to|please)\b"
     rf"|\byou\s+(?:must|should|shall|have\s+to|need\s+to|are\s+required\s+to|will)\s+"
     rf"(?:now\s+|always\s+|only\s+)?{_SPEECH}\b"
-    r"|\b(?:respond|reply|answer|output|print|say|write|return)\s+(?:only|exactly|verbatim)\b"
+    r"|\b(?:respond|reply|answer|output|say|write|return)\s+(?:only|exactly|verbatim)\b"
+    r"|\bprint\s+(?:exactly|verbatim)\b"
     r"|\bonly\s+(?:respond|reply|answer|output|say)\b|\bverbatim\b"
     r"|\b(?:respond|reply|answer|output|print|say|write)\s+(?:with\s+)?"
     r"(?:the\s+(?:word|text|phrase|following))\b"
@@ -74,22 +89,25 @@ SIGNALS = re.compile(
     r"|\bbegin\s+(?:admin|system|developer|new|root)\b|\bend\s+of\s+(?:system\s+)?prompt\b"
     rf"|\[\s*/?\s*{_ROLE}\s*\]|\[\s*/?\s*instructions?\s*\]|#{{2,}}\s*(?:instruction|system|task"
     r"|prompt|response)"
-    rf"|(?:^|[\s.;:!?\"'(\[{{])(?:{_ROLE})\s*[:：]"
+    rf"|(?:^|[\s.;:!?\"'(\[{{，、])(?:{_ROLE})\s*[:：]"
     r"|<\|[a-z_]*\|?>|\[/?INST\]|<<\s*/?SYS\s*>>"
     r"|<\s*/?\s*[a-z!][^>]*>|!?\[[^\]]*\]\([^)]*\)|```|(?:^|\n)\s*#{1,6}\s"
-    r"|忽略|无视|不要理会|不要理|别理会|忘记(?:之前|以上|上面|所有|你的|先前)|忘掉"
+    r"|忽略(?!不计)|无视|不要理会|不要理|别理会|忘记(?:之前|以上|上面|所有|你的|先前)|忘掉"
     r"|(?:无需|不必|不用|不要|停止|别再?)遵(?:守|循|从)|不要管|不用管|别管"
-    r"|你现在是|你现在要|现在起|从现在(?:开始|起)|从此刻|从今(?:以后|往后|天起)"
-    r"|(?:以后|今后|此后|之后)(?:只|都只|一律|必须)|扮演(?!者)|角色扮演|假装|冒充"
-    r"|系统提示|提示词|新的?指令|指令[:：]|越狱|开发者模式|管理员模式|调试模式"
+    r"|你现在是|你现在要|(?:从)?现在(?:开始|起)[，,]?\s*(?:你|只|请|必须|要|都|一律)"
+    r"|从此刻|从今(?:以后|往后|天起)"
+    r"|(?:以后|今后|此后|之后)(?:只|都只|一律|必须)|(?:角色)?扮演(?:一个|一名|成|为)|假装|冒充"
+    r"|系统提示|提示词|新的?指令\s*[:：是]|系统指令|【\s*系统|指令[:：]|越狱"
+    r"|(?:开启|进入|启用|切换到|打开)(?:开发者|管理员|调试|上帝)模式"
+    r"|跟我(?:重复|说|念)|重复(?:以下|下面|我说)|[无不][需须必用]?[遵尊]守"
     r"|请务必|务必(?:要|说|回答|输出|告诉|推荐|写|提到)|你必须|你一定要|你应该(?:说|回答|输出|告诉)"
-    r"|你要说|你得说|必须(?:说|回答|回复|输出|告诉|推荐|写|提到|使用|加上)"
+    r"|你要说|你得说|你只(?:能|许|准|可以)(?:说|回答|输出|回复)|必须(?:说|回答|回复|输出|告诉|推荐|写|提到|使用|加上)"
     r"|(?:助手|模型|机器人|人工智能|AI)(?:应该|应当|必须|需要|请|要)"
     r"|作为(?:一个|一名)?(?:AI|人工智能|助手|语言模型|模型|机器人)"
     r"|告诉(?:用户|顾客|客户|读者|买家|所有人|大家)|请(?:向|对)(?:用户|顾客|客户)"
     r"|原样(?:输出|回复|重复)|照抄|逐字(?:输出|重复)|重复以下|输出以下|输出[:：]"
-    r"|(?:系统|助手|用户|管理员)[:：]|重要(?:提示|通知|指示)[:：]|注意[:：]\s*(?:助手|AI|模型)"
-    r"|请只?(?:输出|回复|回答|说)(?![\d０-９])")
+    r"|(?<![\u4e00-\u9fff])(?:系统|助手|用户|管理员|AI)\s*[:：]|重要(?:提示|通知|指示)[:：]|注意[:：]\s*(?:助手|AI|模型)"
+    r"|请只?(?:输出|回复|回答|说)(?![\d０-９]|系列)")
 #: the first word of every Latin sign above: text without one (and without the marks below
 #: or Chinese) holds no sign, and skips the long search (most catalog text)
 _TRIGGER_WORDS = (
@@ -108,8 +126,8 @@ COMPACT_SIGNALS = re.compile(
     r"(?:ignore|disregard|forget|override|bypass)(?:all|any|the|your|every)*"
     r"(?:previous|prior|above|earlier|preceding|system|original)?"
     r"(?:instructions?|prompts?|rules|guidelines|directions)"
-    r"|systemprompt|systemoverride|adminoverride|developermode|jailbreak|youarenow"
-    r"|newinstructions|fromnowon|actas(?:an?|the)(?:ai|assistant|model|bot|system|admin)"
+    r"|systemprompt|systemoverride|adminoverride|jailbreak|youarenow"
+    r"|actas(?:an?|the)(?:ai|assistant|model|bot|system|admin)"
     r"|(?:assistant|chatbot)(?:you)?(?:must|should|shall)"
     r"|youmust(?:say|tell|respond|reply|output|write|print)|respondonlywith|printexactly"
     r"|忽略(?:之前|以上|上面|所有)|无视(?:之前|以上|所有)|无需遵守|系统提示")
@@ -126,14 +144,20 @@ HOMOGLYPHS = str.maketrans({
     "χ": "x", "γ": "y", "Α": "A", "Β": "B", "Ε": "E", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M",
     "Ν": "N", "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X", "Ζ": "Z",
     "ı": "i", "ȷ": "j", "ℓ": "l", "ꞵ": "b",
+    # traditional forms of the characters Chinese signs are written with
+    "無": "无", "規": "规", "則": "则", "請": "请", "訴": "诉", "戶": "户", "說": "说", "輸": "输",
+    "統": "统", "視": "视", "記": "记", "後": "后", "開": "开", "發": "发", "應": "应", "須": "须",
+    "僅": "仅", "從": "从", "現": "现", "這": "这", "個": "个", "務": "务", "將": "将", "覆": "复",
+    "復": "复", "讀": "读", "寫": "写", "聽": "听", "問": "问", "答": "答", "們": "们", "為": "为",
+    "與": "与", "並": "并", "禮": "礼", "碼": "码", "惠": "惠", "員": "员", "理": "理", "錄": "录",
 })
 #: digits and signs read as letters inside a word that also has letters ("pr3v10us")
 LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "8": "b",
-                      "@": "a", "$": "s", "!": "i", "|": "l", "+": "t"})
+                      "@": "a", "$": "s", "!": "i", "|": "i", "+": "t"})
 _LEET_WORD_RE = re.compile(r"[A-Za-z0-9@$!|+]*[A-Za-z][A-Za-z0-9@$!|+]*")
 _LEET_CHARS = frozenset("0134578@$!|+")
 #: three or more single letters in a row, each one space apart ("i g n o r e")
-_SPACED_RE = re.compile(r"(?<!\S)(?:\w[ .\-_*]){3,}\w(?!\S)")
+_SPACED_RE = re.compile(r"(?<!\S)(?:\w[ .\-_*]{1,2}){3,}\w(?!\S)")
 
 
 @lru_cache(maxsize=65_536)
@@ -155,10 +179,10 @@ def defuse(text: str) -> str:
     if not text:
         return text
     clean = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
-    cut = _first_sign(clean)
-    if cut is None:
+    sign = _first_sign(clean)
+    if sign is None:
         return clean if clean != text else text
-    start = _clause_start(clean, cut)
+    start = _clause_start(clean, *sign)
     kept = clean[:start].rstrip(" \t\r\n.,;:!?-—–|/\\\"'“”‘’()[]{}<>#*`，。；：！？、")
     return kept if sum(c.isalnum() for c in kept) >= 2 else ""
 
@@ -178,30 +202,31 @@ def is_injection(text: str) -> bool:
         INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))) is not None
 
 
-def _first_sign(text: str) -> int | None:
-    """Where in ``text`` (NFKC, no invisible characters) the first sign starts, or None."""
-    starts: list[int] = []
+def _first_sign(text: str) -> tuple[int, bool] | None:
+    """Where in ``text`` (NFKC, no invisible characters) the first sign starts, and whether it
+    was read backwards (its clause reads from the end: all of it goes), or None."""
+    starts: list[tuple[int, bool]] = []
     view, origin = _deobfuscated(text)
     if _may_hold_sign(text) or _may_hold_sign(view):
         match = SIGNALS.search(text)
         if match is not None:
-            starts.append(match.start())
+            starts.append((match.start(), False))
         if view != text:
             match = SIGNALS.search(view)
             if match is not None:
-                starts.append(origin[match.start()])
+                starts.append((origin[match.start()], False))
     backwards_view = view[::-1]
     if _may_hold_sign(backwards_view):
         match = SIGNALS.search(backwards_view)
         if match is not None:  # its first letter in reading order is the match's last
-            starts.append(origin[len(view) - match.end()])
+            starts.append((origin[len(view) - match.end()], True))
     compact = _NOT_LETTER_RE.sub("", view).lower()
     for backwards in (False, True):
         match = COMPACT_SIGNALS.search(compact[::-1] if backwards else compact)
         if match is not None:
             nth = len(compact) - match.end() if backwards else match.start()
             letters = [i for i, c in enumerate(view) if not _NOT_LETTER_RE.match(c)]
-            starts.append(origin[letters[nth]])
+            starts.append((origin[letters[nth]], backwards))
     return min(starts) if starts else None
 
 
@@ -257,14 +282,16 @@ def _deobfuscated(text: str) -> tuple[str, Sequence[int]]:
 
 def _unleet(match: re.Match[str]) -> str:
     word = match.group()
-    if not any(c in _LEET_CHARS for c in word) or sum(c.isalpha() for c in word) < 2:
+    if len(word) < 3 or not any(c in _LEET_CHARS for c in word):
         return word
     return word.translate(LEET)
 
 
-def _clause_start(text: str, at: int) -> int:
+def _clause_start(text: str, at: int, backwards: bool = False) -> int:
     """Where the clause holding position ``at`` starts: after the last clause mark before it,
-    or at ``at`` itself when none comes before it."""
+    or (none before it) at ``at`` itself, or at the start for a clause that reads backwards."""
+    if backwards:  # reversed text is itself the disguise: none of it is kept
+        return 0
     start = at
     for match in _BOUNDARY_RE.finditer(text, 0, at):
         start = match.end()

@@ -16,6 +16,7 @@ from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
 from whyrec.feedback.events import FeedbackEvent, record_feedback, stored_event
 from whyrec.feedback.preferences import reset_preferences
+from whyrec.privacy.sanitise import UNTITLED, private_recommendation, private_text
 from whyrec.service.schemas import (
     CallerExplanationIn,
     ChatIn,
@@ -65,7 +66,7 @@ def items(request: Request, _: Reader,
     titles = catalog["title"].astype(str)
     matches = catalog[titles.str.casefold().str.contains(needle, regex=False)] if needle \
         else catalog
-    return {"items": [ItemOut(id=str(i), title=str(t))
+    return {"items": [ItemOut(id=str(i), title=private_text(str(t), catalog=True) or UNTITLED)
                       for i, t in zip(matches["item_id"][:limit], matches["title"][:limit],
                                       strict=True)]}
 
@@ -96,7 +97,7 @@ def _recommendations(state: ServiceState, user_id: str, n: int, explain: bool,
     notes = (explanations[0].preferences if explanations
              else state.pipeline.preferences(user_id).notes())
     return {"user_id": user_id,
-            "recommendations": [{**r.to_dict(), "explanation": _public(by_item.get(r.item_id))}
+            "recommendations": [{**_shown(r), "explanation": _public(by_item.get(r.item_id))}
                                 for r in recs],
             "degraded": _degraded(explanations), "preferences": notes}
 
@@ -120,11 +121,17 @@ async def explanation(
     return await offload(state, _explanation, state, user_id, item_id, language, length)
 
 
+def _shown(rec: Recommendation) -> dict[str, Any]:
+    """A recommendation as a reply shows it: titles and free text cleaned as explanations
+    clean them (no contact data, no instruction to a model; a caller's text loses names)."""
+    return private_recommendation(rec).to_dict()
+
+
 def _explanation(state: ServiceState, user_id: str, item_id: str, language: str | None,
                  length: str | None) -> dict[str, Any]:
     rec = _recommendation(state, user_id, item_id)
     found = _explain(state, [rec], language, length)[0]
-    return {"explanation": _public(found), "recommendation": rec.to_dict(),
+    return {"explanation": _public(found), "recommendation": _shown(rec),
             "degraded": _degraded([found])}
 
 
@@ -143,7 +150,7 @@ def _caller_explanation(state: ServiceState, body: CallerExplanationIn) -> dict[
         raise ApiError(422, "invalid_request", str(exc)) from None
     found = state.pipeline.explain_requests([parsed], length=body.length)[0]
     state.metrics.observe_explanations([found])
-    return {"explanation": _public(found), "recommendation": parsed.recommendation.to_dict(),
+    return {"explanation": _public(found), "recommendation": _shown(parsed.recommendation),
             "degraded": _degraded([found])}
 
 

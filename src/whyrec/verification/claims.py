@@ -192,7 +192,9 @@ def _allowed(verb_class: str, signal: Signal, high: bool) -> bool:
             return rating >= LIKED_RATING
         return LIKE in EVENT_ALLOWS.get(signal.event, EVENT_ALLOWS[None])
     if verb_class == RATE:
-        return rating is not None and (not high or rating >= LIKED_RATING)
+        if rating is None:  # a rating whose value the log lacks: "rated", never "rated highly"
+            return not high and RATE in EVENT_ALLOWS.get(signal.event, EVENT_ALLOWS[None])
+        return not high or rating >= LIKED_RATING
     return verb_class in EVENT_ALLOWS.get(signal.event, EVENT_ALLOWS[None])
 
 

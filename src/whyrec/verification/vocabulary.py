@@ -33,6 +33,11 @@ COMMON_WORDS = frozenset({
     "the", "a", "an", "and", "or", "of", "for", "with", "in", "on", "to", "it", "is", "at", "by",
     "from", "new", "good", "great", "best", "more", "most", "other", "all", "one", "two", "top",
     "way", "life", "love", "man", "day", "night", "time", "home", "world", "story",
+    # the words explanations are made of: a brand or tag spelled like one ("because") would
+    # flag every sentence that uses the word
+    "because", "since", "also", "you", "your", "like", "liked", "bought", "viewed", "rated",
+    "people", "items", "item", "picked", "pick", "fits", "taste", "similar", "shares", "tagged",
+    "category", "made", "who", "this", "that", "so", "as", "here", "we", "our", "may", "could",
 })
 
 Match = tuple[int, int, str, str]  # start, end, matched text, kind
@@ -85,7 +90,14 @@ class Vocabulary:
                 self._cjk_index = None
             return
         key = token_key(text)
-        if not key or len(key) < 3 or (kind == "feature" and key in COMMON_WORDS):
+        # two letters are a word more often than a name; a two-character title with a digit
+        # ("X7", "i7") is a name
+        short = len(key) < 3 and not (kind == "title" and len(key) == 2
+                                      and any(c.isdigit() for c in key))
+        # a feature, brand or category spelled like a common word ("because") is read as the
+        # word: it would otherwise flag every sentence that uses the word
+        if not key or short or (kind in ("feature", "brand", "category")
+                                and key in COMMON_WORDS):
             return
         self.latin[key] = _stronger(self.latin.get(key), kind)
         self._trie = None  # a new term, or a stronger kind for one
