@@ -133,6 +133,7 @@ COMPACT_SIGNALS = re.compile(
     r"|忽略(?:之前|以上|上面|所有)|无视(?:之前|以上|所有)|无需遵守|系统提示")
 #: where a clause (or a title's part) ends: a cut starts after the last one before a sign
 _BOUNDARY_RE = re.compile(r"[.!?;,:。！？；，：、|\n]|\s[-–—]\s|\s/\s")
+_SENTENCE_BOUNDARY_RE = re.compile(r"[.!?;。！？；|\n]")
 #: letters that look like Latin ones, as homoglyph attacks use them (Cyrillic, Greek, others)
 HOMOGLYPHS = str.maketrans({
     "а": "a", "в": "b", "с": "c", "е": "e", "һ": "h", "і": "i", "ј": "j", "к": "k", "м": "m",
@@ -289,10 +290,9 @@ def _unleet(match: re.Match[str]) -> str:
 
 def _clause_start(text: str, at: int, backwards: bool = False) -> int:
     """Where the clause holding position ``at`` starts: after the last clause mark before it,
-    or (none before it) at ``at`` itself, or at the start for a clause that reads backwards."""
-    if backwards:  # reversed text is itself the disguise: none of it is kept
-        return 0
-    start = at
-    for match in _BOUNDARY_RE.finditer(text, 0, at):
+    or (none before it) at ``at`` itself; for a sign read backwards, where its sentence starts."""
+    # reversed, the clauses of the attack run backwards too: its whole sentence goes
+    start, marks = (0, _SENTENCE_BOUNDARY_RE) if backwards else (at, _BOUNDARY_RE)
+    for match in marks.finditer(text, 0, at):
         start = match.end()
     return start
