@@ -124,3 +124,34 @@ def test_api_replies_show_cleaned_titles_and_caller_text(tmp_path: Path) -> None
         reply = client.post("/v1/explanations", json=caller)
         assert reply.status_code == 200, reply.text
         assert not any(found in reply.text for found in PII[:3]), reply.text
+
+
+def test_malformed_catalogs_are_one_line_errors(tmp_path: Path) -> None:
+    from whyrec.data.load import load_dataset
+    from whyrec.errors import DataError
+
+    (tmp_path / "items.jsonl").write_text('{"item_id": "i1", "title": ["a", "b"]}\n'
+                                          '{"item_id": "i2", "title": {"en": "x"}}\n')
+    (tmp_path / "interactions.csv").write_text("user_id,item_id,event\nu1,i1,purchase\n")
+    (tmp_path / "dataset.json").write_text('{"doman": "movies", "licence": "CC-BY"}')
+    with pytest.raises(DataError) as error:
+        load_dataset(tmp_path)
+    message = str(error.value)
+    assert "\n" not in message
+    assert "title must be text; 2 rows hold a list or an object (e.g. item i1)" in message
+    assert "unknown key 'doman'; did you mean 'domain'?" in message
+    assert "licence" not in message  # the owner's own keys stay allowed
+
+
+def test_a_million_character_title_and_nul_bytes_are_bounded(tmp_path: Path) -> None:
+    from whyrec.data.load import load_dataset
+
+    (tmp_path / "items.csv").write_text(
+        "item_id,title\ni1," + "Lamp " * 200_000 + "\ni2,Desk\x00 Lamp\n")
+    (tmp_path / "interactions.csv").write_text("user_id,item_id,event\nu1,i1,purchase\n"
+                                               "u1,i2,view\n")
+    dataset = load_dataset(tmp_path)
+    titles = dataset.items.set_index("item_id")["title"]
+    assert len(titles["i1"]) <= 200 and titles["i1"].endswith("…")
+    assert titles["i2"] == "Desk Lamp"
+    assert any("longer than 200 characters" in w for w in dataset.report.warnings)

@@ -13,6 +13,7 @@ references``, cut to 5,000 characters and handed out scrubbed of personal data::
 
 from __future__ import annotations
 
+import difflib
 import json
 from collections.abc import Mapping
 from importlib import resources
@@ -207,7 +208,13 @@ def _read_meta(directory: Path, problems: list[str]) -> dict[str, Any]:
         problems += [f"{path}: {problem}" for problem in bad_keys]
         if bad_keys:
             del checked["column_map"]  # reported here; do not report it again later
-    return checked  # other keys (seed, licence, ...) are the folder owner's business
+    # other keys (seed, licence, ...) are the folder owner's business; one spelt almost like
+    # a setting is a setting misspelt, and silently ignoring it would change the data's meaning
+    for key in meta:
+        if key not in rules and (near := difflib.get_close_matches(str(key), rules, n=1,
+                                                                    cutoff=0.75)):
+            problems.append(f"{path}: unknown key {key!r}; did you mean {near[0]!r}?")
+    return checked
 
 
 def _is_number(value: object) -> bool:

@@ -212,6 +212,12 @@ def normalize_items(
         )
         frame, ids = frame[~repeated], ids[~repeated]
 
+    for name in ("title", "category", "brand", "description"):
+        if name in columns:
+            problems += _not_text(frame[columns[name]], ids, source, name)
+    if problems:
+        return _empty(ITEM_COLUMNS), problems
+
     def text(name: str, default: str = "", *, markup: bool = True) -> pd.Series:
         if name not in columns:
             return pd.Series(default, index=frame.index, dtype="str")
@@ -255,6 +261,20 @@ def normalize_items(
     str_columns = ("item_id", "title", "category", "brand", "description", "language",
                    "title_raw")
     return result.astype(dict.fromkeys(str_columns, "str")), problems
+
+
+def _not_text(values: pd.Series, ids: pd.Series, source: str, name: str) -> list[str]:
+    """A problem when cells of a text column hold lists or objects (JSON lines, Parquet)."""
+    if values.dtype != object:
+        return []
+    bad = values.map(lambda v: isinstance(v, list | dict | tuple | np.ndarray)).to_numpy(
+        dtype=bool)
+    if not bad.any():
+        return []
+    count = int(bad.sum())
+    rows = "1 row holds" if count == 1 else f"{count} rows hold"
+    return [f"{source}: {name} must be text; {rows} a list or an object "
+            f"(e.g. item {ids[bad].iloc[0]})"]
 
 
 def normalize_users(
