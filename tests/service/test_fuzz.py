@@ -127,3 +127,31 @@ def test_fuzzed_spec_is_the_apps(fuzz_app: tuple[Any, dict[str, str]]) -> None:
               for method in route.methods if method != "HEAD"}
     assert routes <= operations
     assert len(operations) >= 11
+
+
+def test_sequences_of_calls_never_fail(fuzz_app: tuple[Any, dict[str, str]]) -> None:
+    """Stateful: schemathesis chains calls by the links it infers from the spec (people and
+    items from one reply into the next request, explanations into feedback, preferences read
+    and reset); no sequence may end in a 5xx or a reply the spec does not describe."""
+    app, auth = fuzz_app
+    base = schema.as_state_machine()
+    assert len(base.bundles) >= 4, "the spec no longer links its operations"
+    server_errors: list[str] = []
+    calls: list[str] = []
+
+    class Workflow(base):  # type: ignore[misc, valid-type]
+        def get_call_kwargs(self, case: Any) -> dict[str, Any]:
+            return {"app": app, "base_url": "http://testserver", "headers": auth}
+
+        def validate_response(self, response: Any, case: Any, *args: Any, **kwargs: Any
+                              ) -> None:
+            calls.append(f"{case.method} {case.path} {response.status_code}")
+            if response.status_code >= 500:
+                server_errors.append(f"{case.method} {case.formatted_path}")
+            case.validate_response(response, checks=CHECKS, headers=auth)
+
+    Workflow.run(settings=settings(max_examples=25, stateful_step_count=6, deadline=None,
+                                   suppress_health_check=list(HealthCheck)))
+    assert server_errors == []
+    print(f"\nstateful: {len(calls)} calls, {len(set(calls))} kinds (operation, status)")
+    assert len(calls) >= 50 and len({c.split()[1] for c in calls}) >= 4
