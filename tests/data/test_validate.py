@@ -274,3 +274,22 @@ def test_rating_scale_inferred_only_from_a_known_top(shop: dict[str, pd.DataFram
 def test_bad_domain_is_a_config_error(shop: dict[str, pd.DataFrame]) -> None:
     with pytest.raises(ConfigError, match="unknown domain 'shop'"):
         dataset_from_frames(shop["interactions"], shop["items"], domain="shop")
+
+
+def test_unknown_event_names_are_a_warning_that_names_them() -> None:
+    from whyrec.data.validate import ValidationReport, normalize_interactions
+
+    report = ValidationReport()
+    raw = pd.DataFrame({"user_id": ["u1", "u1", "u2", "u2"], "item_id": ["i1", "i2", "i1", "i2"],
+                        "event": ["purchase", "review", "review", "like"],
+                        "rating": [None, 4.0, 5.0, None]})
+    frame, problems = normalize_interactions(raw, report=report)
+    assert problems == []
+    [warning] = report.warnings
+    assert "'review' ×2, 'like' ×1; each weighs 1" in warning
+    assert "2 of them carry a rating" in warning
+    assert frame["weight"].tolist() == [5.0, 1.0, 1.0, 1.0]
+    # named weights silence it
+    quiet = ValidationReport()
+    normalize_interactions(raw, event_weights={"review": 2, "like": 1}, report=quiet)
+    assert quiet.warnings == []

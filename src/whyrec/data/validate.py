@@ -132,6 +132,7 @@ def normalize_interactions(
         event = np.where(named == "", event, named)
     event_codes, distinct = pd.factorize(event)
     weight = np.array([table.get(e, 1.0) for e in distinct], dtype=np.float64)[event_codes]
+    _warn_unknown_events(report, source, event_codes, list(distinct), table, rated)
     by_rating = (event == "rating") & rated & ("rating" not in table)
     weight = np.where(by_rating, rating, weight)
     explicit = _numeric(frame, columns, "weight", source, problems)
@@ -155,6 +156,31 @@ def normalize_interactions(
     if "review" in columns:
         result["review"] = _review_text(frame[columns["review"]], source, report)
     return result.astype({"user_id": "str", "item_id": "str", "event": "str"}), problems
+
+
+#: events every table knows without a weight of its own: a rated row, a row with no event
+_BUILT_IN_EVENTS = ("rating", "interaction")
+
+
+def _warn_unknown_events(report: ValidationReport, source: str, codes: np.ndarray,
+                         distinct: list[str], table: Mapping[str, float],
+                         rated: np.ndarray) -> None:
+    """A warning naming the event names no weight is set for: each weighs 1 (a "review" with
+    a rating still weighs 1, not its rating: only a "rating" event weighs by it)."""
+    unknown = [k for k, name in enumerate(distinct)
+               if name not in table and name not in _BUILT_IN_EVENTS]
+    if not unknown:
+        return
+    counts = np.bincount(codes[codes >= 0], minlength=len(distinct))
+    named = ", ".join(f"{distinct[k]!r} ×{int(counts[k])}" for k in unknown[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    with_rating = int(sum(int((rated & (codes == k)).sum()) for k in unknown))
+    rating_note = (f"; {with_rating} of them carry a rating, which is kept but does not set "
+                   "their weight (only an event called 'rating' weighs by its rating)"
+                   if with_rating else "")
+    report.warnings.append(
+        f"{source}: event names with no weight: {named}{more}; each weighs 1 (known: "
+        f"{', '.join(sorted(table))}; set others in dataset.json's event_weights){rating_note}")
 
 
 def _review_text(series: pd.Series, source: str, report: ValidationReport) -> np.ndarray:
