@@ -151,3 +151,27 @@ def test_movielens_directory_works_as_data(
     assert code == 0
     text = json.loads(out)[0]["text"]
     assert "rated" in text or "watched" in text
+
+
+def _dead_port() -> int:
+    """A local port nothing listens on (bound, then closed)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+    return port
+
+
+def test_a_dead_model_says_so_in_one_line_and_strict_fails(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    dead = f"http://127.0.0.1:{_dead_port()}/v1"
+    args = ("explain", "--data", "demo", "--user", "u0001", "--n", "2", "--backend", "openai",
+            "--base-url", dead, "--model", "x", "--db", f"sqlite:///{tmp_path / 's.db'}",
+            "--json")
+    code, out, err = run(capsys, *args)
+    assert code == 0 and len(json.loads(out)) == 2
+    [line] = [line for line in err.splitlines() if line.strip()]
+    assert line.startswith("whyrec: the openai model did not answer for 2 of 2 explanations")
+    code, out, err = run(capsys, *args, "--strict")
+    assert code == 3 and len(json.loads(out)) == 2  # the texts still come, the status says it

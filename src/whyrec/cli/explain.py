@@ -96,6 +96,9 @@ def style_options(func: Any) -> Any:
 @click.option("--best-of", "best_of", type=click.IntRange(1, 8), default=1, show_default=True,
               help="Drafts the model writes first (other seeds); the verified one stating the "
                    "most facts is kept. Each costs a model call.")
+@click.option("--strict", is_flag=True,
+              help="Exit with status 3 when any explanation is not the model's own verified "
+                   "text (the model was down or slow, or its drafts failed the verifier).")
 @progress_option
 @json_option
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
@@ -105,7 +108,8 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
             adapter: Path | None,
             no_adapter: bool, local_only: bool | None, language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
-            facts: bool, best_of: int, progress: bool | None, as_json: bool) -> None:
+            facts: bool, best_of: int, strict: bool, progress: bool | None,
+            as_json: bool) -> None:
     """Explain why each item was recommended, in the person's language."""
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.requests import read_requests
@@ -147,8 +151,24 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
                 for rec in _progress(recs, show_progress, "explain")]
     if as_json:
         emit_json([_row(rec, e) for rec, e in rows])
-        return
-    _print(rows, facts)
+    else:
+        _print(rows, facts)
+    _honest_exit([e for _, e in rows], backend, strict)
+
+
+def _honest_exit(explanations: list[Any], backend: str, strict: bool) -> None:
+    """One line on stderr when the model was down or slow (the text is then the template's),
+    and with ``strict`` status 3 when any text is not the model's own."""
+    from whyrec.types import FallbackReason
+
+    down = [e for e in explanations if e.fallback_reason == FallbackReason.BACKEND_ERROR]
+    if down:
+        detail = (down[0].fallback_detail or "no answer").rstrip(". ")
+        click.echo(f"whyrec: the {backend} model did not answer for {len(down)} of "
+                   f"{len(explanations)} explanations ({detail}); the template worded them",
+                   err=True)
+    if strict and backend != "template" and any(e.fallback or not e.text for e in explanations):
+        click.get_current_context().exit(3)
 
 
 def _adapter(adapter: Path | None, no_adapter: bool) -> str | bool | None:
@@ -188,7 +208,10 @@ def _print(rows: list[tuple[Any, Any]], facts: bool) -> None:
     recs = [rec for rec, _ in rows]
     explanations = [e for _, e in rows]
     print_recommendations(recs, explanations, facts=facts)
-    fallbacks = sum(e.fallback for e in explanations)
-    if fallbacks:
-        click.echo(f"({fallbacks} of {len(rows)} worded by the template: the model's drafts "
-                   "did not pass the verifier or the model did not answer)", err=True)
+    from whyrec.types import FallbackReason
+
+    # an outage gets its own line (see _honest_exit): these are drafts that failed the check
+    failed = sum(e.fallback_reason == FallbackReason.VERIFICATION_FAILED for e in explanations)
+    if failed:
+        click.echo(f"({failed} of {len(rows)} worded by the template: the model's drafts "
+                   "did not pass the verifier)", err=True)

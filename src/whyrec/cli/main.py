@@ -41,7 +41,8 @@ for command in (demo, info, train, recommend, explain, feedback, chat, eval_comm
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the ``whyrec`` script."""
     try:
-        cli.main(args=argv, prog_name="whyrec", standalone_mode=False)
+        # a command's own status (``ctx.exit(3)``, e.g. ``explain --strict``) comes back here
+        status = cli.main(args=argv, prog_name="whyrec", standalone_mode=False)
     except WhyrecError as exc:
         click.echo(f"whyrec: error: {exc}", err=True)
         return 1
@@ -56,7 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     except BrokenPipeError:
         return 0
-    return 0
+    return status if isinstance(status, int) else 0
 
 
 if __name__ == "__main__":
