@@ -9,7 +9,8 @@ from typing import Any
 
 from whyrec._version import __version__
 
-_API = ("load_dataset", "train", "recommend", "explain", "verify", "evaluate", "ExplainSettings")
+_API = ("load_dataset", "from_frames", "train", "recommend", "explain", "verify", "evaluate",
+        "ExplainSettings")
 __all__ = [*_API, "__version__"]
 
 

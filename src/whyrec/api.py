@@ -1,5 +1,5 @@
-"""The Python API in six verbs: ``load_dataset``, ``train``, ``recommend``, ``explain``,
-``verify``, ``evaluate``.
+"""The Python API in seven verbs: ``load_dataset`` (or ``from_frames``), ``train``,
+``recommend``, ``explain``, ``verify``, ``evaluate``.
 
 Examples
 --------
@@ -31,8 +31,36 @@ from whyrec.pipeline import Pipeline, make_explainer
 from whyrec.settings import ExplainSettings
 from whyrec.types import Explanation, Recommendation, Verdict
 
-__all__ = ["ExplainSettings", "evaluate", "explain", "load_dataset", "recommend", "train",
-           "verify"]
+__all__ = ["ExplainSettings", "evaluate", "explain", "from_frames", "load_dataset", "recommend",
+           "train", "verify"]
+
+
+def from_frames(interactions: Any, items: Any, users: Any = None, **options: Any) -> Dataset:
+    """A dataset from frames in memory: pandas DataFrames or pyarrow Tables of interactions,
+    the catalog and (optionally) people, validated as files are (the same columns, aliases,
+    event weights and one-line problems: ``docs/data.md``). ``options`` are
+    ``dataset_from_frames``'s: ``column_map``, ``event_weights``, ``domain``, ``rating_scale``,
+    ``translations``, ``dislike_threshold``, ``name`` …
+
+    Examples
+    --------
+    >>> import pandas as pd, whyrec
+    >>> events = pd.DataFrame({"user": ["a", "a", "b"], "item": ["x", "y", "x"],
+    ...                        "event": ["view", "purchase", "click"]})
+    >>> catalog = pd.DataFrame({"item": ["x", "y"], "title": ["Lamp", "Desk"]})
+    >>> data = whyrec.from_frames(events, catalog, column_map={"user_id": "user",
+    ...                                                        "item_id": "item"})
+    >>> data.n_users, data.n_items
+    (2, 2)
+    """
+    from whyrec.data.frames import dataset_from_frames
+
+    def frame(table: Any) -> Any:
+        # a pyarrow Table (or anything else that converts itself) becomes a DataFrame
+        return table.to_pandas() if table is not None and hasattr(table, "to_pandas") \
+            and not hasattr(table, "iloc") else table
+
+    return dataset_from_frames(frame(interactions), frame(items), frame(users), **options)
 
 
 def train(

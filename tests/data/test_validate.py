@@ -293,3 +293,23 @@ def test_unknown_event_names_are_a_warning_that_names_them() -> None:
     quiet = ValidationReport()
     normalize_interactions(raw, event_weights={"review": 2, "like": 1}, report=quiet)
     assert quiet.warnings == []
+
+
+def test_the_public_frames_api_takes_pandas_and_arrow() -> None:
+    import pyarrow as pa
+
+    import whyrec
+    from whyrec.errors import ValidationError
+
+    events = {"customer": ["a", "a", "b"], "sku": ["x", "y", "x"],
+              "event": ["view", "purchase", "click"]}
+    catalog = {"sku": ["x", "y"], "name": ["Lamp", "Desk"]}
+    mapping = {"user_id": "customer", "item_id": "sku"}
+    from_pandas = whyrec.from_frames(pd.DataFrame(events), pd.DataFrame(catalog),
+                                     column_map=mapping)
+    from_arrow = whyrec.from_frames(pa.table(events), pa.table(catalog), column_map=mapping)
+    assert (from_pandas.n_users, from_pandas.n_items) == (from_arrow.n_users,
+                                                          from_arrow.n_items) == (2, 2)
+    assert from_arrow.items.set_index("item_id").loc["y", "title"] == "Desk"
+    with pytest.raises(ValidationError):
+        whyrec.from_frames(pa.table({"sku": ["x"]}), pa.table(catalog))
