@@ -30,6 +30,12 @@ from whyrec.store.schema import conversation_turns
     ("Don't show me things like this", "not_like_this", None),
     ("不要再推荐这种", "not_like_this", None),
     ("What's the weather tomorrow?", "unknown", None),
+    ("How much does it cost?", "details", "price"),
+    ("这个多少钱？", "details", "price"),
+    ("Who makes it?", "details", "brand"),
+    ("是什么品牌的", "details", "brand"),
+    ("What kind of item is this?", "details", "category"),
+    ("它属于哪一类", "details", "category"),
 ])
 def test_questions_are_understood(question: str, intent: str, target: str | None) -> None:
     asked = classify(question)
@@ -53,6 +59,26 @@ def test_why_not_an_unknown_or_seen_item_is_honest(demo_dataset: Dataset,
     assert chat.ask("will it rain?").text == "I can't tell from your data."
     assert Conversation(pipeline, "u0001", top.item_id, language="zh").ask(
         "明天天气怎么样").text == "从你的数据中我无法判断。"
+
+
+def test_price_brand_and_category_come_from_the_catalog(demo_dataset: Dataset,
+                                                        demo_model: Recommender) -> None:
+    pipeline = Pipeline(demo_dataset, demo_model, ExplainSettings(backend="template"))
+    top = pipeline.recommend("u0001", 1)[0]
+    row = demo_dataset.items.iloc[demo_dataset.item_row(top.item_id)]
+    chat = Conversation(pipeline, "u0001", top.item_id, language="en")
+    price = chat.ask("how much does it cost?")
+    assert price.facts == {"field": "price", "value": float(row["price"])}
+    assert f"{float(row['price']):,.2f}" in price.text and top.title in price.text
+    assert row["brand"] in chat.ask("who makes it?").text
+    zh = Conversation(pipeline, "u0001", top.item_id, language="zh").ask("它属于哪一类？")
+    assert zh.text.endswith("类。") and zh.facts["field"] == "category"
+    # an item the catalog gives no price for says so instead of guessing
+    unpriced = demo_dataset.items[demo_dataset.items["price"].isna()]
+    if len(unpriced):
+        item = str(unpriced["item_id"].iloc[0])
+        answer = Conversation(pipeline, "u0001", item, language="en").ask("price?")
+        assert answer.facts["value"] is None and "gives no price" in answer.text
 
 
 def test_similar_items_share_features(demo_dataset: Dataset, demo_model: Recommender) -> None:

@@ -80,7 +80,8 @@ class Conversation:
         question = clean_text(check_question(question), purpose="record", source="person")
         intent = classify(question)
         handler = {"why": self._why, "why_not": self._why_not, "similar": self._similar,
-                   "not_like_this": self._not_like_this}.get(intent.name, self._unknown)
+                   "not_like_this": self._not_like_this,
+                   "details": self._details}.get(intent.name, self._unknown)
         answer = handler(intent)
         # answers quote catalog titles and features: no contact data in them, ever
         answer.text = clean_text(answer.text, purpose="record")
@@ -152,6 +153,18 @@ class Conversation:
                                                              self.item_id))
         return Answer("not_like_this", self.words.noted(self.recommendation.title, features),
                       self.language, {"explanation_id": explanation_id, "features": features})
+
+    def _details(self, intent: Intent) -> Answer:
+        """The price, brand or category, as the catalog states it (or that it does not)."""
+        field = intent.target or "price"
+        row = self.dataset.items.iloc[self.dataset.item_row(self.item_id)]
+        value: Any = row.get(field)
+        known = value is not None and value == value and str(value).strip() != ""  # not NaN
+        shown: Any = None
+        if known:
+            shown = float(value) if field == "price" else self.words.word(str(value))
+        text = self.words.detail(self.recommendation.title, field, shown)
+        return Answer("details", text, self.language, {"field": field, "value": shown})
 
     def _unknown(self, intent: Intent) -> Answer:
         return Answer("unknown", self.words.cannot_tell(), self.language)

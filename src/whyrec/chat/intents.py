@@ -1,12 +1,22 @@
 """What a follow-up question asks, in English or Chinese: why this, why not X, what else like
-this, don't show me things like this — or something the evidence cannot answer."""
+this, don't show me things like this, what it costs, who makes it and what kind of item it is —
+or something the evidence cannot answer."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-INTENTS = ("why", "why_not", "similar", "not_like_this", "unknown")
+INTENTS = ("why", "why_not", "similar", "not_like_this", "details", "unknown")
+#: what a "details" question asks about, and how it is asked (the catalog's own fields)
+_DETAILS = (
+    ("price", re.compile(r"\bhow much\b|\bprice\b|\bcosts?\b|\bexpensive\b|\bcheap\b|"
+                         r"多少钱|价格|价钱|贵不贵|多贵|便宜吗|售价", re.I)),
+    ("brand", re.compile(r"\bbrand\b|\bwho makes\b|\bmade by\b|\bmanufacturer\b|\bmaker\b|"
+                         r"品牌|牌子|谁做的|哪家", re.I)),
+    ("category", re.compile(r"\bcategory\b|\bwhat (?:kind|type|sort) of\b|\bgenre\b|"
+                            r"类别|分类|哪一类|什么类|属于哪", re.I)),
+)
 
 _NOT_LIKE = re.compile(
     r"\b(?:don'?t|do not|never|stop)\s+(?:show|recommend|suggest)(?:ing)?\s+(?:me\s+)?"
@@ -59,6 +69,9 @@ def classify(question: str) -> Intent:
             target = re.sub(r"^(?:the|a|an)\s+", "", target, flags=re.I)
             if target and not re.fullmatch(r"(?:this|it|that)(?: one)?|这个|它", target, re.I):
                 return Intent("why_not", target)
+    for field, pattern in _DETAILS:
+        if pattern.search(text):
+            return Intent("details", field)
     if _SIMILAR.search(text):
         return Intent("similar")
     if _WHY.search(text):

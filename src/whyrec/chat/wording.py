@@ -81,5 +81,25 @@ class Wording:
         return (f"“{title}”已经在你的记录里了，所以不会再推荐它。" if self.zh
                 else f"“{title}” is already in your history, so we don't recommend it again.")
 
+    def detail(self, title: str, field: str, value: Any) -> str:
+        """What the catalog says of the item's ``field`` (price, brand, category), or that it
+        says nothing; a price is the catalog's number, in the catalog's currency."""
+        title = quotable(title)
+        names = {"price": ("price", "价格"), "brand": ("brand", "品牌"),
+                 "category": ("category", "类别")}[field]
+        if value is None:
+            return (f"目录中没有《{title}》的{names[1]}。" if self.zh
+                    else f"The catalog gives no {names[0]} for “{title}”.")
+        if field == "price":
+            amount = f"{value:,.2f}"
+            return (f"目录中《{title}》的价格是{amount}。" if self.zh
+                    else f"The catalog lists “{title}” at {amount}.")
+        value = quotable(str(value))
+        if field == "brand":
+            return (f"《{title}》的品牌是“{value}”。" if self.zh
+                    else f"“{title}” is made by {value}.")
+        return (f"《{title}》属于“{value}”类。" if self.zh
+                else f"“{title}” is in the {value} category.")
+
     def cannot_tell(self) -> str:
         return "从你的数据中我无法判断。" if self.zh else "I can't tell from your data."
