@@ -295,6 +295,10 @@ def test_page_explains_takes_feedback_answers_and_speaks_chinese(service: Servic
         other = next(k for k, title in enumerate(titles) if k > 0 and "<" not in title)
         other_title, other_rank = titles[other], other + 1
         first.get_by_test_id("chat-toggle").click()
+        # the suggested "Why not …?" questions name items further down, not ones on the page
+        offered = _texts(first.get_by_test_id("chat-suggestion"))[1:]
+        assert len(offered) == 2 and not any(title in q for q in offered for title in titles), \
+            (offered, titles)
         first.get_by_test_id("chat-input").fill(f"why not {other_title}?")
         first.get_by_test_id("chat-send").click()
         answer = first.get_by_test_id("chat-answer")

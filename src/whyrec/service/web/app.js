@@ -223,6 +223,7 @@
     userId: null,
     n: 5,
     recs: [],
+    nearMisses: [], // the next items down the list: what "Why not …?" asks about
     degraded: false,
     notes: [],
     generation: 0, // bumps on every recommendations load: stale replies are dropped
@@ -450,6 +451,8 @@
       state.recs = Array.isArray(data.recommendations) ? data.recommendations : [];
       state.degraded = Boolean(data.degraded);
       state.notes = Array.isArray(data.preferences) ? data.preferences : [];
+      state.nearMisses = await nearMisses(generation);
+      if (generation !== state.generation) return;
       renderResults();
     } catch (problem) {
       if (generation !== state.generation) return;
@@ -461,6 +464,21 @@
         $("loading").hidden = true;
         $("results").setAttribute("aria-busy", "false");
       }
+    }
+  }
+
+  // "Why not …?" asks about items that were *not* recommended: the next ones down the list
+  // (cheap: no explanations), so the answer can say how far down and why
+  async function nearMisses(generation) {
+    const path = `/v1/users/${encodeURIComponent(state.userId)}/recommendations` +
+      `?n=${state.n + 2}&language=${state.lang}`;
+    try {
+      const data = await api("GET", path);
+      if (generation !== state.generation || !Array.isArray(data.recommendations)) return [];
+      const shown = new Set(state.recs.map((r) => r.item_id));
+      return data.recommendations.filter((r) => !shown.has(r.item_id)).slice(0, 2);
+    } catch (problem) {
+      return [];  // the suggestions are a convenience: the list itself has loaded
     }
   }
 
@@ -720,7 +738,7 @@
       } },
     input, el("button", { type: "submit", className: "primary", testid: "chat-send",
       text: t("chatSend") }));
-    const others = state.recs.filter((r) => r.item_id !== view.rec.item_id).slice(0, 2);
+    const others = (state.nearMisses || []).filter((r) => r.item_id !== view.rec.item_id);
     const suggestions = [t("why"), ...others.map((r) => t("whyNot")(r.title))];
     const chips = el("div", { className: "chips suggestions" },
       suggestions.map((q) => el("button", { type: "button", className: "chip ghost",
