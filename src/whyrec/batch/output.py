@@ -4,10 +4,16 @@ A shard counts as finished only when its file exists *and* the manifest lists it
 written to a temporary name first and renamed into place, so a crash at any moment leaves
 either a finished shard or none. The manifest records the job's configuration: resuming with
 another configuration is refused.
+
+The manifest also records each shard's SHA-256. When a job is opened again, every listed shard
+is checked against it (a manifest from before checksums: its size, and that Parquet can read it
+with the rows it should have); a shard overwritten, truncated or replaced by another shard's
+file is dropped from the manifest, rebuilt by the run and reported (``damaged``).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import tempfile
@@ -69,7 +75,10 @@ class OutputFolder:
             self.manifest = existing
         path.mkdir(parents=True, exist_ok=True)
         self._remove_temporaries()
-        if existing is None:
+        #: ``{"shard": index, "file": name, "why": reason}`` of every listed shard that failed
+        #: its check on opening: no longer finished, so the run writes it again
+        self.damaged: list[dict[str, Any]] = self._drop_damaged() if existing else []
+        if existing is None or self.damaged:
             self.flush()  # from now on the folder is recognisably this job's
 
     @property
@@ -102,7 +111,8 @@ class OutputFolder:
         name = shard_file_name(result.index)
         write_atomic(self.path / name, result.payload)
         self.manifest["shards"][str(result.index)] = {
-            "file": name, "bytes": len(result.payload), "written": _now(),
+            "file": name, "bytes": len(result.payload),
+            "sha256": hashlib.sha256(result.payload).hexdigest(), "written": _now(),
             "stats": result.stats.to_dict(),
         }
         self.flush()
@@ -123,6 +133,19 @@ class OutputFolder:
         write_atomic(self.path / MANIFEST, text.encode())
 
     # --- checks -----------------------------------------------------------------------------
+    def _drop_damaged(self) -> list[dict[str, Any]]:
+        damaged = []
+        for key, entry in list(self.manifest["shards"].items()):
+            file = self.path / entry["file"]
+            if not file.is_file():
+                continue  # missing: not finished, written again (as it always was)
+            why = _shard_problem(file, entry)
+            if why is not None:
+                damaged.append({"shard": int(key), "file": entry["file"], "why": why})
+                del self.manifest["shards"][key]
+        return damaged
+
+
     def _read_manifest(self) -> dict[str, Any] | None:
         target = self.path / MANIFEST
         if not target.is_file():
@@ -146,6 +169,33 @@ class OutputFolder:
         """Half-written files of an interrupted run (they never look finished)."""
         for stale in self.path.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
+
+
+def _shard_problem(file: Path, entry: dict[str, Any]) -> str | None:
+    """Why a listed shard's file is not the one written, or None when it is."""
+    data = file.read_bytes()
+    if "sha256" in entry:
+        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
+            size = entry.get("bytes", len(data))
+            return ("checksum mismatch (overwritten or another shard's file)"
+                    if len(data) == size else
+                    f"checksum mismatch ({len(data)} bytes, {size} written: truncated, "
+                    "overwritten or another shard's file)")
+        return None
+    # a manifest from before checksums: the size, and that the rows it counted are there
+    if len(data) != entry.get("bytes", len(data)):
+        return f"{len(data)} bytes, {entry['bytes']} written"
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        rows = pq.read_metadata(pa.BufferReader(data)).num_rows
+    except (pa.ArrowException, OSError) as exc:
+        return f"not a readable Parquet file ({exc})"
+    expected = entry.get("stats", {}).get("explanations")
+    if expected is not None and rows != expected:
+        return f"{rows} rows, {expected} written"
+    return None
 
 
 def _check_same_job(path: Path, recorded: dict[str, Any], wanted: dict[str, Any]) -> None:

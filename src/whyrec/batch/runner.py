@@ -97,6 +97,7 @@ def run_batch(config: BatchConfig, options: EngineOptions | None = None) -> dict
             bar.close()
     summary = summarise(folder, now, time.perf_counter() - started, options,
                         written=len(todo), skipped=len(finished))
+    summary["rebuilt"] = folder.damaged
     folder.finish_run(summary)
     return summary
 

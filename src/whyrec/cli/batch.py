@@ -78,6 +78,9 @@ def batch(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
         ray_resources=_resources(ray_resources), ray_num_cpus=ray_cpus,
         progress=want_progress(progress))
     summary = run_batch(config, options)
+    for shard in summary.get("rebuilt") or []:
+        click.echo(f"whyrec: shard {shard['shard']} ({shard['file']}): {shard['why']}; rebuilt",
+                   err=True)
     if as_json:
         emit_json(summary)
         return
