@@ -81,7 +81,17 @@ def test_requests_with_references_give_bleu_and_escaped_html(
     assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in page
     # self-contained: images are inline, nothing is fetched
     assert not re.search(r"""(?:src|href)=["']?(?:https?:)?//""", page)
-    assert page.count('src="data:image/png;base64,') >= 4
+    assert page.count('src="data:image/png;base64,') >= 3
+    # for people: a summary in words first, every metric shown explained, evidence in words
+    owner = re.search(r'data-testid="owner-summary">([^<]+)<', page)
+    assert owner and "explanations" in owner.group(1) and "facts do not back" in owner.group(1)
+    glossary = page.split('data-testid="glossary"', 1)[1].split("</table>", 1)[0]
+    for term in ("BLEU-1", "USR", "ROUGE-L F", "Papineni", "PETER"):
+        assert term in glossary, term
+    assert "score_share=" not in page and "weight=" not in page
+    assert "of the score)" in page
+    # no chart of nothing: a template-only run has no generation chart, a sentence instead
+    assert "Every text was worded by the template" in page
 
 
 def test_feedback_events_add_the_usefulness_section(

@@ -50,6 +50,51 @@ HEADLINE: tuple[tuple[str, tuple[str, ...], str, str], ...] = (
     ("cites a history item", ("personalisation", "cites_history_rate"), "%", ""),
 )
 
+#: what each headline metric means, in words, and where it comes from (shown beside it)
+GLOSSARY: dict[str, tuple[str, str]] = {
+    "delivered: any unsupported span": (
+        "share of texts people saw that state something the recommender's facts do not back",
+        "whyrec's claim-level verifier"),
+    "drafts: any unsupported span": (
+        "the same, for every draft the model wrote, before the verifier and repairs", "whyrec"),
+    "drafts: false fact (hallucination)": (
+        "share of drafts that state a fact that is false (a purchase that was a click, an "
+        "invented number or title)", "whyrec"),
+    "template fallback": ("share of texts whyrec's template wrote because the model's drafts "
+                          "failed the check or the model did not answer", "whyrec"),
+    "LLM pass, first try": ("share of model explanations whose first draft passed", "whyrec"),
+    "LLM pass, after repair": ("the same, after at most --repairs rewrites", "whyrec"),
+    "latency p50 (ms)": ("the median time to one explanation", ""),
+    "latency p95 (ms)": ("the time 95 % of explanations took at most", ""),
+    "PN (necessity)": ("share of explanations whose cited facts, taken away, move the item out "
+                       "of the person's top-k: the reasons were needed",
+                       "Tan et al., CountER, CIKM 2021"),
+    "PS (sufficiency)": ("share whose cited facts alone keep the item in the top-k: the reasons "
+                         "were enough", "Tan et al., CountER, CIKM 2021"),
+    "F_NS": ("the harmonic mean of PN and PS", "Tan et al., CountER, CIKM 2021"),
+    "USR": ("unique sentence ratio: distinct texts over all texts (templates repeat)",
+            "Li et al., PETER, ACL 2021"),
+    "FMR (reference)": ("feature matching ratio: texts naming the feature of a reference text",
+                        "Li et al., PETER, ACL 2021"),
+    "FMR (evidence features)": ("texts naming a feature the evidence holds",
+                                "after Li et al., PETER"),
+    "FCR": ("feature coverage ratio: distinct features mentioned over all features",
+            "Li et al., PETER, ACL 2021"),
+    "DIV": ("feature diversity: how much texts share their features (0 = none shared)",
+            "Li et al., PETER, ACL 2021"),
+    "BLEU-1": ("word overlap with a reference explanation (unigrams)", "Papineni et al., 2002"),
+    "BLEU-4": ("the same for runs of up to four words", "Papineni et al., 2002"),
+    "ROUGE-1 F": ("word overlap with a reference, as an F-score", "Lin, 2004"),
+    "ROUGE-2 F": ("overlap of word pairs with a reference", "Lin, 2004"),
+    "ROUGE-L F": ("longest common word sequence with a reference", "Lin, 2004"),
+    "distinctness (same item, two people)": (
+        "how different the texts two people get for the same item are (0 = identical)",
+        "whyrec"),
+    "cited facts that are personal": ("share of cited facts about the person's own history or "
+                                      "stated preferences", "whyrec"),
+    "cites a history item": ("share of texts naming an item the person had", "whyrec"),
+}
+
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;
 margin:24px auto;max-width:1180px;color:#1d2430;line-height:1.4}
@@ -61,7 +106,7 @@ img{max-width:100%;display:block;margin:8px 0}.card{border:1px solid #d6dbe3;
 border-radius:6px;padding:8px 12px;margin:8px 0;font-size:13px}.text{font-size:15px;
 margin:4px 0}.ok{color:#2f7a3e;font-weight:600}.bad{color:#b0302e;font-weight:600}
 .facts{color:#5b6472;margin:2px 0 0 16px;padding:0}.draft{color:#7a4a14;margin-left:16px}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:8px}.owner{font-size:16px;max-width:820px}
 """
 
 
@@ -123,12 +168,80 @@ def report_data(run: dict[str, Any], usefulness: dict[str, Any] | None = None,
     return data
 
 
+#: what the person did, as the web page words it
+_DID = {"purchase": "You bought", "add_to_cart": "You added to your cart", "click": "You looked at",
+        "view": "You viewed", "rating": "You rated"}
+
+
+def _percent(share: Any) -> str:
+    return f"{round(float(share or 0) * 100)} %"
+
+
 def _evidence_line(fact: dict[str, Any]) -> str:
+    """One fact in plain words, as the web page says it ("You bought “X” (46 % of the score)")."""
     kind = fact.get("kind", "")
+    if kind == "history_item":
+        share = float(fact.get("score_share") or 0)
+        effect = (f"lowered the score by {_percent(-share)}" if share < 0
+                  else f"{_percent(share)} of the score")
+        if (fact.get("n_items") or 1) > 1 or not fact.get("title"):
+            return f"{fact.get('n_items', 0)} other items in your history — {effect}"
+        rating = f", your rating {fact['rating']:g}" if fact.get("rating") is not None else ""
+        did = _DID.get(fact.get("event") or "", "In your history:")
+        return f"{did} “{fact['title']}” ({effect}{rating})"
+    if kind == "shared_feature":
+        return (f"Same {fact.get('feature')} “{fact.get('value')}” as "
+                f"{fact.get('history_count')} of your items")
+    if kind == "cohort":
+        about = "about " if fact.get("approximate") else ""
+        anchor = fact.get("anchor_title") or fact.get("anchor_item_id")
+        return (f"{about}{fact.get('co_count')} of {fact.get('anchor_count')} people who chose "
+                f"“{anchor}” also chose this ({_percent(fact.get('share'))})")
+    if kind == "item_quality":
+        mean = fact.get("mean_rating")
+        rated = (f"; average rating {mean:.2g} from {fact.get('n_ratings')} ratings"
+                 if mean is not None else "")
+        return f"{fact.get('n_people')} people chose it{rated}"
+    if kind == "preference":
+        return f"You told us: {fact.get('statement') or fact.get('aspect')}"
+    if kind == "free_text":
+        return f"Note: {fact.get('text')}"
+    if kind == "trend":
+        return (f"#{fact.get('rank_in_category')} in {fact.get('category')} over the last "
+                f"{fact.get('window_days')} days")
     shown = {k: v for k, v in fact.items() if k not in ("kind", "id") and v not in (None, "", ())}
-    body = ", ".join(f"{k}={v:.3g}" if isinstance(v, float) else f"{k}={v}"
-                     for k, v in shown.items())
-    return f"{kind} [{fact.get('id', '')}]: {body}"
+    return f"{kind}: " + ", ".join(f"{k} {v:.3g}" if isinstance(v, float) else f"{k} {v}"
+                                   for k, v in shown.items())
+
+
+def _owner_summary(configs: Sequence[dict[str, Any]], k: Any) -> str:
+    """What the first configuration's figures mean, in a sentence or three."""
+    if not configs:
+        return ""
+    first = configs[0]
+
+    def share(path: tuple[str, ...]) -> str:
+        return format_metric(get_metric(first, path), "%")
+
+    n = get_metric(first, ("n",))
+    unsupported = share(("faithfulness", "delivered", "unsupported_rate"))
+    parts = [f"Of {n} explanations of the run “{first['name']}”, {unsupported} said something "
+             "the recommender's facts do not back"]
+    written = get_metric(first, ("generation", "llm_written_rate"))
+    if written:
+        parts.append(f"{format_metric(written, '%')} were worded by the language model and "
+                     f"{format_metric(1 - written, '%')} by the template")
+    elif written is not None:
+        parts.append("all were worded by the template")
+    p50 = get_metric(first, ("generation", "latency_ms", "p50"))
+    if p50 is not None:
+        parts.append(f"half took under {format_metric(p50, '.0f')} ms")
+    recall = get_metric(first, ("ranking", f"recall@{k}")) if k else None
+    text = "; ".join(parts) + "."
+    if recall is not None:
+        text += (f" The recommendations found {format_metric(recall, '%')} of what people "
+                 f"chose next within their top {k}.")
+    return text
 
 
 def _sample_html(sample: dict[str, Any], esc: Callable[[Any], str]) -> str:
@@ -161,13 +274,18 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
     configs = data["configs"]
     head = "".join(f"<th>{esc(c['name'])}</th>" for c in configs)
     rows = []
+    glossary: list[tuple[str, str]] = []
     for label, path, spec, better in HEADLINE:
         values = [get_metric(c, path) for c in configs]
         if all(v is None for v in values):
             continue
         hint = f" <small>({better} is better)</small>" if better else ""
+        meaning = GLOSSARY.get(label, ("", ""))[0]
         cells = "".join(f"<td>{esc(format_metric(v, spec))}</td>" for v in values)
-        rows.append(f'<tr><td class="l">{esc(label)}{hint}</td>{cells}</tr>')
+        rows.append(f'<tr><td class="l" title="{esc(meaning)}">{esc(label)}{hint}</td>'
+                    f"{cells}</tr>")
+        if label in GLOSSARY:
+            glossary.append((label, better))
     k = data.get("k")
     if k and any(c.get("ranking") for c in configs):
         for key in (f"recall@{k}", f"ndcg@{k}", "coverage"):
@@ -175,9 +293,15 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
                             for c in configs)
             rows.append(f'<tr><td class="l">{esc(key)} (ranking)</td>{cells}</tr>')
 
-    def image(name: str, alt: str) -> str:
-        return (f'<img alt="{esc(alt)}" src="data:image/png;base64,{plots[name]}">'
-                if plots.get(name) else "")
+    def image(name: str, alt: str, empty: str = "") -> str:
+        if plots.get(name):
+            return f'<img alt="{esc(alt)}" src="data:image/png;base64,{plots[name]}">'
+        return f'<p class="meta">{esc(empty)}</p>' if empty else ""
+
+    terms = "".join(
+        f'<tr><td class="l">{esc(label)}</td><td class="l">{esc(GLOSSARY[label][0])}</td>'
+        f'<td class="l">{esc(better or "—")}</td><td class="l">{esc(GLOSSARY[label][1])}</td></tr>'
+        for label, better in glossary)
 
     body = [
         f"<h1>whyrec report: {esc(data['dataset'])}</h1>",
@@ -185,13 +309,21 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
         f"split {esc(data['split'])} · k {esc(data['k'])} · {esc(data['people'])} people × "
         f"{esc(data['per_person'])} recommendations · seed {esc(data['seed'])}</div>",
         "<h2>Summary</h2>",
+        f'<p class="owner" data-testid="owner-summary">{esc(_owner_summary(configs, k))}</p>',
         f'<table><tr><th class="l">metric</th>{head}</tr>{"".join(rows)}</table>',
-        "<h2>Faithfulness to the facts</h2>", image("unsupported", "unsupported spans"),
+        "<h2>What the metrics mean</h2>",
+        '<table data-testid="glossary"><tr><th class="l">metric</th><th class="l">meaning</th>'
+        f'<th class="l">better</th><th class="l">source</th></tr>{terms}</table>',
+        "<h2>Faithfulness to the facts</h2>",
+        image("unsupported", "unsupported spans",
+              "No text, delivered or drafted, had an unsupported span: nothing to chart."),
         _readability_table(configs, esc),
-        "<h2>How explanations were produced</h2>", image("generation", "generation"),
+        "<h2>How explanations were produced</h2>",
+        image("generation", "generation", "Every text was worded by the template (no model was "
+              "asked): nothing to chart."),
         image("latency", "latency"),
         "<h2>Explanation metrics and counterfactual fidelity</h2>",
-        image("fidelity", "explanation metrics"),
+        image("fidelity", "explanation metrics", "Every explanation metric is 0 for these runs."),
         "<h2>Length per language</h2>", image("length", "length"),
         "<h2>Recommendation quality</h2>", image("ranking", "ranking"),
     ]

@@ -46,7 +46,10 @@ def to_png(figure: Any) -> str:
 
 def _bars(groups: Sequence[str], series: Mapping[str, Sequence[float]], title: str,
           ylabel: str, ylim: tuple[float, float] | None = (0, 1)) -> str:
-    """Grouped bars: one group per x label, one bar per series (configuration)."""
+    """Grouped bars: one group per x label, one bar per series (configuration); "" when every
+    bar would be zero (an empty chart says less than the sentence the report shows instead)."""
+    if not any(v for values in series.values() for v in values):
+        return ""
     plt = pyplot()
     figure, axes = plt.subplots(figsize=(8, 3.4))
     width = 0.8 / max(1, len(series))
@@ -91,16 +94,17 @@ def generation_plot(results: Sequence[Any]) -> str:
 
 def fidelity_plot(results: Sequence[Any]) -> str:
     """Literature metrics and counterfactual fidelity per configuration (all in [0, 1])."""
-    labels = ["USR", "FMR (evidence)", "FCR", "DIV", "PN", "PS", "F_NS", "distinctness"]
+    # all higher-is-better on one axis (DIV, lower-is-better, is in the table only)
+    labels = ["USR", "FMR (evidence)", "FCR", "PN", "PS", "F_NS", "distinctness"]
     series = {}
     for result in results:
         m = result.metrics
         lit, cf = m["literature"], m["counterfactual"] or {}
         series[result.config.label()] = [
-            lit["usr"], lit["fmr_evidence"] or 0.0, lit["fcr"], min(lit["div"], 1.0),
+            lit["usr"], lit["fmr_evidence"] or 0.0, lit["fcr"],
             cf.get("pn", 0.0), cf.get("ps", 0.0), cf.get("fns", 0.0),
             m["personalisation"]["distinctness"]]
-    return _bars(labels, series, "Explanation metrics (DIV: lower is better)", "value")
+    return _bars(labels, series, "Explanation metrics (higher is better)", "value")
 
 
 def ranking_plot(results: Sequence[Any], k: int) -> str | None:
