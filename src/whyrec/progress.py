@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from typing import TypeVar
+from typing import Any, TypeVar
 
 T = TypeVar("T")
 
@@ -18,3 +18,14 @@ def progress_bar(
     from tqdm import tqdm
 
     yield from tqdm(items, desc=desc, total=total, unit="user", leave=False, dynamic_ncols=True)
+
+
+def stage_bar(enabled: bool, *, desc: str, total: int, unit: str) -> Any:
+    """A labelled tqdm bar on stderr for one long step ("training als: 3/15 iterations"), or
+    None when not ``enabled``; the caller updates and closes it. Libraries' own bars carry no
+    label ("0/15 it/s"), so whyrec draws its own."""
+    if not enabled:
+        return None
+    from tqdm import tqdm
+
+    return tqdm(total=total, desc=desc, unit=unit, leave=False, dynamic_ncols=True)

@@ -17,6 +17,7 @@ from scipy import sparse
 from whyrec._native import single_threaded_blas
 from whyrec.data.dataset import Dataset
 from whyrec.models.base import Recommender
+from whyrec.progress import stage_bar
 
 UserState = tuple[tuple[np.ndarray, bool], np.ndarray, np.ndarray, np.ndarray]
 
@@ -54,9 +55,16 @@ class ALSRecommender(Recommender):
 
     def _fit(self, dataset: Dataset, *, progress: bool) -> None:
         # implicit parallelises itself; a multi-threaded BLAS underneath only slows it down
+        bar = stage_bar(progress, desc="training als", total=int(self.params["iterations"]),
+                        unit="iteration")
         with single_threaded_blas():
             model = self.implicit_model()
-            model.fit(self.user_items, show_progress=progress)
+            try:
+                model.fit(self.user_items, show_progress=False,
+                          callback=None if bar is None else lambda *_: bar.update(1))
+            finally:
+                if bar is not None:
+                    bar.close()
         self._set_factors(np.asarray(model.item_factors), np.asarray(model.user_factors))
 
     def _set_factors(self, item_factors: np.ndarray, user_factors: np.ndarray) -> None:

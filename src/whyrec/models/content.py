@@ -94,7 +94,7 @@ class ContentRecommender(ItemSimilarityRecommender):
         _, features = item_features(dataset.items, float(self.params["text_weight"]))
         knn = CosineRecommender(K=int(self.params["k"]) + 1, num_threads=0)
         with quiet_implicit():
-            knn.fit(features.tocsr(), show_progress=progress)
+            knn.fit(features.tocsr(), show_progress=False)  # a moment; no unlabelled bar
         similarity = sparse.csr_matrix(knn.similarity)
         # an item is no reason for itself
         self._set_similarity(similarity - sparse.diags(similarity.diagonal()))

@@ -9,6 +9,7 @@ from whyrec.data.dataset import Dataset
 from whyrec.errors import ModelError
 from whyrec.models.base import liked_part
 from whyrec.models.similarity import ItemSimilarityRecommender
+from whyrec.progress import stage_bar
 
 WEIGHTINGS = ("cosine", "bm25", "tfidf")
 
@@ -48,6 +49,10 @@ class ItemKNNRecommender(ItemSimilarityRecommender):
             )
         else:
             raise ModelError(f"itemknn: weighting must be one of {', '.join(WEIGHTINGS)}")
+        bar = stage_bar(progress, desc=f"training itemknn ({weighting})", total=1, unit="step")
         with quiet_implicit():  # co-liking, not co-seeing: dislikes make no item similar
-            model.fit(liked_part(self.user_items), show_progress=progress)
+            model.fit(liked_part(self.user_items), show_progress=False)
+        if bar is not None:
+            bar.update(1)
+            bar.close()
         self._set_similarity(model.similarity)
