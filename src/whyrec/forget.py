@@ -6,16 +6,24 @@
   differential-privacy releases of the dataset are dropped so they are computed afresh;
 - **data**: their rows are removed from the dataset folder's interaction and user files (and
   MovieLens ``tags.csv``), each file rewritten in its own format and swapped in atomically;
+  a copy of it is kept beside it (``interactions.csv.bak-20260102T030405``) only when the
+  caller asks, since the copy still holds them (the caller deletes it once checked);
 - **model**: a saved recommender is *retrained* without their interactions (same algorithm
-  and parameters, from ``model.json``), so nothing they did shapes any score or statistic.
+  and parameters, from ``model.json``), so nothing they did shapes any score or statistic,
+  and checked afterwards: no saved model under its folder lists them.
   Retraining, not folding out: every model whyrec trains (ALS factors, item-kNN similarities,
   popularity) mixes everyone's interactions, and only a refit removes a person exactly.
+
+Batch outputs are the batch package's (``whyrec.batch.forget``): operations do not import
+each other, and the CLI calls both.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -26,6 +34,7 @@ from sqlalchemy import Connection, delete, or_, select
 from whyrec.data.columns import resolve_columns, split_column_map
 from whyrec.data.readers import read_table, table_suffix
 from whyrec.errors import DataError, PrivacyError
+from whyrec.models.persist import META_FILE, mentions_user
 from whyrec.models.registry import create
 from whyrec.store.engine import Store
 from whyrec.store.schema import (
@@ -49,11 +58,24 @@ class ForgetReport:
     user_id: str
     store: dict[str, int] = field(default_factory=dict)
     data_rows: dict[str, int] = field(default_factory=dict)
+    #: copies of the data files as they were before (they still hold the person)
+    backups: list[str] = field(default_factory=list)
     model: str | None = None
+    #: one ``BatchForgetReport.to_dict()`` per batch output
+    batch_outputs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "store": self.store, "data_rows": self.data_rows,
-                "model": self.model}
+                "backups": self.backups, "model": self.model,
+                "batch_outputs": self.batch_outputs}
+
+
+@dataclass
+class FolderForget:
+    """What left a dataset folder: rows per file, and the backups kept of those files."""
+
+    rows: dict[str, int] = field(default_factory=dict)
+    backups: list[Path] = field(default_factory=list)
 
 
 def forget_in_store(store: Store, user_id: str) -> dict[str, int]:
@@ -91,35 +113,82 @@ def forget_in_store(store: Store, user_id: str) -> dict[str, int]:
     return store.run_write(work)
 
 
-def forget_in_folder(folder: str | os.PathLike[str], user_id: str) -> dict[str, int]:
-    """Remove ``user_id``'s rows from a dataset folder's files; rows removed per file.
+def forget_in_folder(folder: str | os.PathLike[str], user_id: str, *,
+                     backup: bool = False) -> FolderForget:
+    """Remove ``user_id``'s rows from a dataset folder's files; rows removed per file, and
+    (with ``backup``) a copy of each file rewritten, kept beside it as it was.
 
     Only plain files inside ``folder`` are rewritten (a symbolic link out of it is refused).
     """
     root = Path(folder).expanduser().resolve()
+    targets = people_files_to_rewrite(root)
+    result = FolderForget()
+    for path, column in targets:
+        frame = read_table(path, text=True)
+        keep = _not_theirs(frame, column, str(user_id))
+        if keep is None:
+            continue
+        if backup:
+            result.backups.append(backup_file(path))
+        _write_like(frame[keep], path)
+        result.rows[path.name] = int((~keep).sum())
+    return result
+
+
+def people_files_to_rewrite(root: Path) -> list[tuple[Path, str]]:
+    """The files of dataset folder ``root`` forget may rewrite (file, id column); raises when
+    there are none or one links out of the folder, before anything is changed."""
     if not root.is_dir():
-        raise DataError(f"dataset folder not found: {folder}")
+        raise DataError(f"dataset folder not found: {root}")
     targets = _people_files(root)
     if not targets:
         raise DataError(f"{root} holds no interactions file to forget anyone in")
-    removed: dict[str, int] = {}
-    for path, column in targets:
+    for path, _ in targets:
         if path.is_symlink() or not path.resolve().is_relative_to(root):
             raise PrivacyError(f"{path} links outside {root}; refusing to rewrite it")
-        removed[path.name] = _rewrite_without(path, column, str(user_id))
-    return removed
+    return targets
 
 
-def retrain(model_dir: str | os.PathLike[str], dataset: Any) -> str:
-    """Refit the model saved in ``model_dir`` on ``dataset`` with its own algorithm and
-    parameters, and save it in place; returns what was done, in words."""
-    meta_path = Path(model_dir) / "model.json"
-    if not meta_path.is_file():
-        raise DataError(f"{model_dir} holds no whyrec model (no model.json)")
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
+def backup_file(path: Path) -> Path:
+    """Copy ``path`` to ``NAME.bak-<UTC time>`` beside it (never over an existing file).
+
+    The name ends in no table suffix, so neither the loaders nor a later forget read it.
+    """
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+    for attempt in range(1000):
+        target = path.with_name(f"{path.name}.bak-{stamp}" + (f"-{attempt}" if attempt else ""))
+        try:
+            with target.open("xb") as out, path.open("rb") as source:
+                shutil.copyfileobj(source, out)
+        except FileExistsError:
+            continue
+        shutil.copymode(path, target)
+        return target
+    raise DataError(f"cannot find a free backup name beside {path}")
+
+
+def check_model_dir(model_dir: str | os.PathLike[str]) -> Path:
+    """``model_dir`` when it holds a saved whyrec model (checked before anything changes)."""
+    path = Path(model_dir)
+    if not (path / META_FILE).is_file():
+        raise DataError(f"{model_dir} holds no whyrec model (no {META_FILE})")
+    return path
+
+
+def retrain(model_dir: str | os.PathLike[str], dataset: Any, user_id: str) -> str:
+    """Refit the model saved in ``model_dir`` on ``dataset`` (which must no longer hold
+    ``user_id``) with its own algorithm and parameters, save it in place and check that no
+    saved model under the folder lists them; returns what was done, in words."""
+    path = check_model_dir(model_dir)
+    if str(user_id) in dataset.user_index:
+        raise PrivacyError(f"the data still holds {user_id}'s interactions; refusing to "
+                           f"retrain {model_dir} on it")
+    meta = json.loads((path / META_FILE).read_text(encoding="utf-8"))
     model = create(meta["algorithm"], **meta["params"], min_history=meta["min_history"])
     model.fit(dataset)
-    model.save(Path(model_dir), overwrite=True)
+    model.save(path, overwrite=True)
+    if mentions_user(path, str(user_id)):  # e.g. a component saved apart from the refit
+        raise PrivacyError(f"{model_dir} still lists {user_id} after retraining")
     return f"retrained {meta['algorithm']} on {dataset.n_users} people without them"
 
 
@@ -154,16 +223,12 @@ def _meta(root: Path) -> dict[str, Any]:
     return meta if isinstance(meta, dict) else {}
 
 
-def _rewrite_without(path: Path, column: str, user_id: str) -> int:
-    frame = read_table(path, text=True)
+def _not_theirs(frame: pd.DataFrame, column: str, user_id: str) -> pd.Series | None:
+    """The rows to keep, or None when the file holds none of ``user_id``'s."""
     if column not in frame.columns:
-        return 0
+        return None
     keep = frame[column].astype(str).str.strip() != user_id
-    removed = int((~keep).sum())
-    if removed == 0:
-        return 0
-    _write_like(frame[keep], path)
-    return removed
+    return None if bool(keep.all()) else keep
 
 
 def _write_like(frame: pd.DataFrame, path: Path) -> None:

@@ -74,7 +74,7 @@ def test_forget_leaves_nothing_of_the_person(store: Store, tmp_path: Path,
     before = _cohorts(dataset, model, others)
 
     code = main(["forget", "--user", GONE, "--db", store.url, "--data", str(folder),
-                 "--recommender", str(model_dir), "--json"])
+                 "--recommender", str(model_dir), "--yes", "--json"])
     assert code == 0, capsys.readouterr().err
 
     # the store: not one row mentions them; the other person's rows are all there
@@ -113,5 +113,6 @@ def test_forget_refuses_a_data_file_linking_outside_the_folder(tmp_path: Path) -
     shutil.copy(demo_path() / "interactions.csv", outside)
     shutil.copy(demo_path() / "items.csv", folder / "items.csv")
     (folder / "interactions.csv").symlink_to(outside)
-    assert main(["forget", "--user", GONE, "--data", str(folder), "--db", "sqlite://"]) == 1
+    assert main(["forget", "--user", GONE, "--data", str(folder), "--db", "sqlite://",
+                 "--yes"]) == 1
     assert GONE in set(pd.read_csv(outside)["user_id"])  # untouched

@@ -8,7 +8,8 @@ another configuration is refused.
 The manifest also records each shard's SHA-256. When a job is opened again, every listed shard
 is checked against it (a manifest from before checksums: its size, and that Parquet can read it
 with the rows it should have); a shard overwritten, truncated or replaced by another shard's
-file is dropped from the manifest, rebuilt by the run and reported (``damaged``).
+file is dropped from the manifest, rebuilt by the run and reported (``damaged``). A shard of
+an old manifest that passes gets its checksum recorded, so later runs check it the same way.
 """
 
 from __future__ import annotations
@@ -21,7 +22,10 @@ import time
 from pathlib import Path
 from typing import Any
 
-from whyrec.batch.shards import ShardResult, ShardStats, shard_file_name
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from whyrec.batch.shards import SCHEMA, ShardResult, ShardStats, shard_file_name
 from whyrec.errors import ConfigError
 
 MANIFEST = "manifest.json"
@@ -68,7 +72,7 @@ class OutputFolder:
             self._refuse_foreign_files()
             self.manifest: dict[str, Any] = {
                 "format": FORMAT, "config": config, "n_shards": n_shards, "n_users": n_users,
-                "shards": {}, "complete": False, "created": _now(), "runs": [],
+                "shards": {}, "complete": False, "created": timestamp(), "runs": [],
             }
         else:
             _check_same_job(path, existing["config"], config)
@@ -77,8 +81,11 @@ class OutputFolder:
         self._remove_temporaries()
         #: ``{"shard": index, "file": name, "why": reason}`` of every listed shard that failed
         #: its check on opening: no longer finished, so the run writes it again
-        self.damaged: list[dict[str, Any]] = self._drop_damaged() if existing else []
-        if existing is None or self.damaged:
+        self.damaged: list[dict[str, Any]] = []
+        upgraded = 0
+        if existing is not None:
+            self.damaged, upgraded = self._drop_damaged()
+        if existing is None or self.damaged or upgraded:
             self.flush()  # from now on the folder is recognisably this job's
 
     @property
@@ -112,51 +119,46 @@ class OutputFolder:
         write_atomic(self.path / name, result.payload)
         self.manifest["shards"][str(result.index)] = {
             "file": name, "bytes": len(result.payload),
-            "sha256": hashlib.sha256(result.payload).hexdigest(), "written": _now(),
+            "sha256": shard_checksum(result.payload), "written": timestamp(),
             "stats": result.stats.to_dict(),
         }
         self.flush()
 
     def start_run(self, run: dict[str, Any]) -> None:
         """Record that a run (engine, workers, start time) began."""
-        self.manifest["runs"].append({"started": _now(), **run})
+        self.manifest["runs"].append({"started": timestamp(), **run})
         self.flush()
 
     def finish_run(self, summary: dict[str, Any]) -> None:
         """Record the run's summary and whether every shard is now finished."""
         self.manifest["complete"] = len(self.finished()) == self.manifest["n_shards"]
-        self.manifest["runs"][-1].update({"finished": _now(), "summary": summary})
+        self.manifest["runs"][-1].update({"finished": timestamp(), "summary": summary})
         self.flush()
 
     def flush(self) -> None:
-        text = json.dumps(self.manifest, indent=1, ensure_ascii=False) + "\n"
-        write_atomic(self.path / MANIFEST, text.encode())
+        write_manifest(self.path, self.manifest)
 
     # --- checks -----------------------------------------------------------------------------
-    def _drop_damaged(self) -> list[dict[str, Any]]:
-        damaged = []
+    def _drop_damaged(self) -> tuple[list[dict[str, Any]], int]:
+        """Damaged shards (dropped from the manifest) and how many old shards gained a
+        checksum."""
+        damaged, upgraded = [], 0
+        owners = checksum_owners(self.manifest)
         for key, entry in list(self.manifest["shards"].items()):
             file = self.path / entry["file"]
             if not file.is_file():
                 continue  # missing: not finished, written again (as it always was)
-            why = _shard_problem(file, entry)
+            why = shard_problem(file, entry, owners)
             if why is not None:
                 damaged.append({"shard": int(key), "file": entry["file"], "why": why})
                 del self.manifest["shards"][key]
-        return damaged
-
+            elif "sha256" not in entry:  # an old shard that passed: checked by checksum now on
+                entry["sha256"] = shard_checksum(file.read_bytes())
+                upgraded += 1
+        return damaged, upgraded
 
     def _read_manifest(self) -> dict[str, Any] | None:
-        target = self.path / MANIFEST
-        if not target.is_file():
-            return None
-        try:
-            manifest = json.loads(target.read_text(encoding="utf-8"))
-        except (OSError, json.JSONDecodeError) as exc:
-            raise ConfigError(f"{target} is damaged ({exc}); use a new --out folder") from None
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
-            raise ConfigError(f"{target} is not a whyrec batch manifest; use a new --out folder")
-        return manifest
+        return read_manifest(self.path, hint="use a new --out folder")
 
     def _refuse_foreign_files(self) -> None:
         if self.path.exists() and not self.path.is_dir():
@@ -171,30 +173,73 @@ class OutputFolder:
             stale.unlink(missing_ok=True)
 
 
-def _shard_problem(file: Path, entry: dict[str, Any]) -> str | None:
-    """Why a listed shard's file is not the one written, or None when it is."""
+def read_manifest(path: Path, *, hint: str) -> dict[str, Any] | None:
+    """``path``'s manifest, None when there is none; a damaged or foreign one raises (one line
+    ending in ``hint``)."""
+    target = path / MANIFEST
+    if not target.is_file():
+        return None
+    try:
+        manifest = json.loads(target.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ConfigError(f"{target} is damaged ({exc}); {hint}") from None
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise ConfigError(f"{target} is not a whyrec batch manifest; {hint}")
+    return manifest
+
+
+def write_manifest(path: Path, manifest: dict[str, Any]) -> None:
+    text = json.dumps(manifest, indent=1, ensure_ascii=False) + "\n"
+    write_atomic(path / MANIFEST, text.encode())
+
+
+def shard_checksum(data: bytes) -> str:
+    """The SHA-256 the manifest records for a shard file's bytes."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def checksum_owners(manifest: dict[str, Any]) -> dict[str, int]:
+    """Recorded checksum -> its shard, to name the shard a misplaced file belongs to."""
+    return {entry["sha256"]: int(key) for key, entry in manifest["shards"].items()
+            if "sha256" in entry}
+
+
+def shard_problem(file: Path, entry: dict[str, Any], owners: dict[str, int]) -> str | None:
+    """Why a listed shard's file is not the one written for it, or None when it is.
+
+    ``owners`` (from :func:`checksum_owners`) tells a copy of another shard's file from other
+    damage: that file carries the other shard's checksum.
+    """
     data = file.read_bytes()
     if "sha256" in entry:
-        if hashlib.sha256(data).hexdigest() != entry["sha256"]:
-            size = entry.get("bytes", len(data))
-            return ("checksum mismatch (overwritten or another shard's file)"
-                    if len(data) == size else
-                    f"checksum mismatch ({len(data)} bytes, {size} written: truncated, "
-                    "overwritten or another shard's file)")
-        return None
-    # a manifest from before checksums: the size, and that the rows it counted are there
+        digest = shard_checksum(data)
+        if digest == entry["sha256"]:
+            return None
+        owner = owners.get(digest)
+        if owner is not None:
+            return f"checksum mismatch (it is shard {owner}'s file)"
+        size = entry.get("bytes", len(data))
+        return ("checksum mismatch (overwritten or another shard's file)"
+                if len(data) == size else
+                f"checksum mismatch ({len(data)} bytes, {size} written: truncated, "
+                "overwritten or another shard's file)")
+    return _old_shard_problem(data, entry)
+
+
+def _old_shard_problem(data: bytes, entry: dict[str, Any]) -> str | None:
+    """A shard listed before checksums: its size, and that the whole file reads as a shard
+    with the rows it counted (every page decoded, not only the footer)."""
     if len(data) != entry.get("bytes", len(data)):
         return f"{len(data)} bytes, {entry['bytes']} written"
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     try:
-        rows = pq.read_metadata(pa.BufferReader(data)).num_rows
+        table = pq.read_table(pa.BufferReader(data))
     except (pa.ArrowException, OSError) as exc:
-        return f"not a readable Parquet file ({exc})"
+        return f"not a readable Parquet file ({str(exc).splitlines()[0] if str(exc) else exc})"
+    if table.schema.names != SCHEMA.names:
+        return "not a batch shard (other columns)"
     expected = entry.get("stats", {}).get("explanations")
-    if expected is not None and rows != expected:
-        return f"{rows} rows, {expected} written"
+    if expected is not None and table.num_rows != expected:
+        return f"{table.num_rows} rows, {expected} written"
     return None
 
 
@@ -207,5 +252,5 @@ def _check_same_job(path: Path, recorded: dict[str, Any], wanted: dict[str, Any]
             "the same options, or pass a new --out folder")
 
 
-def _now() -> str:
+def timestamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S%z")

@@ -168,10 +168,14 @@ class ShardTable:
 
     def to_parquet(self) -> bytes:
         """The rows as one Parquet file (zstd), in memory."""
-        table = pa.Table.from_pydict(self.columns, schema=SCHEMA)
-        sink = io.BytesIO()
-        pq.write_table(table, sink, compression="zstd")
-        return sink.getvalue()
+        return parquet_bytes(pa.Table.from_pydict(self.columns, schema=SCHEMA))
+
+
+def parquet_bytes(table: pa.Table) -> bytes:
+    """``table`` as one shard file (zstd), in memory: how every shard is written."""
+    sink = io.BytesIO()
+    pq.write_table(table, sink, compression="zstd")
+    return sink.getvalue()
 
 
 def _fact(fact: Evidence) -> dict[str, Any]:

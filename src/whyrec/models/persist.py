@@ -85,6 +85,20 @@ def read_files(directory: Path) -> tuple[dict[str, Any], dict[str, np.ndarray]]:
     return meta, arrays
 
 
+def mentions_user(directory: str | Path, user_id: str) -> bool:
+    """Whether any saved model under ``directory`` (a hybrid's components too) lists
+    ``user_id`` among the people it was trained on."""
+    for arrays_file in sorted(Path(directory).rglob(ARRAYS_FILE)):
+        try:
+            with np.load(arrays_file, allow_pickle=False) as data:
+                if "user_ids" in data.files and str(user_id) in set(
+                        data["user_ids"].astype(str).tolist()):
+                    return True
+        except (OSError, ValueError, zipfile.BadZipFile) as exc:
+            raise ModelError(f"{arrays_file} is damaged: {exc}") from None
+    return False
+
+
 def csr_arrays(prefix: str, matrix: sparse.csr_matrix) -> dict[str, np.ndarray]:
     return {
         f"{prefix}_data": matrix.data, f"{prefix}_indices": matrix.indices,
