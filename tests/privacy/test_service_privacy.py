@@ -105,3 +105,33 @@ def test_planted_personal_data_stays_out_of_replies_and_logs(
         assert value not in delivered, name
         assert value not in logged, name
     assert "u0001" not in logged and "GET /v1/users/{user_id}/recommendations" in logged
+
+
+def test_the_attack_corpus_through_the_service_reaches_no_reply_or_log(
+        client: TestClient, caplog: pytest.LogCaptureFixture) -> None:
+    """Every attack of the labelled corpus the detector catches (every 3rd, for time), as a
+    caller's item title and free text and as a chat question: no reply body and no log line
+    carries its payload."""
+    from .corpus import carries, load_jsonl
+    from .test_attack_corpus import _caught
+
+    attacks = [r for r in load_jsonl("attacks.jsonl")[::3] if _caught(r)]
+    recs = client.get("/v1/users/u0001/recommendations?n=1").json()["recommendations"]
+    through = []
+    with caplog.at_level(logging.DEBUG):
+        for record in attacks:
+            language = record["language"]
+            replies = [client.post("/v1/explanations",
+                                   json=_body(place, record["text"], language))
+                       for place in ("title", "free_text")]
+            replies.append(client.post("/v1/chat", json={
+                "user_id": "u0001", "item_id": recs[0]["item_id"],
+                "question": f"why not {record['text']}?"}))
+            for reply in replies:
+                if reply.status_code != 200 or carries(reply.text, record["payload"]):
+                    through.append((record["text"][:50], reply.status_code))
+    logged = "\n".join(r.getMessage() for r in caplog.records
+                       if not r.name.startswith(("httpx", "httpcore")))
+    assert len(attacks) > 80
+    assert through == []
+    assert not [r["payload"] for r in attacks if carries(logged, r["payload"])]
