@@ -3,6 +3,8 @@ changes the next explanation, "why not X?", the caller's own evidence, and the O
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 pytest.importorskip("fastapi")
@@ -98,3 +100,27 @@ def test_ids_with_a_slash_reach_their_routes(open_client: TestClient) -> None:
     assert unknown.status_code == 404 and "'a/b'" in unknown.json()["error"]["message"]
     item = open_client.get("/v1/users/u0001/items/x%2Fy/explanation")
     assert item.status_code == 404 and "x/y" in item.json()["error"]["message"]
+
+
+def test_replies_carry_the_catalogs_price_and_picture(tmp_path: Path) -> None:
+    import pandas as pd
+
+    import whyrec
+    from whyrec.models.registry import create
+
+    from .conftest import make_client
+
+    events = pd.DataFrame({"user_id": ["a", "a", "b", "b", "c"],
+                           "item_id": ["x", "y", "x", "z", "y"],
+                           "event": ["purchase", "view", "purchase", "click", "purchase"]})
+    catalog = pd.DataFrame({"item_id": ["x", "y", "z"], "title": ["Lamp", "Desk", "Chair"],
+                            "price": ["$12.50", "", "99"],
+                            "image": ["https://shop.example/x.jpg", "javascript:alert(1)", ""]})
+    data = whyrec.from_frames(events, catalog)
+    assert any("image_url values are not http(s) addresses" in w for w in data.report.warnings)
+    with make_client(tmp_path, data, create("popular").fit(data), auth=False) as client:
+        recs = client.get("/v1/users/c/recommendations?n=2").json()["recommendations"]
+    by_item = {r["item_id"]: r for r in recs}
+    assert by_item["x"]["price"] == 12.5 and by_item["x"]["image_url"] == \
+        "https://shop.example/x.jpg"
+    assert by_item["z"]["price"] == 99.0 and by_item["z"]["image_url"] is None

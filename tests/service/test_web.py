@@ -291,6 +291,10 @@ def test_page_explains_takes_feedback_answers_and_speaks_chinese(service: Servic
         expect(page.get_by_test_id("user-preferences")).to_contain_text("shorter, as you asked")
         expect(first.get_by_test_id("fb-too_long")).to_have_attribute("aria-pressed", "true")
 
+        # the catalog's price on every card (the demo shop has prices, no pictures)
+        expect(cards.first.get_by_test_id("card-price")).to_have_text(re.compile(r"^\d[\d,]*\.\d\d$"))
+        assert page.get_by_test_id("card-image").count() == 0
+
         # "why not <another recommended item>?" in the first card's chat
         other = next(k for k, title in enumerate(titles) if k > 0 and "<" not in title)
         other_title, other_rank = titles[other], other + 1

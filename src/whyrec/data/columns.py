@@ -26,6 +26,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "category": ("genre", "maincategory"),
     "tags": ("keywords", "labels"),
     "description": ("desc", "abstract"),
+    "image_url": ("image", "imageurl", "img", "picture", "thumbnail", "imurl"),
     "language": ("lang", "locale"),
     "review": ("reviewtext", "text", "reviewbody"),
 }

@@ -50,7 +50,7 @@ T = TypeVar("T")
 #: decoded (``title`` is what people and models read)
 ITEM_COLUMNS = (
     "item_id", "title", "category", "tags", "brand", "price", "description", "language",
-    "title_raw",
+    "title_raw", "image_url",
 )
 USER_COLUMNS = ("user_id", "language")
 #: optional interactions columns, kept apart from the canonical frame

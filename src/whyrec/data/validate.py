@@ -10,6 +10,7 @@ required column, non-numeric values, weights <= 0, no rows); the caller raises
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
@@ -281,12 +282,29 @@ def normalize_items(
             .to_numpy(),
             "language": lang.to_numpy(),
             "title_raw": raw_title.mask(untitled, ids).to_numpy(),
+            "image_url": _image_urls(text("image_url", markup=False), ids, warn, source)
+            .to_numpy(),
         },
         index=pd.RangeIndex(len(frame)),
     )
     str_columns = ("item_id", "title", "category", "brand", "description", "language",
-                   "title_raw")
+                   "title_raw", "image_url")
     return result.astype(dict.fromkeys(str_columns, "str")), problems
+
+
+#: a picture's address: http(s) only (no javascript:, data: or file: URLs reach the page)
+_IMAGE_URL_RE = re.compile(r"https?://[^\s\"'<>`]{1,2000}", re.IGNORECASE)
+
+
+def _image_urls(values: pd.Series, ids: pd.Series, warn: Callable[[str], None],
+                source: str) -> pd.Series:
+    """The ``image_url`` column: web addresses kept, anything else dropped with a warning."""
+    bad = values.map(lambda v: bool(v) and _IMAGE_URL_RE.fullmatch(v) is None).to_numpy(
+        dtype=bool)
+    if bad.any():
+        warn(f"{source}: {int(bad.sum())} image_url values are not http(s) addresses; dropped "
+             f"(e.g. item {ids[bad].iloc[0]})")
+    return values.mask(bad, "")
 
 
 def _not_text(values: pd.Series, ids: pd.Series, source: str, name: str) -> list[str]:

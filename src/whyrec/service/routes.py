@@ -12,6 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from whyrec.chat.answers import Conversation
+from whyrec.errors import WhyrecError
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
 from whyrec.feedback.events import FeedbackEvent, record_feedback, stored_event
@@ -97,7 +98,8 @@ def _recommendations(state: ServiceState, user_id: str, n: int, explain: bool,
     notes = (explanations[0].preferences if explanations
              else state.pipeline.preferences(user_id).notes())
     return {"user_id": user_id,
-            "recommendations": [{**_shown(r), "explanation": _public(by_item.get(r.item_id))}
+            "recommendations": [{**_shown(r, state),
+                                 "explanation": _public(by_item.get(r.item_id))}
                                 for r in recs],
             "degraded": _degraded(explanations), "preferences": notes}
 
@@ -121,17 +123,33 @@ async def explanation(
     return await offload(state, _explanation, state, user_id, item_id, language, length)
 
 
-def _shown(rec: Recommendation) -> dict[str, Any]:
+def _shown(rec: Recommendation, state: ServiceState | None = None) -> dict[str, Any]:
     """A recommendation as a reply shows it: titles and free text cleaned as explanations
-    clean them (no contact data, no instruction to a model; a caller's text loses names)."""
-    return private_recommendation(rec).to_dict()
+    clean them (no contact data, no instruction to a model; a caller's text loses names); with
+    ``state``, the catalog's price and picture address where it has them (``None`` where not)."""
+    shown = private_recommendation(rec).to_dict()
+    if state is not None:
+        shown.update(_catalog_extras(state, rec.item_id))
+    return shown
+
+
+def _catalog_extras(state: ServiceState, item_id: str) -> dict[str, Any]:
+    dataset = state.dataset
+    try:
+        row = dataset.items.iloc[dataset.item_row(item_id)]
+    except (KeyError, IndexError, WhyrecError):
+        return {"price": None, "image_url": None}
+    price = row.get("price")
+    image = row.get("image_url")
+    return {"price": float(price) if price == price and price is not None else None,
+            "image_url": str(image) if isinstance(image, str) and image else None}
 
 
 def _explanation(state: ServiceState, user_id: str, item_id: str, language: str | None,
                  length: str | None) -> dict[str, Any]:
     rec = _recommendation(state, user_id, item_id)
     found = _explain(state, [rec], language, length)[0]
-    return {"explanation": _public(found), "recommendation": _shown(rec),
+    return {"explanation": _public(found), "recommendation": _shown(rec, state),
             "degraded": _degraded([found])}
 
 

@@ -526,8 +526,10 @@
     };
     card.append(
       el("div", { className: "card-head" },
+        pictureOf(rec),
         el("span", { className: "rank", testid: "card-rank", text: t("rank")(rec.rank) }),
-        el("h3", { className: "card-title", testid: "card-title", text: rec.title || rec.item_id })),
+        el("h3", { className: "card-title", testid: "card-title", text: rec.title || rec.item_id }),
+        priceTag(rec)),
       el("div", { className: "badges", testid: "card-badges" }),
       el("p", { className: "explanation", testid: "explanation-text" }),
       el("ul", { className: "notes", testid: "card-preferences" }),
@@ -538,6 +540,20 @@
     );
     fillExplanation(view);
     return card;
+  }
+
+  // the catalog's price (its own number, in its own currency) and picture, where it has them
+  function priceTag(rec) {
+    if (typeof rec.price !== "number" || !Number.isFinite(rec.price)) return null;
+    return el("span", { className: "price", testid: "card-price",
+      text: rec.price.toLocaleString(state.lang === "zh" ? "zh-CN" : "en-US",
+        { minimumFractionDigits: 2, maximumFractionDigits: 2 }) });
+  }
+
+  function pictureOf(rec) {
+    if (typeof rec.image_url !== "string" || !/^https?:\/\//i.test(rec.image_url)) return null;
+    return el("img", { className: "picture", testid: "card-image", src: rec.image_url, alt: "",
+      loading: "lazy", referrerPolicy: "no-referrer" });
   }
 
   function part(view, testid) {
