@@ -42,7 +42,6 @@ from whyrec.explanation.prompt import (
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
 from whyrec.privacy.sanitise import private_details, private_recommendation
-from whyrec.text import SENTENCE_END_RE
 from whyrec.types import (
     Draft,
     Explanation,
@@ -52,7 +51,7 @@ from whyrec.types import (
     Verdict,
 )
 from whyrec.values import Style
-from whyrec.verification.trim import repaired
+from whyrec.verification.trim import passing_part, repaired
 from whyrec.verification.verifier import Verifier
 from whyrec.verification.vocabulary import Vocabulary, dataset_vocabulary
 
@@ -427,7 +426,7 @@ class Explainer:
         verdict = verify(explanation.text)
         if not verdict.passed:
             trimmed = repaired(explanation.text, verdict, verify)
-            shorter = trimmed.text if trimmed is not None else _passing_part(
+            shorter = trimmed.text if trimmed is not None else passing_part(
                 explanation.text, language, verify)
             if shorter is not None:
                 explanation.text, verdict = shorter, Verdict(passed=True, unsupported=[])
@@ -492,19 +491,6 @@ DRAFT_SEED_STEP = 104729
 EXTENSION_SEED_STEP = 15485863
 #: tokens one further sentence may use (Chinese: half again as many)
 EXTENSION_TOKENS = 60
-
-
-def _passing_part(text: str, language: str, verify: Callable[[str], Verdict]) -> str | None:
-    """The text without one of its later sentences, or its first alone, whichever passes first
-    (a check of the whole text, such as its language, cannot say which sentence failed)."""
-    sentences = [s for s in SENTENCE_END_RE.split(text) if s]
-    joiner = "" if language == "zh" else " "
-    candidates = [joiner.join(sentences[:i] + sentences[i + 1:])
-                  for i in range(len(sentences) - 1, 0, -1)]
-    for candidate in [*candidates, *sentences[:1]]:
-        if candidate and verify(candidate).passed:
-            return candidate
-    return None
 
 
 def clean_draft(text: str) -> str:

@@ -12,7 +12,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
 from whyrec.chat.answers import Conversation
-from whyrec.errors import WhyrecError
+from whyrec.errors import UnknownItemError
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
 from whyrec.feedback.events import FeedbackEvent, record_feedback, stored_event
@@ -137,7 +137,7 @@ def _catalog_extras(state: ServiceState, item_id: str) -> dict[str, Any]:
     dataset = state.dataset
     try:
         row = dataset.items.iloc[dataset.item_row(item_id)]
-    except (KeyError, IndexError, WhyrecError):
+    except UnknownItemError:  # a caller's item, not in the catalog
         return {"price": None, "image_url": None}
     price = row.get("price")
     image = row.get("image_url")

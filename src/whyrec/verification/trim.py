@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from whyrec.text import has_cjk
+from whyrec.text import SENTENCE_END_RE, has_cjk
 from whyrec.types import Verdict
 
 #: where an English clause starts: after a comma, semicolon, colon or dash, or before a word
@@ -150,3 +150,16 @@ def repaired(text: str, verdict: Verdict, verify: Callable[[str], Verdict]) -> T
     if trimmed is None or not verify(trimmed.text).passed:
         return None
     return trimmed
+
+
+def passing_part(text: str, language: str, verify: Callable[[str], Verdict]) -> str | None:
+    """The text without one of its later sentences, or its first alone, whichever passes first
+    (a check of the whole text, such as its language, cannot say which sentence failed)."""
+    sentences = [s for s in SENTENCE_END_RE.split(text) if s]
+    joiner = "" if language == "zh" else " "
+    candidates = [joiner.join(sentences[:i] + sentences[i + 1:])
+                  for i in range(len(sentences) - 1, 0, -1)]
+    for candidate in [*candidates, *sentences[:1]]:
+        if candidate and verify(candidate).passed:
+            return candidate
+    return None
