@@ -2,7 +2,7 @@
 events, per-person preferences, the explanation cache and conversation turns.
 
 SQLite (WAL) at ``$WHYREC_HOME/whyrec.sqlite`` by default, PostgreSQL (or any SQLAlchemy URL)
-through ``WHYREC_DB_URL``; numbered migrations are applied when the store opens.
+through ``WHYREC_DB_URL``; Alembic migrations are applied when the store opens.
 """
 
 from whyrec.store.engine import Store, default_url, open_store

@@ -1,5 +1,5 @@
-"""Opening a store: URL resolution, SQLite settings (WAL, busy timeout, write locks), migrations
-and write transactions that retry when another writer holds the lock.
+"""Opening a store: URL resolution, SQLite settings (WAL, busy timeout, write locks), Alembic
+migrations and write transactions that retry when another writer holds the lock.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError, Operati
 from sqlalchemy.pool import StaticPool
 
 from whyrec.errors import StoreError
-from whyrec.store.migrations import applied_versions, migrate
+from whyrec.store.migrations import current_revision, prepare, upgrade
 
 T = TypeVar("T")
 #: how long a writer waits for another's lock before the store gives up (seconds)
@@ -44,8 +44,8 @@ def open_store(url: str | os.PathLike[str] | None = None) -> Store:
     Examples
     --------
     >>> store = open_store("sqlite://")       # in memory, for this process only
-    >>> store.schema_version()
-    2
+    >>> store.schema_version()                # the Alembic revision
+    '0003'
     """
     return Store(url)
 
@@ -65,11 +65,15 @@ class Store:
         self.dialect = self.engine.dialect.name
         try:
             with self.write() as connection:
-                self.migrated = migrate(connection)
+                #: the Alembic revisions this open applied (none when another process did)
+                self.migrated: list[str] = upgrade(connection)
         except OperationalError as exc:
             self.engine.dispose()
             raise StoreError(f"cannot open the store at {self.safe_url}: "
                              f"{_first_line(exc.orig)}") from None
+        except StoreError:  # a schema this whyrec does not know
+            self.engine.dispose()
+            raise
 
     @property
     def safe_url(self) -> str:
@@ -104,9 +108,10 @@ class Store:
                 time.sleep(random.uniform(0.01, 0.05) * (2 ** attempt))
         raise AssertionError("unreachable")
 
-    def schema_version(self) -> int:
+    def schema_version(self) -> str | None:
+        """The store's Alembic revision (``"0003"``…)."""
         with self.read() as connection:
-            return max(applied_versions(connection), default=0)
+            return current_revision(connection)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -119,6 +124,24 @@ class Store:
 
     def __repr__(self) -> str:
         return f"Store({self.safe_url!r})"
+
+
+@contextmanager
+def migration_connection(url: str | os.PathLike[str] | None) -> Iterator[Connection]:
+    """A write transaction on the store at ``url`` holding the migration lock, a store of the
+    hand-written migrations stamped: what the ``alembic`` command runs in (``alembic/env.py``)."""
+    engine = _create_engine(_normalise(url))
+    try:
+        with engine.connect() as connection:
+            connection = connection.execution_options(whyrec_write=True)
+            with connection.begin():
+                prepare(connection)
+                yield connection
+    except OperationalError as exc:
+        raise StoreError(f"cannot open the store at {make_url(_normalise(url)).render_as_string()}"
+                         f": {_first_line(exc.orig)}") from None
+    finally:
+        engine.dispose()
 
 
 def _normalise(url: str | os.PathLike[str] | None) -> str:

@@ -1,183 +1,102 @@
-"""Numbered, append-only schema migrations, applied in order when a store opens.
+"""Schema migrations with Alembic, applied when a store opens.
 
-Never edit a released migration: add the next number. Each runs in one transaction together with
-its ``schema_migrations`` row (SQLite and PostgreSQL both have transactional DDL), under a lock
-(``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL), so several processes opening a
-new store at once apply each migration exactly once.
+The revisions live in ``store/alembic/versions/`` (shipped in the wheel); ``0001``..``0003`` carry
+over the hand-written numbered migrations 1..3 with the same DDL. Opening a store runs the
+missing revisions in the store's write transaction, under a lock (``BEGIN IMMEDIATE`` on SQLite,
+an advisory lock on PostgreSQL), so several processes opening a new store at once apply each
+exactly once (SQLite and PostgreSQL both have transactional DDL). A store made by the
+hand-written migrations (a ``schema_migrations`` table, no ``alembic_version``) is stamped at
+the revision of its newest version first; its ``schema_migrations`` table is left as it was, so
+an older whyrec still opens it.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-from typing import NamedTuple
+import functools
+from pathlib import Path
+from typing import Any
 
-from sqlalchemy import (
-    Column,
-    Connection,
-    Float,
-    ForeignKey,
-    Integer,
-    MetaData,
-    String,
-    Table,
-    Text,
-    select,
-    text,
-)
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from alembic.script.revision import RevisionError
+from alembic.util import CommandError
+from sqlalchemy import Connection, inspect, text
 
-# --- version 1: the tables as first released (frozen) ---------------------------------------
-metadata = MetaData()
+from whyrec.errors import StoreError
 
-schema_migrations = Table(
-    "schema_migrations", metadata,
-    Column("version", Integer, primary_key=True, autoincrement=False),
-    Column("name", String(100), nullable=False),
-    Column("applied_at", Float, nullable=False),
-)
-
-explanations = Table(
-    "explanations", metadata,
-    Column("id", String(32), primary_key=True),
-    Column("user_id", String(200), nullable=False, index=True),
-    Column("item_id", String(200), nullable=False),
-    Column("language", String(16), nullable=False),
-    Column("style", String(200), nullable=False),
-    Column("backend", String(100), nullable=False),
-    Column("text", Text, nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
-
-feedback_events = Table(
-    "feedback_events", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    # the caller's idempotency key: a retried write never stores an event twice
-    Column("event_id", String(64), nullable=False, unique=True),
-    Column("explanation_id", String(32), ForeignKey("explanations.id"), nullable=False,
-           index=True),
-    Column("user_id", String(200), nullable=False, index=True),
-    Column("item_id", String(200), nullable=False),
-    Column("kind", String(32), nullable=False),
-    Column("aspect", String(64)),
-    Column("comment", Text),
-    Column("created_at", Float, nullable=False),
-)
-
-user_preferences = Table(
-    "user_preferences", metadata,
-    Column("user_id", String(200), primary_key=True),
-    # feedback older than this is ignored (a reset keeps the events for the record)
-    Column("reset_at", Float),
-    Column("updated_at", Float, nullable=False),
-)
-
-explanation_cache = Table(
-    "explanation_cache", metadata,
-    Column("key", String(64), primary_key=True),
-    Column("user_id", String(200), nullable=False),
-    Column("item_id", String(200), nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
-
-conversation_turns = Table(
-    "conversation_turns", metadata,
-    Column("seq", Integer, primary_key=True, autoincrement=True),
-    Column("conversation_id", String(64), nullable=False, index=True),
-    Column("user_id", String(200), nullable=False),
-    Column("item_id", String(200), nullable=False),
-    Column("role", String(16), nullable=False),  # "person" | "whyrec"
-    Column("intent", String(32)),
-    Column("text", Text, nullable=False),
-    Column("payload", Text),
-    Column("created_at", Float, nullable=False),
-)
-
-
-# --- version 2: differential-privacy budgets and released statistics -----------------------
-#: tables added after version 1 live in their own metadata, so version 1 stays what it was
-metadata_v2 = MetaData()
-
-privacy_budget = Table(
-    "privacy_budget", metadata_v2,
-    Column("dataset", String(200), primary_key=True),
-    Column("budget", Float, nullable=False),  # epsilon the dataset may spend in all
-    Column("spent", Float, nullable=False),  # epsilon spent so far
-    Column("updated_at", Float, nullable=False),
-)
-
-privacy_releases = Table(
-    "privacy_releases", metadata_v2,
-    Column("dataset", String(200), primary_key=True),
-    # what was released ("co:ANCHOR:ITEM", "n:ANCHOR"); reusing it costs nothing more
-    Column("key", String(450), primary_key=True),
-    Column("value", Integer, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
-
-
-# --- version 3: API keys of the HTTP service ------------------------------------------------
-metadata_v3 = MetaData()
-
-api_keys = Table(
-    "api_keys", metadata_v3,
-    Column("key_id", String(32), primary_key=True),
-    Column("name", String(100), nullable=False),
-    # SHA-256 of the secret: keys are long random tokens, so a fast hash is enough, and the
-    # secret itself is never stored
-    Column("secret_hash", String(64), nullable=False),
-    Column("scope", String(16), nullable=False),  # read | write | admin
-    Column("rate_per_minute", Integer, nullable=False),
-    Column("created_at", Float, nullable=False),
-    Column("revoked_at", Float),
-)
-
-
-class Migration(NamedTuple):
-    version: int
-    name: str
-    apply: Callable[[Connection], None]
-
-
-def _initial(connection: Connection) -> None:
-    metadata.create_all(connection, tables=[t for t in metadata.sorted_tables
-                                            if t is not schema_migrations])
-
-
-def _privacy_tables(connection: Connection) -> None:
-    metadata_v2.create_all(connection)
-
-
-def _api_keys(connection: Connection) -> None:
-    metadata_v3.create_all(connection)
-
-
-MIGRATIONS: tuple[Migration, ...] = (
-    Migration(1, "initial tables", _initial),
-    Migration(2, "privacy budget and released statistics", _privacy_tables),
-    Migration(3, "API keys", _api_keys),
-)
-#: an arbitrary constant naming whyrec's advisory lock on PostgreSQL
+#: the Alembic script directory inside the package (``whyrec.store:alembic`` as a resource)
+SCRIPT_LOCATION = Path(__file__).resolve().parent / "alembic"
+#: the hand-written migrations' bookkeeping table, and the revision each of its versions became
+LEGACY_TABLE = "schema_migrations"
+LEGACY_REVISIONS = {1: "0001", 2: "0002", 3: "0003"}
+#: an arbitrary constant naming whyrec's advisory lock on PostgreSQL (the same as before Alembic,
+#: so an older whyrec opening the store at the same moment waits too)
 PG_LOCK_KEY = 0x77687972
 
 
-def applied_versions(connection: Connection) -> set[int]:
-    return set(connection.execute(select(schema_migrations.c.version)).scalars())
+def alembic_config(connection: Connection | None = None) -> Config:
+    """An Alembic config for the package's revisions; with ``connection``, env.py runs on it."""
+    config = Config()
+    config.set_main_option("script_location", str(SCRIPT_LOCATION))
+    if connection is not None:
+        config.attributes["connection"] = connection
+    return config
 
 
-def migrate(connection: Connection) -> list[int]:
-    """Apply the missing migrations inside the caller's (locked) transaction; the versions run."""
+@functools.cache
+def script() -> ScriptDirectory:
+    """The revisions (read once a process: every store open asks for the head)."""
+    return ScriptDirectory.from_config(alembic_config())
+
+
+def head() -> str:
+    revision = script().get_current_head()
+    assert revision is not None, "no Alembic revisions in the package"
+    return revision
+
+
+def include_name(name: str | None, type_: str, _parent: Any) -> bool:
+    """Autogenerate and compare ignore the legacy bookkeeping table (kept for older whyrecs)."""
+    return not (type_ == "table" and name == LEGACY_TABLE)
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def prepare(connection: Connection) -> str | None:
+    """Take the migration lock and stamp a store of the hand-written migrations; its revision.
+
+    Runs inside the caller's write transaction (which on SQLite already holds the write lock).
+    """
     if connection.dialect.name == "postgresql":
         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": PG_LOCK_KEY})
-    schema_migrations.create(connection, checkfirst=True)
-    done = applied_versions(connection)
-    ran = []
-    for migration in MIGRATIONS:
-        if migration.version in done:
-            continue
-        migration.apply(connection)
-        connection.execute(schema_migrations.insert().values(
-            version=migration.version, name=migration.name, applied_at=time.time()))
-        ran.append(migration.version)
-    return ran
+    context = MigrationContext.configure(connection)
+    current = context.get_current_revision()
+    if current is None and inspect(connection).has_table(LEGACY_TABLE):
+        versions = set(connection.execute(text(f"SELECT version FROM {LEGACY_TABLE}")).scalars())
+        if versions:
+            newest = max(versions)
+            if newest not in LEGACY_REVISIONS or versions != set(range(1, newest + 1)):
+                raise StoreError(f"the store's {LEGACY_TABLE} holds versions {sorted(versions)}, "
+                                 f"which this whyrec does not know (it knows 1..3)")
+            context.stamp(script(), LEGACY_REVISIONS[newest])
+            current = LEGACY_REVISIONS[newest]
+    return current
+
+
+def upgrade(connection: Connection) -> list[str]:
+    """Bring the store to head inside the caller's write transaction; the revisions run."""
+    current = prepare(connection)
+    target = head()
+    if current == target:
+        return []
+    try:
+        pending = [r.revision for r in script().iterate_revisions(target, current or "base")]
+    except (CommandError, RevisionError):
+        raise StoreError(f"the store is at schema revision {current}, which this whyrec does "
+                         f"not know: it was opened by a newer whyrec") from None
+    command.upgrade(alembic_config(connection), "head")
+    return pending[::-1]
