@@ -59,7 +59,8 @@ def run_one(dataset: Any, backend: str, users: int, options: argparse.Namespace,
     from whyrec.eval.runner import ReportConfig, run_dataset
 
     log(f"{dataset.name}: {backend}, {users} people x {options.n}")
-    run = run_dataset(dataset, [ReportConfig(backend=backend)], users=users, n=options.n,
+    run = run_dataset(dataset, [ReportConfig(backend=backend, algorithm="itemknn")],
+                      users=users, n=options.n,
                       k=options.k, seed=options.seed, backends=backends)
     data = report_data(run, samples=0)
     return strip(data["configs"][0])

@@ -70,7 +70,7 @@ def test_requests_with_references_give_bleu_and_escaped_html(
 ) -> None:
     out = tmp_path / "report.html"
     code, printed, _ = run(capsys, "report", "--input", str(_requests(tmp_path / "r.jsonl")),
-                           "--out", str(out), "--json", "--no-progress")
+                           "--backend", "template", "--out", str(out), "--json", "--no-progress")
     assert code == 0
     data = json.loads(printed)
     config = data["configs"][0]
@@ -104,7 +104,8 @@ def test_feedback_events_add_the_usefulness_section(
         for k, kind in enumerate(["helpful", "helpful", "not_helpful", "too_long"])))
     out = tmp_path / "r.html"
     code, printed, _ = run(capsys, "report", "--users", "3", "--n", "1", "--feedback",
-                           str(events), "--out", str(out), "--json", "--no-progress")
+                           str(events), "--backend", "template", "--out", str(out), "--json",
+                           "--no-progress")
     assert code == 0
     assert json.loads(printed)["usefulness"]["overall"]["helpful_rate"] == pytest.approx(2 / 3)
     assert "Usefulness (feedback)" in out.read_text(encoding="utf-8")

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 pytest.importorskip("pydantic_settings")
+from whyrec.config import ConfigWarning
 from whyrec.errors import ConfigError
 from whyrec.service.settings import load_settings
 
@@ -25,8 +26,9 @@ def test_settings_precedence_and_typos(tmp_path: Path, monkeypatch: pytest.Monke
     monkeypatch.delenv("WHYREC_PORT")
     assert load_settings(config).port == 9001
     config.write_text("[serve]\nprot = 1\n")
-    with pytest.raises(ConfigError, match=r"unknown setting.*prot"):
-        load_settings(config)
+    with pytest.warns(ConfigWarning, match=r"\[serve\] 'prot': unknown setting \(did you mean "
+                                           r"'port'\?\)"):  # a typo is named, not ignored
+        assert load_settings(config).port == 8000
     with pytest.raises(ConfigError, match="invalid setting port"):
         load_settings(None, port=70000)
     with pytest.raises(ConfigError, match="unknown backend"):

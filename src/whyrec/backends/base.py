@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import ClassVar, TypedDict
 
-from whyrec.errors import WhyrecError
+from whyrec.errors import ConfigError, WhyrecError
 
 
 class Message(TypedDict):
@@ -33,6 +33,18 @@ class Completion:
 
 class BackendError(WhyrecError):
     """The backend could not answer (server down, timeout, bad reply): the caller falls back."""
+
+
+class BackendNotInstalled(ConfigError):
+    """An optional part a backend needs (an extra, a model package) is not installed.
+
+    ``hint`` is the one command that adds it, so the default path can fall back to the
+    template and say how to get the model.
+    """
+
+    def __init__(self, message: str, *, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
 
 
 class Backend(ABC):

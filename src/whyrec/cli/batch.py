@@ -8,9 +8,13 @@ from typing import Any
 import click
 
 from whyrec.cli.common import (
+    configured_values,
     data_option,
     emit_json,
+    explain_values,
+    given,
     json_option,
+    k_anonymity_option,
     model_options,
     progress_option,
     want_progress,
@@ -27,8 +31,7 @@ from whyrec.loaders import parse_params
               help="Output folder: Parquet shards + manifest.json. Run again to resume.")
 @click.option("--n", "n", default=10, show_default=True, type=click.IntRange(min=1),
               help="Recommendations (and explanations) per user.")
-@click.option("--k-anonymity", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Least number of people behind any statistic about others.")
+@k_anonymity_option
 @backend_options
 @style_options
 @click.option("--engine", type=click.Choice(["local", "ray"]), default="local",
@@ -51,7 +54,8 @@ from whyrec.loaders import parse_params
 @json_option
 def batch(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], out: Path,
           n: int, k_anonymity: int, backend: str, llm_model: str | None, base_url: str | None,
-          llm_timeout: float | None, repairs: int, language: str | None, length: str, tone: str,
+          llm_timeout: float | None, repairs: int, prefill: bool, language: str | None,
+          length: str, tone: str,
           prefer: tuple[str, ...], exclude: tuple[str, ...], engine: str, workers: int | None,
           address: str | None, concurrency: int, ray_cpus: float,
           ray_resources: tuple[str, ...], shard_size: int, max_users: int | None,
@@ -60,19 +64,22 @@ def batch(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
     from whyrec.batch import BatchConfig, EngineOptions, run_batch
 
     # the explain command's cache / store options: a batch writes its shards and nothing else
-    # (--no-cache is what it does anyway)
-    given = [name for name, value in storage.items()
-             if name != "no_cache" and value not in (None, False)]
-    if given:
-        flag = "--" + given[0].removesuffix("_url").removesuffix("_path").replace("_", "-")
+    # (--no-cache is what it does anyway); a store named in the configuration is not asked for
+    on_line = given(click.get_current_context())
+    asked = [name for name, value in storage.items()
+             if name != "no_cache" and value not in (None, False) and name in on_line]
+    if asked:
+        flag = "--" + asked[0].removesuffix("_url").removesuffix("_path").replace("_", "-")
         raise ConfigError(f"whyrec batch keeps no explanation cache or store (its shards are "
                           f"the record, and workers would contend for one database); drop {flag}")
     config = BatchConfig(
         data=data, out=str(out), algorithm=algo, params=parse_params(params),
         recommender=None if model_dir is None else str(model_dir), n=n,
-        k_anonymity=k_anonymity, shard_size=shard_size, max_users=max_users, backend=backend,
-        llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout, repairs=repairs,
-        language=language, length=length, tone=tone, prefer=prefer, exclude=exclude)
+        k_anonymity=k_anonymity, shard_size=shard_size, max_users=max_users,
+        **explain_values(backend=backend, llm_model=llm_model, base_url=base_url,
+                         llm_timeout=llm_timeout, repairs=repairs, prefill=prefill,
+                         language=language, length=length, tone=tone, prefer=prefer,
+                         exclude=exclude, **configured_values("adapter", "best_of")))
     options = EngineOptions(
         engine=engine, workers=workers, address=address, concurrency=concurrency,
         ray_resources=_resources(ray_resources), ray_num_cpus=ray_cpus,

@@ -8,10 +8,21 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import data_option, emit_json, json_option, model_options
+from whyrec.cli.common import (
+    configured,
+    configured_values,
+    data_option,
+    default_explainer,
+    emit_json,
+    explain_values,
+    json_option,
+    model_options,
+    setting_option,
+)
 from whyrec.cli.explain import backend_options, local_only_option
 from whyrec.loaders import get_model, load_data, open_db
 from whyrec.settings import ExplainSettings
+from whyrec.values import LANGUAGES
 
 
 @click.command()
@@ -22,28 +33,31 @@ from whyrec.settings import ExplainSettings
               help="The recommended item asked about (default: their top recommendation).")
 @click.option("--ask", "questions", multiple=True, metavar="QUESTION",
               help="Ask this and exit (repeatable); otherwise questions are read from stdin.")
-@click.option("--lang", "--language", "language", type=click.Choice(["en", "zh"]),
-              default=None, help="Answer language (default: the person's own).")
+@setting_option("--lang", "--language", "language", setting="language",
+                type=click.Choice(LANGUAGES), help="Answer language (default: the person's own).")
 @backend_options
 @local_only_option
 @json_option
 def chat(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...], user_id: str,
          item_id: str | None, questions: tuple[str, ...], language: str | None, backend: str,
          llm_model: str | None, base_url: str | None, llm_timeout: float | None, repairs: int,
-         db_url: str | None, no_cache: bool, local_only: bool | None, as_json: bool) -> None:
+         prefill: bool, db_url: str | None, no_cache: bool, local_only: bool | None,
+         as_json: bool) -> None:
     """Ask "why?", "why not X?", "what else like this?", "don't show me things like this"."""
     from whyrec.chat import Conversation
     from whyrec.explanation.cache import ExplanationCache
-    from whyrec.pipeline import Pipeline, make_explainer
+    from whyrec.pipeline import Pipeline
 
-    settings = ExplainSettings(backend=backend, llm_model=llm_model, base_url=base_url,
-                               llm_timeout=llm_timeout, repairs=repairs)
+    settings = ExplainSettings(**explain_values(
+        backend=backend, llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout,
+        repairs=repairs, prefill=prefill, **configured_values("adapter", "best_of")))
     dataset = load_data(data)
     store = open_db(db_url)
-    explainer = make_explainer(settings, dataset, local_only=local_only,
-                               cache=None if no_cache else ExplanationCache(store))
+    explainer, _ = default_explainer(settings, dataset, local_only=local_only,
+                                     cache=None if no_cache else ExplanationCache(store))
     model = get_model(dataset, algo, model_dir, params, False)
-    pipeline = Pipeline(dataset, model, explainer, store=store)
+    pipeline = Pipeline(dataset, model, explainer, store=store,
+                        k_anonymity=configured("k_anonymity").value)
     if item_id is None:
         top = pipeline.recommend(user_id, 1)
         if not top:

@@ -9,13 +9,19 @@ import click
 
 from whyrec.cli.common import (
     algo_option,
+    backend_option,
+    configured,
+    configured_values,
     data_option,
+    default_explainer,
     emit_json,
+    explain_values,
     json_option,
     progress_option,
     want_progress,
 )
 from whyrec.cli.format import print_recommendations
+from whyrec.config import EXPLAIN_SETTINGS
 
 
 @click.command()
@@ -26,8 +32,7 @@ from whyrec.cli.format import print_recommendations
 @click.option("--n", "n", default=3, show_default=True, type=click.IntRange(min=1))
 @click.option("--eval/--no-eval", "run_eval", default=True, show_default=True,
               help="Also measure NDCG@10 against the popularity baseline.")
-@click.option("--backend", default="llamacpp", show_default=True,
-              help="How explanations are worded: llamacpp (bundled model), template, ...")
+@backend_option
 @progress_option
 @json_option
 def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, backend: str,
@@ -37,19 +42,24 @@ def demo(data: str, algo: str, users: tuple[str, ...], n: int, run_eval: bool, b
     from whyrec.eval.offline import evaluate
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.models.registry import create
-    from whyrec.pipeline import Pipeline, make_explainer
+    from whyrec.pipeline import Pipeline
     from whyrec.settings import ExplainSettings
     from whyrec.store import open_store
 
-    settings = ExplainSettings(backend=backend)
+    # the configured way of explaining (whyrec.toml, WHYREC_*), with this --backend
+    settings = ExplainSettings(**explain_values(
+        **{**configured_values(*EXPLAIN_SETTINGS), "backend": backend}))
     show_progress = want_progress(progress)
     dataset = load_dataset(data)
     started = time.perf_counter()
     model = create(algo).fit(dataset, progress=show_progress)
     fit_seconds = time.perf_counter() - started
-    store = open_store()
-    explainer = make_explainer(settings, dataset, cache=ExplanationCache(store))
-    pipeline = Pipeline(dataset, model, explainer, store=store)
+    store = open_store(configured("db_url").value)
+    explainer, stood_in = default_explainer(settings, dataset, cache=ExplanationCache(store))
+    if stood_in:  # the model is not installed: say what really wrote the text
+        backend = "template"
+    pipeline = Pipeline(dataset, model, explainer, store=store,
+                        k_anonymity=configured("k_anonymity").value)
     people = list(users) or _one_per_language(dataset)
 
     shown: list[dict[str, Any]] = []

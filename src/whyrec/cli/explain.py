@@ -9,11 +9,19 @@ from typing import Any
 import click
 
 from whyrec.cli.common import (
+    backend_option,
+    configured,
     data_option,
+    default_explainer,
     emit_json,
+    explain_values,
     json_option,
+    llm_options,
     model_options,
     progress_option,
+    setting_option,
+    store_option,
+    style_options,
     want_progress,
 )
 from whyrec.errors import ConfigError
@@ -22,29 +30,11 @@ from whyrec.settings import ExplainSettings
 
 
 def backend_options(func: Any) -> Any:
-    """--backend, --model, --base-url, --repairs, --db: how explanations are written and kept."""
-    options = [
-        click.option("--backend", default="llamacpp", show_default=True,
-                     help="llamacpp (bundled model), openai (any OpenAI-compatible server), "
-                          "template, or a plug-in."),
-        click.option("--model", "llm_model", default=None, metavar="MODEL",
-                     help="llamacpp: a GGUF file (default: bundled SmolLM2-135M-Instruct); "
-                          "openai: the server's model name."),
-        click.option("--base-url", default=None, help="openai: the server's API root "
-                     "(http://host:8000/v1). The key comes from WHYREC_API_KEY."),
-        click.option("--timeout", "llm_timeout", type=float, default=None,
-                     help="Seconds a model call may take before the template is used."),
-        click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True,
-                     help="Regenerations with the verifier's complaint before the template."),
-        click.option("--db", "db_url", default=None, metavar="URL",
-                     help="Store for explanations, feedback and the cache: a database URL or "
-                          "SQLite file (default: $WHYREC_DB_URL, else "
-                          "$WHYREC_HOME/whyrec.sqlite)."),
-        click.option("--no-cache", is_flag=True, help="Neither read nor write the cache."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
+    """--backend, --model, --base-url, --timeout, --repairs, --prefill, --db, --no-cache: how
+    explanations are written and kept."""
+    func = click.option("--no-cache", is_flag=True, help="Neither read nor write the cache.")(
+        func)
+    return backend_option(llm_options(store_option(func)))
 
 
 def local_only_option(func: Any) -> Any:
@@ -53,26 +43,6 @@ def local_only_option(func: Any) -> Any:
         "--local-only", is_flag=True, default=None,
         help="Refuse backends that send prompts off this machine (also WHYREC_LOCAL_ONLY=1).",
     )(func)
-
-
-def style_options(func: Any) -> Any:
-    """--lang, --length, --tone, --prefer, --exclude: how an explanation reads."""
-    options = [
-        click.option("--lang", "--language", "language", type=click.Choice(["en", "zh"]),
-                     default=None, help="Language (default: the person's own)."),
-        click.option("--length", type=click.Choice(["short", "medium", "detailed", "long"]),
-                     default="medium", show_default=True),
-        click.option("--tone", type=click.Choice(["neutral", "friendly"]), default="neutral",
-                     show_default=True),
-        click.option("--prefer", multiple=True, metavar="KIND",
-                     help="Evidence kind to lead with (repeatable): history_item, "
-                          "shared_feature, cohort, item_quality, trend, preference."),
-        click.option("--exclude", multiple=True, metavar="KIND",
-                     help="Evidence kind never to mention (repeatable)."),
-    ]
-    for option in reversed(options):
-        func = option(func)
-    return func
 
 
 @click.command()
@@ -93,9 +63,9 @@ def style_options(func: Any) -> Any:
 @local_only_option
 @style_options
 @click.option("--facts/--no-facts", default=False, help="Also list the facts behind each one.")
-@click.option("--best-of", "best_of", type=click.IntRange(1, 8), default=1, show_default=True,
-              help="Drafts the model writes first (other seeds); the verified one stating the "
-                   "most facts is kept. Each costs a model call.")
+@setting_option("--best-of", "best_of", setting="best_of", type=click.IntRange(1, 8),
+                help="Drafts the model writes first (other seeds); the verified one stating "
+                     "the most facts is kept. Each costs a model call.")
 @click.option("--strict", is_flag=True,
               help="Exit with status 3 when any explanation is not the model's own verified "
                    "text (the model was down or slow, or its drafts failed the verifier).")
@@ -104,9 +74,9 @@ def style_options(func: Any) -> Any:
 def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],
             user_id: str | None, item_id: str | None, n: int, input_path: Path | None,
             backend: str, llm_model: str | None, base_url: str | None,
-            llm_timeout: float | None, repairs: int, db_url: str | None, no_cache: bool,
-            adapter: Path | None,
-            no_adapter: bool, local_only: bool | None, language: str | None,
+            llm_timeout: float | None, repairs: int, prefill: bool, db_url: str | None,
+            no_cache: bool, adapter: Path | None, no_adapter: bool, local_only: bool | None,
+            language: str | None,
             length: str, tone: str, prefer: tuple[str, ...], exclude: tuple[str, ...],
             facts: bool, best_of: int, strict: bool, progress: bool | None,
             as_json: bool) -> None:
@@ -114,22 +84,28 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     from whyrec.explanation.cache import ExplanationCache
     from whyrec.explanation.requests import read_requests
     from whyrec.feedback.events import record_explanation
-    from whyrec.pipeline import Pipeline, make_explainer
+    from whyrec.pipeline import Pipeline
 
     if (user_id is None) == (input_path is None):
         raise ConfigError("give either --user (explain whyrec's recommendations) or --input "
                           "(explain another system's)")
     show_progress = want_progress(progress)
-    settings = ExplainSettings(
+    values = explain_values(
         backend=backend, llm_model=llm_model, base_url=base_url, llm_timeout=llm_timeout,
-        repairs=repairs, adapter=_adapter(adapter, no_adapter), language=language,
-        length=length, tone=tone, prefer=prefer, exclude=exclude, best_of=best_of)
+        repairs=repairs, prefill=prefill, adapter=_adapter(adapter, no_adapter),
+        language=language, length=length, tone=tone, prefer=prefer, exclude=exclude,
+        best_of=best_of)
+    if adapter is not None or no_adapter:  # given: refused when the backend takes none
+        values["adapter"] = _adapter(adapter, no_adapter)
+    settings = ExplainSettings(**values)
+    k_anonymity = configured("k_anonymity").value
     store = open_db(db_url)
     requests = read_requests(input_path) if input_path is not None else None
     # another system's recommendations need no dataset: --data only lends its vocabulary
     dataset = None if requests is not None and data == "demo" else load_data(data)
-    explainer = make_explainer(settings, dataset, local_only=local_only,
-                               cache=None if no_cache else ExplanationCache(store))
+    explainer, stood_in = default_explainer(
+        settings, dataset, local_only=local_only,
+        cache=None if no_cache else ExplanationCache(store))
     if requests is not None:
         pipeline = Pipeline(dataset, explain=explainer, store=store)
         rows = []
@@ -140,7 +116,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     else:
         assert dataset is not None
         model = get_model(dataset, algo, model_dir, params, show_progress)
-        pipeline = Pipeline(dataset, model, explainer, store=store)
+        pipeline = Pipeline(dataset, model, explainer, store=store, k_anonymity=k_anonymity)
         recs = pipeline.recommend(user_id or "", n)
         if item_id is not None:
             recs = [r for r in recs if r.item_id == item_id]
@@ -153,10 +129,13 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
         emit_json([_row(rec, e) for rec, e in rows])
     else:
         _print(rows, facts)
-    _honest_exit([e for _, e in rows], backend, strict)
+    # the template stood in for a model that is not installed: none of it is the model's own
+    _honest_exit([e for _, e in rows], backend, strict,
+                 stood_in=stood_in)
 
 
-def _honest_exit(explanations: list[Any], backend: str, strict: bool) -> None:
+def _honest_exit(explanations: list[Any], backend: str, strict: bool,
+                 stood_in: bool = False) -> None:
     """One line on stderr when the model was down or slow (the text is then the template's),
     and with ``strict`` status 3 when any text is not the model's own."""
     from whyrec.types import FallbackReason
@@ -167,15 +146,20 @@ def _honest_exit(explanations: list[Any], backend: str, strict: bool) -> None:
         click.echo(f"whyrec: the {backend} model did not answer for {len(down)} of "
                    f"{len(explanations)} explanations ({detail}); the template worded them",
                    err=True)
-    if strict and backend != "template" and any(e.fallback or not e.text for e in explanations):
+    if strict and (stood_in or (backend != "template"
+                                and any(e.fallback or not e.text for e in explanations))):
         click.get_current_context().exit(3)
 
 
 def _adapter(adapter: Path | None, no_adapter: bool) -> str | bool | None:
-    """--adapter FILE, --no-adapter (``False``: none) or neither (``None``: the shipped one)."""
+    """--adapter FILE, --no-adapter (``False``: none) or neither: the configured ``adapter``
+    (``None``: the shipped one)."""
     if adapter is not None and no_adapter:
         raise ConfigError("give --adapter or --no-adapter, not both")
-    return False if no_adapter else None if adapter is None else str(adapter)
+    if adapter is None and not no_adapter:
+        configured_adapter: str | bool | None = configured("adapter").value
+        return configured_adapter
+    return False if no_adapter else str(adapter)
 
 
 def _progress(items: list[Any], show: bool, label: str) -> list[Any] | Any:

@@ -7,12 +7,15 @@ print a traceback.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
 from whyrec._version import __version__
 from whyrec.cli.batch import batch
 from whyrec.cli.chat import chat
+from whyrec.cli.common import CONFIG_KEY, print_warnings, setting_names
+from whyrec.cli.config import config_command
 from whyrec.cli.demo import demo
 from whyrec.cli.evaluate import eval_command
 from whyrec.cli.explain import explain
@@ -22,19 +25,38 @@ from whyrec.cli.info import info
 from whyrec.cli.recommend import recommend
 from whyrec.cli.report import report
 from whyrec.cli.serve import keys, serve
+from whyrec.cli.store import store
 from whyrec.cli.train import train
 from whyrec.cli.tune import tune
+from whyrec.config import load_config
 from whyrec.errors import WhyrecError
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="whyrec")
-def cli() -> None:
-    """Recommend items and explain, in each person's language, why."""
+@click.option("--config", "config_path", type=click.Path(path_type=Path, dir_okay=False),
+              default=None, metavar="FILE",
+              help="Settings file for every command (default: $WHYREC_CONFIG, else "
+                   "./whyrec.toml when present). See 'whyrec config'.")
+@click.pass_context
+def cli(ctx: click.Context, config_path: Path | None) -> None:
+    """Recommend items and explain, in each person's language, why.
+
+    Each setting comes from the option, else WHYREC_<NAME>, else whyrec.toml, else its
+    default; 'whyrec config' shows which applies.
+    """
+    config = load_config(config_path)  # a broken file is one line, before anything runs
+    ctx.meta[CONFIG_KEY] = config
+    name = ctx.invoked_subcommand
+    # serve checks its own table as it loads; config checks every table
+    if name is not None and name not in ("serve", "config"):
+        command = cli.get_command(ctx, name)
+        if command is not None:
+            print_warnings(config.unknown(name, setting_names(command)))
 
 
 for command in (demo, info, train, recommend, explain, feedback, chat, eval_command, batch,
-                report, forget, tune, serve, keys):
+                report, forget, tune, serve, keys, store, config_command):
     cli.add_command(command)
 
 

@@ -10,6 +10,7 @@ from whyrec.cli.common import (
     data_option,
     emit_json,
     json_option,
+    k_anonymity_option,
     model_options,
     progress_option,
     want_progress,
@@ -26,8 +27,7 @@ from whyrec.loaders import get_model, load_data
               help="Recommend from these item ids instead of the person's stored history "
                    "(a new visitor: any --user name works).")
 @click.option("--n", "n", default=10, show_default=True, type=click.IntRange(min=1))
-@click.option("--k-anonymity", default=10, show_default=True, type=click.IntRange(min=1),
-              help="Least number of people behind any statistic about others.")
+@k_anonymity_option
 @progress_option
 @json_option
 def recommend(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...],

@@ -15,7 +15,19 @@ from typing import Any
 
 import click
 
-from whyrec.cli.common import data_option, emit_json, json_option, progress_option, want_progress
+from whyrec.cli.common import (
+    algo_option,
+    backend_option,
+    configured_values,
+    data_option,
+    emit_json,
+    explain_values,
+    json_option,
+    llm_options,
+    progress_option,
+    style_options,
+    want_progress,
+)
 from whyrec.errors import ConfigError, ValidationError
 
 
@@ -23,27 +35,17 @@ def run_options(func: Any) -> Any:
     """Options shared by the report and the rating sheet: data, configurations, sample size."""
     options = [
         data_option,
-        click.option("--backend", default="template", show_default=True,
-                     help="Backend of the single configuration (when no --config is given) "
-                          "and the default of every --config."),
-        click.option("--algo", default="itemknn", show_default=True,
-                     help="Recommender (als, itemknn, content, popular, hybrid)."),
-        click.option("--length", type=click.Choice(["short", "medium", "detailed", "long"]),
-                     default="medium", show_default=True),
-        click.option("--tone", type=click.Choice(["neutral", "friendly"]), default="neutral",
-                     show_default=True),
-        click.option("--lang", "language", type=click.Choice(["en", "zh"]), default=None,
-                     help="Language (default: each person's own)."),
-        click.option("--model", "llm_model", default=None, metavar="MODEL",
-                     help="llamacpp: a GGUF file; openai: the server's model name."),
-        click.option("--base-url", default=None, help="openai: the server's API root."),
-        click.option("--repairs", type=click.IntRange(0, 5), default=2, show_default=True),
+        backend_option,
+        algo_option,
+        llm_options,
+        style_options,
         click.option("--config", "configs", multiple=True, metavar="KEY=VALUE,…",
                      help="A configuration to compare (repeatable), e.g. "
                           "backend=llamacpp,length=short; keys: backend, algorithm (algo), "
                           "length, tone, language (lang), prefer, exclude (kinds joined by +), "
                           "repairs, llm_model (model), base_url, llm_timeout (timeout), "
-                          "prefill, name."),
+                          "prefill, name. Each starts from the other options (a settings "
+                          "file: whyrec --config FILE report)."),
         click.option("--users", type=click.IntRange(min=1), default=50, show_default=True,
                      help="People sampled (seeded) from the test split."),
         click.option("--n", "per_person", type=click.IntRange(min=1), default=3,
@@ -60,10 +62,11 @@ def build_configs(options: dict[str, Any]) -> list[Any]:
     """The configurations from --config (defaults from the plain options), or just one."""
     from whyrec.eval.runner import ReportConfig, parse_config
 
-    base = ReportConfig(backend=options["backend"], algorithm=options["algo"],
-                        length=options["length"], tone=options["tone"],
-                        language=options["language"], repairs=options["repairs"],
-                        llm_model=options["llm_model"], base_url=options["base_url"])
+    base = ReportConfig(algorithm=options["algo"], **explain_values(
+        **{name: options[name] for name in ("backend", "llm_model", "base_url", "llm_timeout",
+                                            "repairs", "prefill", "language", "length", "tone",
+                                            "prefer", "exclude")},
+        **configured_values("adapter", "best_of")))
     configs = [parse_config(text, base) for text in options["configs"]] or [base]
     names = [c.label() for c in configs]
     if len(set(names)) != len(names):
@@ -132,7 +135,11 @@ def store_events(url: str) -> list[dict[str, Any]]:
 @click.pass_context
 def report(ctx: click.Context, **options: Any) -> None:
     """Measure explanations (faithfulness, counterfactual fidelity, the literature's metrics,
-    personalisation, readability), ranking quality and usefulness; HTML and/or JSON."""
+    personalisation, readability), ranking quality and usefulness; HTML and/or JSON.
+
+    Like every command it explains with the bundled model by default (a model call per
+    explanation, --users x --n of them); --backend template measures the template in seconds.
+    """
     if ctx.invoked_subcommand is not None:
         return
     from whyrec.eval.html_report import dumps, report_data, write_report

@@ -7,48 +7,70 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, store_option
+from whyrec.cli.common import emit_json, json_option, print_warnings, store_option
+from whyrec.config import default as builtin_default
 from whyrec.errors import ConfigError
 from whyrec.loaders import open_db
 
 
 @click.command()
 @click.option("--config", "config", type=click.Path(path_type=Path), default=None,
-              help="Settings file (default: ./whyrec.toml when present; the [serve] table).")
+              help="Settings file (default: whyrec --config, $WHYREC_CONFIG, else "
+                   "./whyrec.toml when present): its top level and its [serve] table.")
 @click.option("--data", default=None, metavar="SOURCE",
-              help="'demo', a MovieLens folder, or a whyrec dataset folder [default: demo].")
-@click.option("--algo", default=None, help="Recommender to train at start-up [default: hybrid].")
+              help="'demo', a MovieLens folder, or a whyrec dataset folder "
+                   f"[default: {builtin_default('data')}].")
+@click.option("--algo", default=None,
+              help=f"Recommender to train at start-up [default: {builtin_default('algorithm')}].")
 @click.option("--recommender", default=None, metavar="DIR",
               help="A recommender saved by 'whyrec train' instead of training one.")
-@click.option("--backend", default=None, help="llamacpp (default), openai or template.")
+@click.option("--backend", default=None,
+              help="llamacpp, openai, template or a plug-in "
+                   f"[default: {builtin_default('backend')}].")
 @click.option("--model", default=None, help="GGUF file (llamacpp) or model name (openai).")
 @click.option("--base-url", default=None, help="OpenAI-compatible server (openai backend).")
 @click.option("--prefill/--no-prefill", default=None,
               help="The openai server continues a started answer (llama.cpp server, vLLM).")
 @click.option("--host", default=None, help="Address to listen on [default: 127.0.0.1].")
 @click.option("--port", type=int, default=None, help="Port [default: 8000].")
-@store_option
+# not a SettingOption: load_settings reads the configuration, with --config's file
+@click.option("--db", "db_url", default=None, metavar="URL",
+              help="Store for feedback, keys and the cache: a database URL or SQLite file "
+                   "(default: $WHYREC_DB_URL, else $WHYREC_HOME/whyrec.sqlite).")
 @click.option("--no-auth", "no_auth", is_flag=True,
               help="Serve without API keys (only on a loopback address).")
 @click.option("--llm-timeout", type=float, default=None,
-              help="Seconds a model call may take before the template answers [default: 10].")
-def serve(config: Path | None, data: str | None, algo: str | None, recommender: str | None,
-          backend: str | None, model: str | None, base_url: str | None,
-          prefill: bool | None, host: str | None,
-          port: int | None, db_url: str | None, no_auth: bool, llm_timeout: float | None) -> None:
-    """Serve the API (/v1, docs at /docs) and the web page (/) until interrupted."""
+              help="Seconds a model call may take before the template answers [default: 10; "
+                   "a service always has a deadline].")
+@click.pass_context
+def serve(ctx: click.Context, config: Path | None, data: str | None, algo: str | None,
+          recommender: str | None, backend: str | None, model: str | None,
+          base_url: str | None, prefill: bool | None, host: str | None, port: int | None,
+          db_url: str | None, no_auth: bool, llm_timeout: float | None) -> None:
+    """Serve the API (/v1, docs at /docs) and the web page (/) until interrupted.
+
+    Settings: option > WHYREC_<NAME> > whyrec.toml's [serve] table > its top level > default
+    ('whyrec config serve' shows them).
+    """
+    import warnings
+
     from whyrec.service import build_app, require_serve_extra
 
     require_serve_extra()
     import uvicorn
 
+    from whyrec.config import ConfigWarning
     from whyrec.service.settings import load_settings
 
-    settings = load_settings(config, data=data, algorithm=algo, recommender=recommender,
-                             backend=backend, llm_model=model, base_url=base_url,
-                             prefill=prefill, host=host,
-                             port=port, db_url=db_url, auth=False if no_auth else None,
-                             llm_timeout=llm_timeout)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ConfigWarning)
+        settings = load_settings(config or ctx.find_root().params.get("config_path"),
+                                 data=data, algorithm=algo, recommender=recommender,
+                                 backend=backend, llm_model=model, base_url=base_url,
+                                 prefill=prefill, host=host,
+                                 port=port, db_url=db_url, auth=False if no_auth else None,
+                                 llm_timeout=llm_timeout)
+    print_warnings([str(w.message) for w in caught if issubclass(w.category, ConfigWarning)])
     if not settings.auth and not settings.loopback():
         raise ConfigError(f"refusing to serve without API keys on {settings.host}: keys are "
                           "off only on a loopback address (127.0.0.1, ::1, localhost)")

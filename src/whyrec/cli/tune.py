@@ -18,7 +18,7 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, progress_option, want_progress
+from whyrec.cli.common import configured, emit_json, json_option, progress_option, want_progress
 from whyrec.errors import ConfigError
 from whyrec.loaders import load_data
 
@@ -37,7 +37,8 @@ ADAPTER_FILE = "adapter.gguf"
                    "begun 'We picked “X” because') or compact (no example, begun with the "
                    "item's title). Written beside the adapter; the llamacpp backend follows it.")
 @click.option("--data", "data", multiple=True, required=False, metavar="PATH|demo",
-              help="Dataset(s) to build training pairs from (repeatable).")
+              help="Dataset(s) to build training pairs from (repeatable; default without "
+                   "--requests: the configured data, demo).")
 @click.option("--out", "out", type=click.Path(path_type=Path), required=True,
               help="Directory for pairs, checkpoint and adapter.gguf (a rerun resumes).")
 @click.option("--source", type=click.Choice(["paraphrase", "references", "distill"]),
@@ -89,10 +90,13 @@ def tune(layout: str, request_files: tuple[Path, ...], data: tuple[str, ...], ou
     )
 
     names, weights = _languages(languages)
-    if not data and not request_files:
-        raise ConfigError("give --data (datasets) or --requests (request files), or both")
+    if not data and not request_files:  # the configured dataset (by default the demo shop)
+        data = (configured("data").value,)
     if source != "distill" and (base_url is not None or llm_model is not None):
         raise ConfigError("--base-url and --model apply to --source distill only")
+    if source == "distill":  # the teacher: the configured openai server unless given here
+        base_url = base_url or configured("base_url").value
+        llm_model = llm_model or configured("llm_model").value
     require_tune_extra()
     out.mkdir(parents=True, exist_ok=True)
     pairs_file = out / "pairs.jsonl"

@@ -36,7 +36,7 @@ class ReportConfig(ExplainSettings):
     ``language`` ``None`` means each person's own), the recommender that ranks, and a name."""
 
     backend: str = "template"
-    algorithm: str = "itemknn"
+    algorithm: str = "hybrid"  # every command's default (whyrec.config)
     name: str = ""
 
     @model_validator(mode="after")

@@ -1,7 +1,7 @@
 """The HTTP service: ``whyrec serve`` (API under ``/v1``, OpenAPI at ``/docs``, web page at ``/``).
 
-Needs the ``serve`` extra (FastAPI, uvicorn, prometheus-client, pydantic-settings). Keys come
-from ``whyrec keys create``.
+Needs the ``serve`` extra (FastAPI, uvicorn, prometheus-client, pydantic-settings, limits).
+Keys come from ``whyrec keys create``.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ def require_serve_extra() -> None:
     """One-line :class:`ConfigError` naming the extra when FastAPI or uvicorn is missing."""
     try:
         import fastapi  # noqa: F401
+        import limits  # noqa: F401
         import prometheus_client  # noqa: F401
         import pydantic_settings  # noqa: F401
         import uvicorn  # noqa: F401

@@ -1,40 +1,42 @@
 """Service settings: command-line options > ``WHYREC_*`` variables > ``whyrec.toml`` > defaults.
 
-``whyrec.toml`` (in the working folder, or ``--config PATH``) holds a ``[serve]`` table with the
-same names as the fields below, e.g.::
+Read by the one loader every command uses (:mod:`whyrec.config`): ``whyrec.toml`` (in the
+working folder, ``$WHYREC_CONFIG`` or ``--config PATH``) holds the shared settings at its top
+level and the service's own in a ``[serve]`` table, with the same names as the fields below,
+e.g.::
 
-    [serve]
     data = "shop/"
     backend = "openai"
     base_url = "http://gpu-node:8000/v1"
     llm_model = "Qwen2.5-7B-Instruct"
+
+    [serve]
+    port = 9000
     llm_timeout = 5
 
 Environment variables are the upper-case names with a ``WHYREC_`` prefix (``WHYREC_PORT=9000``).
-An unknown name in the file is refused, so a typo is not silently ignored. How explanations are
-made and read are :class:`~whyrec.settings.ExplainSettings`' names (``backend``, ``llm_model``,
-``length``, ``tone``…); ``model`` and ``algo``, the older names, still work in the file and as
-``load_settings`` arguments.
+An unknown name in the file is a :class:`~whyrec.config.ConfigWarning` naming it. How
+explanations are made and read are :class:`~whyrec.settings.ExplainSettings`' names
+(``backend``, ``llm_model``, ``length``, ``tone``…); ``model`` and ``algo``, the older names,
+still work in the file and as ``load_settings`` arguments.
 """
 
 from __future__ import annotations
 
 import ipaddress
-import tomllib
+import warnings
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError
-from pydantic.fields import FieldInfo
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
+from whyrec.config import CONFIG_FILE, OLD_NAMES, ConfigWarning, Source, applicable, load_config
 from whyrec.errors import ConfigError
 from whyrec.settings import ExplainSettings
 
-CONFIG_FILE = "whyrec.toml"
 SECTION = "serve"
-#: older names of settings, still read from the file and by ``load_settings``
-OLD_NAMES = {"model": "llm_model", "algo": "algorithm"}
+__all__ = ["CONFIG_FILE", "OLD_NAMES", "ServiceSettings", "load_settings", "setting_sources"]
 
 
 class ServiceSettings(BaseSettings, ExplainSettings):
@@ -59,6 +61,9 @@ class ServiceSettings(BaseSettings, ExplainSettings):
     llm_cooldown: float = Field(15.0, ge=0)
     #: requests a minute for callers without a key (``auth = false``)
     rate_limit: int = Field(600, gt=0)
+    #: where rate-limit counts live: ``memory://`` (per process), or ``redis://host:6379/0`` /
+    #: ``memcached://host:11211`` shared by every worker (extra ``shared-limits``)
+    rate_limit_storage: str = "memory://"
     max_body_bytes: int = Field(64 * 1024, gt=0)
     #: origins allowed to call the API from a browser; none (CORS off) by default
     cors_origins: list[str] = Field(default_factory=list)
@@ -76,7 +81,8 @@ class ServiceSettings(BaseSettings, ExplainSettings):
         env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        return init_settings, env_settings, _TomlSection(settings_cls)
+        # the environment and the file are read by whyrec.config, the same as for every command
+        return (init_settings,)
 
     def loopback(self) -> bool:
         """Whether ``host`` accepts connections from this machine only."""
@@ -88,50 +94,38 @@ class ServiceSettings(BaseSettings, ExplainSettings):
             return False
 
 
-class _TomlSection(PydanticBaseSettingsSource):
-    """The ``[serve]`` table of the config file named by ``_config_path``."""
-
-    path: Path | None = None
-
-    def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
-        return None, field_name, False  # __call__ reads the whole table at once
-
-    def __call__(self) -> dict[str, Any]:
-        path = _TomlSection.path
-        if path is None or not path.is_file():
-            return {}
-        try:
-            with path.open("rb") as handle:
-                table = tomllib.load(handle).get(SECTION, {})
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-        if not isinstance(table, dict):
-            raise ConfigError(f"{path}: [{SECTION}] must be a table")
-        table = _new_names(table)
-        unknown = sorted(set(table) - set(ServiceSettings.model_fields))
-        if unknown:
-            raise ConfigError(f"{path}: unknown setting(s) in [{SECTION}]: {', '.join(unknown)}; "
-                              f"known: {', '.join(ServiceSettings.model_fields)}")
-        return table
-
-
 def load_settings(config: str | Path | None = None, **overrides: Any) -> ServiceSettings:
-    """Settings from ``config`` (default ``./whyrec.toml`` when present), the environment and
-    ``overrides`` (``None`` values are ignored); one-line :class:`ConfigError` when invalid."""
-    path = Path(config) if config is not None else Path(CONFIG_FILE)
-    if config is not None and not path.is_file():
-        raise ConfigError(f"config file not found: {path}")
-    _TomlSection.path = path
+    """Settings from ``overrides`` (``None`` values are ignored), the ``WHYREC_*`` environment
+    and ``config`` (default ``$WHYREC_CONFIG``, else ``./whyrec.toml`` when present); one-line
+    :class:`ConfigError` when invalid, a :class:`~whyrec.config.ConfigWarning` for each name in
+    the file nobody reads."""
+    return _load(config, overrides)[0]
+
+
+def setting_sources(config: str | Path | None = None,
+                    **overrides: Any) -> tuple[ServiceSettings, dict[str, Source]]:
+    """The settings and where each came from (``whyrec config serve``)."""
+    settings, sources = _load(config, overrides)
+    return settings, {name: sources.get(name, Source("default", "built-in"))
+                      for name in ServiceSettings.model_fields}
+
+
+def _load(config: str | Path | None,
+          overrides: dict[str, Any]) -> tuple[ServiceSettings, dict[str, Source]]:
+    loaded = load_config(config)
+    names = ServiceSettings.model_fields
+    for problem in loaded.unknown(SECTION, names):
+        warnings.warn(problem, ConfigWarning, stacklevel=3)
+    options = {OLD_NAMES.get(k, k): v for k, v in overrides.items() if v is not None}
+    found = loaded.resolve(SECTION, names, options, defaults=False)
+    values = applicable({name: v.value for name, v in found.items()},
+                        given=[name for name, v in found.items() if v.source.kind == "option"])
     try:
-        return ServiceSettings(**_new_names({k: v for k, v in overrides.items()
-                                             if v is not None}))
+        settings = ServiceSettings(**values)
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(p) for p in first["loc"]) or "settings"
-        raise ConfigError(f"invalid setting {where}: {first['msg']}") from None
-    finally:
-        _TomlSection.path = None
-
-
-def _new_names(values: dict[str, Any]) -> dict[str, Any]:
-    return {OLD_NAMES.get(name, name): value for name, value in values.items()}
+        source = found.get(str(first["loc"][0])) if first["loc"] else None
+        origin = f" ({source.source})" if source is not None else ""
+        raise ConfigError(f"invalid setting {where}{origin}: {first['msg']}") from None
+    return settings, {name: v.source for name, v in found.items()}

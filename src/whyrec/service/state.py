@@ -70,6 +70,8 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
                 model: Recommender | None = None, backend: Backend | None = None,
                 store: Store | None = None) -> ServiceState:
     """Load (or take) every part once. Given parts are used as they are (tests, embedding)."""
+    # first: a rate-limit storage that cannot be used fails before seconds of loading
+    limiter = RateLimiter(settings.rate_limit_storage)
     dataset = dataset if dataset is not None else load_data(settings.data)
     if model is None:
         log.info("training %s recommender on %s", settings.algorithm, settings.data)
@@ -91,7 +93,7 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
     clean_text("warm-up", purpose="record", source="person")
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
-                        limiter=RateLimiter(), metrics=ServiceMetrics())
+                        limiter=limiter, metrics=ServiceMetrics())
 
 
 def _path(value: str) -> Any:
