@@ -434,3 +434,62 @@ def test_page_asks_for_an_api_key(tmp_path: Path, browser: Any) -> None:
     finally:
         ctx.close()
         _stop(started.process)
+
+
+def test_catalog_pictures_from_the_shops_own_server(tmp_path: Path, browser: Any) -> None:
+    """Pictures live on the shop's servers (another origin): the page's policy lets them in, and
+    one that does not load leaves no broken-image icon."""
+    import functools
+    import http.server
+    import struct
+    import threading
+    import zlib
+
+    from playwright.sync_api import expect
+
+    pictures = tmp_path / "pictures"
+    pictures.mkdir()
+    # a 1x1 red PNG: the browser decodes it, so naturalWidth says whether it loaded
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data)))
+    pictures.joinpath("i0018.png").write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(b"\x00\xff\x00\x00")) + chunk(b"IEND", b""))
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(pictures))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host = f"http://127.0.0.1:{server.server_address[1]}"
+    shop = tmp_path / "shop"
+    shutil.copytree(DEMO, shop)
+    with (shop / "items.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    for row in rows:  # one picture that is there, the rest missing (404)
+        row["image_url"] = f"{host}/{row['item_id']}.png"
+    with (shop / "items.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+    started = _start(tmp_path / "home", "--no-auth", data=str(shop))
+    ctx = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    ctx.set_default_timeout(TIMEOUT_MS)
+    page = ctx.new_page()
+    blocked: list[str] = []
+    page.on("console", lambda msg: blocked.append(msg.text)
+            if "Content Security Policy" in msg.text else None)
+    try:
+        page.goto(f"{started.url}/")
+        cards = _pick(page, USER)
+        first = cards.first
+        assert first.get_attribute("data-item-id") == "i0018"
+        picture = first.get_by_test_id("card-image")
+        expect(picture).to_have_count(1)
+        page.wait_for_function(
+            "document.querySelector('[data-testid=card] img.picture')?.naturalWidth > 0")
+        # the missing pictures are taken off their cards, not shown broken
+        expect(page.get_by_test_id("card-image")).to_have_count(1)
+        assert not blocked, blocked
+    finally:
+        ctx.close()
+        _stop(started.process)
+        server.shutdown()

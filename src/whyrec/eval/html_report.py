@@ -95,6 +95,20 @@ GLOSSARY: dict[str, tuple[str, str]] = {
     "cites a history item": ("share of texts naming an item the person had", "whyrec"),
 }
 
+#: the ranking rows (their names carry k) and the length table's columns, explained the same way
+RANKING_GLOSSARY: dict[str, tuple[str, str]] = {
+    "recall@k": ("share of what each person chose next (held out) that is in their top k",
+                 ""),
+    "ndcg@k": ("the same, with more credit for a find ranked nearer the top (1 = every find "
+               "first)", "Järvelin & Kekäläinen, 2002"),
+    "coverage": ("share of the catalog that is in at least one person's top k", ""),
+}
+LENGTH_GLOSSARY: tuple[tuple[str, str], ...] = (
+    ("p90", "90 % of the texts are at most this long"),
+    ("Flesch", "Flesch reading ease of English texts: 60–70 is plain English, higher is easier"),
+    ("chars/sentence", "characters per sentence of Chinese texts: fewer is easier to read"),
+)
+
 STYLE = """
 body{font-family:system-ui,-apple-system,'Segoe UI',Roboto,'Noto Sans CJK SC',sans-serif;
 margin:24px auto;max-width:1180px;color:#1d2430;line-height:1.4}
@@ -174,7 +188,8 @@ _DID = {"purchase": "You bought", "add_to_cart": "You added to your cart", "clic
 
 
 def _percent(share: Any) -> str:
-    return f"{round(float(share or 0) * 100)} %"
+    value = abs(float(share or 0)) * 100
+    return "<1 %" if 0 < value < 1 else f"{round(value)} %"
 
 
 def _evidence_line(fact: dict[str, Any]) -> str:
@@ -182,10 +197,11 @@ def _evidence_line(fact: dict[str, Any]) -> str:
     kind = fact.get("kind", "")
     if kind == "history_item":
         share = float(fact.get("score_share") or 0)
-        effect = (f"lowered the score by {_percent(-share)}" if share < 0
+        effect = (f"lowered the score by {_percent(share)}" if share < 0
                   else f"{_percent(share)} of the score")
         if (fact.get("n_items") or 1) > 1 or not fact.get("title"):
-            return f"{fact.get('n_items', 0)} other items in your history — {effect}"
+            n = fact.get("n_items", 0)
+            return f"{n} other item{'' if n == 1 else 's'} in your history — {effect}"
         rating = f", your rating {fact['rating']:g}" if fact.get("rating") is not None else ""
         did = _DID.get(fact.get("event") or "", "In your history:")
         return f"{did} “{fact['title']}” ({effect}{rating})"
@@ -291,7 +307,8 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
         for key in (f"recall@{k}", f"ndcg@{k}", "coverage"):
             cells = "".join(f"<td>{esc(format_metric(get_metric(c, ('ranking', key)), '.4f'))}</td>"
                             for c in configs)
-            rows.append(f'<tr><td class="l">{esc(key)} (ranking)</td>{cells}</tr>')
+            rows.append(f'<tr><td class="l">{esc(key)} (ranking) <small>(higher is better)'
+                        f"</small></td>{cells}</tr>")
 
     def image(name: str, alt: str, empty: str = "") -> str:
         if plots.get(name):
@@ -302,6 +319,15 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
         f'<tr><td class="l">{esc(label)}</td><td class="l">{esc(GLOSSARY[label][0])}</td>'
         f'<td class="l">{esc(better or "—")}</td><td class="l">{esc(GLOSSARY[label][1])}</td></tr>'
         for label, better in glossary)
+    if k and any(c.get("ranking") for c in configs):
+        terms += "".join(
+            f'<tr><td class="l">{esc(name.replace("@k", f"@{k}"))}</td>'
+            f'<td class="l">{esc(meaning.replace("top k", f"top {k}"))}</td>'
+            f'<td class="l">higher</td><td class="l">{esc(source)}</td></tr>'
+            for name, (meaning, source) in RANKING_GLOSSARY.items())
+    terms += "".join(f'<tr><td class="l">{esc(name)} (length table)</td>'
+                     f'<td class="l">{esc(meaning)}</td><td class="l">—</td><td class="l"></td>'
+                     "</tr>" for name, meaning in LENGTH_GLOSSARY)
 
     body = [
         f"<h1>whyrec report: {esc(data['dataset'])}</h1>",
@@ -317,14 +343,14 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
         "<h2>Faithfulness to the facts</h2>",
         image("unsupported", "unsupported spans",
               "No text, delivered or drafted, had an unsupported span: nothing to chart."),
-        _readability_table(configs, esc),
         "<h2>How explanations were produced</h2>",
         image("generation", "generation", "Every text was worded by the template (no model was "
               "asked): nothing to chart."),
         image("latency", "latency"),
         "<h2>Explanation metrics and counterfactual fidelity</h2>",
         image("fidelity", "explanation metrics", "Every explanation metric is 0 for these runs."),
-        "<h2>Length per language</h2>", image("length", "length"),
+        "<h2>Length per language</h2>", _readability_table(configs, esc),
+        image("length", "length"),
         "<h2>Recommendation quality</h2>", image("ranking", "ranking"),
     ]
     if "usefulness" in data:
@@ -334,7 +360,9 @@ def render_html(data: dict[str, Any], plots: dict[str, str]) -> str:
                  f"explanations from {esc(overall['people'])} people; helpful rate "
                  f"{esc(format_metric(overall['helpful_rate'], '%'))}.</p>",
                  image("usefulness", "usefulness")]
-    body.append("<h2>Sample explanations</h2>")
+    body += ["<h2>Sample explanations</h2>",
+             '<p class="meta">Under each text, the evidence it was written from; ★ marks the '
+             "facts the text states.</p>"]
     for config in configs:
         body.append(f"<h3>{esc(config['name'])}</h3>")
         body.extend(_sample_html(s, esc) for s in config["samples"])

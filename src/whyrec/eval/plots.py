@@ -20,6 +20,10 @@ from whyrec.eval.personal import text_stats
 
 EXTRA_HINT = "pip install 'whyrec[eval]'"
 COLOURS = ("#3b6ea8", "#e08a2c", "#4e9a5b", "#b04a5a", "#7a62a8", "#8c7a4b")
+#: fonts with Chinese glyphs, tried after matplotlib's own (which has none) so that a
+#: configuration or backend named in Chinese is not drawn as boxes; the first installed one is used
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
+             "WenQuanYi Micro Hei", "Microsoft YaHei", "PingFang SC", "SimHei")
 
 
 def pyplot() -> Any:
@@ -30,7 +34,14 @@ def pyplot() -> Any:
         raise ConfigError(f"the report's plots need matplotlib: {EXTRA_HINT}") from exc
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
+    from matplotlib import font_manager
 
+    family = list(matplotlib.rcParams["font.family"])
+    if not any(name in family for name in CJK_FONTS):
+        installed = {font.name for font in font_manager.fontManager.ttflist}
+        cjk = next((name for name in CJK_FONTS if name in installed), None)
+        if cjk:  # only an installed one: a missing family makes matplotlib warn on every text
+            matplotlib.rcParams["font.family"] = [*family, cjk]
     return plt
 
 

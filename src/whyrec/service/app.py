@@ -7,6 +7,8 @@ route template (``/v1/users/{user_id}/recommendations``), never the path a perso
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import time
 import uuid
@@ -33,6 +35,7 @@ from whyrec.errors import (
     ValidationError,
     WhyrecError,
 )
+from whyrec.service.hot import MARKER_SECONDS
 from whyrec.service.routes import router
 from whyrec.service.schemas import ErrorOut, HealthOut
 from whyrec.service.security import ApiError, require, state_of
@@ -59,7 +62,12 @@ def create_app(state: ServiceState) -> FastAPI:
         # request handlers run in worker threads; on a few cores, dozens of them only take
         # turns at the interpreter lock (measured: fewer threads, more requests a second)
         to_thread.current_default_thread_limiter().total_tokens = state.settings.threads
+        await to_thread.run_sync(state.hot.check_marker)  # fresh from the first request
+        watcher = asyncio.create_task(_watch_store(state))
         yield
+        watcher.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await watcher
         state.close()
 
     app = FastAPI(title="whyrec", version=__version__, lifespan=lifespan, responses=ERRORS,
@@ -75,6 +83,19 @@ def create_app(state: ServiceState) -> FastAPI:
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(RequestGuard, state=state)
     return app
+
+
+async def _watch_store(state: ServiceState) -> None:
+    """Every :data:`~whyrec.service.hot.MARKER_SECONDS`: did another process write feedback or
+    preferences? (Then the hot replies and preferences are dropped.)"""
+    while True:
+        await asyncio.sleep(MARKER_SECONDS)
+        try:
+            await to_thread.run_sync(state.hot.check_marker)
+        except Exception as exc:  # the store failed: what is kept can no longer be checked
+            state.hot.replies.clear()
+            state.hot.preferences.clear()
+            log.warning("could not read the store's change marker: %s", type(exc).__name__)
 
 
 def _add_operations(app: FastAPI) -> None:

@@ -93,20 +93,28 @@ class KeyChecker:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # by the token itself: a trusted key costs a dict lookup, not a hash, per request
         self._trusted: dict[str, tuple[float, ApiKey]] = {}
         self._lock = threading.Lock()
+
+    def trusted(self, token: str) -> ApiKey | None:
+        """The key ``token`` names if it was checked in the last :data:`TRUST_SECONDS` (no
+        store read: fit for the event loop), else ``None`` (then :meth:`check` it)."""
+        found = self._trusted.get(token)
+        if found is not None and time.monotonic() - found[0] < TRUST_SECONDS:
+            return found[1]
+        return None
 
     def check(self, token: str) -> ApiKey | None:
         """The active key ``token`` names, or ``None`` (malformed, unknown, wrong, revoked)."""
         key_id, secret = _split(token)
         if not key_id:
             return None
-        digest = _hash(secret)
         now = time.monotonic()
-        with self._lock:
-            trusted = self._trusted.get(digest)
-        if trusted is not None and now - trusted[0] < TRUST_SECONDS:
-            return trusted[1]
+        trusted = self.trusted(token)
+        if trusted is not None:
+            return trusted
+        digest = _hash(secret)
         with self.store.read() as connection:
             row = connection.execute(select(api_keys).where(api_keys.c.key_id == key_id)
                                      ).mappings().first()
@@ -116,7 +124,9 @@ class KeyChecker:
             return None
         key = _key(dict(row))
         with self._lock:
-            self._trusted[digest] = (now, key)
+            if len(self._trusted) > 10_000:  # old entries of many keys: start over
+                self._trusted.clear()
+            self._trusted[token] = (now, key)
         return key
 
 

@@ -1,9 +1,16 @@
-"""The ``/v1`` API: recommendations, explanations, follow-up questions, feedback, preferences."""
+"""The ``/v1`` API: recommendations, explanations, follow-up questions, feedback, preferences.
+
+Replies are dicts prepared here and sent as JSON bytes (:func:`_json`): the response models
+document them, and validating what this code just built would be most of a cached reply's
+cost. A repeated top-n or explanation is answered from :mod:`whyrec.service.hot` in the event
+loop; the first one is made on a worker thread.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator, Callable, Iterator
+import time
+from collections.abc import AsyncIterator, Callable, Hashable, Iterator
 from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
@@ -18,6 +25,7 @@ from whyrec.explanation.streaming import stream_explanation
 from whyrec.feedback.events import FeedbackEvent, record_feedback, stored_event
 from whyrec.feedback.preferences import reset_preferences
 from whyrec.privacy.sanitise import UNTITLED, private_recommendation, private_text
+from whyrec.service.hot import MISSING
 from whyrec.service.schemas import (
     CallerExplanationIn,
     ChatIn,
@@ -47,6 +55,19 @@ Writer = Annotated[Caller, Depends(require("write"))]
 UserId = Annotated[str, Path(min_length=1, max_length=200)]
 ItemId = Annotated[str, Path(min_length=1, max_length=200)]
 T = TypeVar("T")
+
+try:  # the serve extra's fast JSON; the standard library's otherwise (same content)
+    import orjson
+
+    def _dumps(payload: Any) -> bytes:
+        return orjson.dumps(payload)
+except ImportError:  # pragma: no cover - orjson comes with the serve extra
+    def _dumps(payload: Any) -> bytes:
+        return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode()
+
+
+def _json(payload: Any, status_code: int = 200) -> Response:
+    return Response(_dumps(payload), status_code=status_code, media_type="application/json")
 
 
 @router.get("/users", response_model=UsersOut, summary="People the recommender knows")
@@ -79,11 +100,22 @@ async def recommendations(
     n: Annotated[int, Query(ge=1, le=100)] = 10,
     explain: Annotated[bool, Query(description="add explanations (they cost time)")] = False,
     language: Language | None = None, length: Length | None = None,
-) -> dict[str, Any]:
+) -> Response:
     state = state_of(request)
+    key = ("recommendations", user_id, state.hot.generation(user_id), n, explain, language,
+           length)
+    body = state.hot.replies.get(key) if state.hot.fresh else MISSING
+    if body is not MISSING:
+        return Response(body, media_type="application/json")
     if explain:  # may wait for the model: off the threads that serve everything else
-        return await offload(state, _recommendations, state, user_id, n, True, language, length)
-    return await to_thread.run_sync(_recommendations, state, user_id, n, False, language, length)
+        reply = await offload(state, _recommendations, state, user_id, n, True, language, length)
+    else:
+        reply = await to_thread.run_sync(_recommendations, state, user_id, n, False, language,
+                                         length)
+    body = _dumps(reply)
+    if not reply["degraded"]:  # an outage's template texts are not worth remembering
+        state.hot.replies.put(key, body)
+    return Response(body, media_type="application/json")
 
 
 def _recommendations(state: ServiceState, user_id: str, n: int, explain: bool,
@@ -120,7 +152,34 @@ async def explanation(
         return StreamingResponse(_offloaded(state, _events(state, rec, language, length)),
                                  media_type="text/event-stream",
                                  headers={"Cache-Control": "no-store"})
-    return await offload(state, _explanation, state, user_id, item_id, language, length)
+    started = time.perf_counter()
+    key = ("explanation", user_id, item_id, state.hot.generation(user_id), language, length)
+    hot = state.hot.replies.get(key) if state.hot.fresh else MISSING
+    if hot is not MISSING:
+        return _json(_hot_explanation(state, hot, started))
+    reply = await offload(state, _explanation, state, user_id, item_id, language, length)
+    _keep_explanation(state, key, reply)
+    return _json(reply)
+
+
+def _keep_explanation(state: ServiceState, key: Hashable, reply: dict[str, Any]) -> None:
+    """Keep a reply as its next asking gets it from the cache (outages' texts not at all)."""
+    if reply["degraded"]:
+        return
+    found = Explanation.from_dict(reply["explanation"])
+    found.cached = True
+    state.hot.replies.put(key, {**reply, "explanation": {**reply["explanation"], "cached": True},
+                                "_found": found})
+
+
+def _hot_explanation(state: ServiceState, hot: dict[str, Any], started: float
+                     ) -> dict[str, Any]:
+    """A kept explanation reply, its latency this request's (as the store's cache gives it)."""
+    state.metrics.observe_explanations([hot["_found"]])
+    reply = {k: v for k, v in hot.items() if k != "_found"}
+    reply["explanation"] = {**reply["explanation"],
+                            "latency_ms": (time.perf_counter() - started) * 1000.0}
+    return reply
 
 
 def _shown(rec: Recommendation, state: ServiceState | None = None) -> dict[str, Any]:
@@ -134,6 +193,13 @@ def _shown(rec: Recommendation, state: ServiceState | None = None) -> dict[str, 
 
 
 def _catalog_extras(state: ServiceState, item_id: str) -> dict[str, Any]:
+    found = state.extras.get(item_id)
+    if found is None:  # a pandas row costs more than the rest of a recommendation: once each
+        found = state.extras[item_id] = _row_extras(state, item_id)
+    return found
+
+
+def _row_extras(state: ServiceState, item_id: str) -> dict[str, Any]:
     dataset = state.dataset
     try:
         row = dataset.items.iloc[dataset.item_row(item_id)]
@@ -183,6 +249,7 @@ def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
     conversation = Conversation(state.pipeline, body.user_id, body.item_id,
                                 language=body.language, conversation_id=body.conversation_id)
     answer = conversation.ask(body.question)
+    state.hot.invalidate(body.user_id)  # a turn may store feedback ("not like this")
     state.metrics.observe_explanations(answer.explanations)
     payload = answer.to_dict()
     payload["explanations"] = [_public(e) for e in answer.explanations]
@@ -210,6 +277,7 @@ def feedback(request: Request, response: Response, _: Writer, body: FeedbackIn
         raise ApiError(409, "conflict", f"event {event.event_id!r} is no longer stored")
     if not new:
         response.status_code = 200
+    state.hot.invalidate(stored.user_id)
     return {"event": stored.to_dict(),
             "preferences": state.pipeline.preferences(stored.user_id).notes()}
 
@@ -227,6 +295,7 @@ def preferences(request: Request, _: Reader, user_id: UserId) -> dict[str, Any]:
 def reset(request: Request, _: Writer, user_id: UserId) -> dict[str, Any]:
     state = state_of(request)
     reset_preferences(state.store, user_id)
+    state.hot.invalidate(user_id)
     found = state.pipeline.preferences(user_id)
     return {"user_id": user_id, "preferences": found.notes(), "language": found.language,
             "n_events": found.n_events}

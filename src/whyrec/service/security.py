@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
+from anyio import to_thread
 from fastapi import Depends, Request
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
@@ -39,12 +40,16 @@ def state_of(request: Request) -> ServiceState:
     return state
 
 
-def require(scope: str) -> Callable[..., Caller]:
-    """A dependency that admits keys whose scope includes ``scope``, within their rate."""
+def require(scope: str) -> Callable[..., Awaitable[Caller]]:
+    """A dependency that admits keys whose scope includes ``scope``, within their rate.
 
-    def check(request: Request,
-              credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
-              api_key: str | None = Depends(key_header)) -> Caller:
+    It runs in the event loop (a sync dependency would cost every request a trip to a worker
+    thread): a key checked in the last seconds and the in-memory rate limit need no store; a
+    key's first check and a shared rate-limit storage (a network call) go to a thread."""
+
+    async def check(request: Request,
+                    credentials: HTTPAuthorizationCredentials | None = Depends(bearer),  # noqa: B008
+                    api_key: str | None = Depends(key_header)) -> Caller:
         state = state_of(request)
         if not state.settings.auth:
             caller = Caller(key_id="-", scope="admin")
@@ -56,7 +61,7 @@ def require(scope: str) -> Callable[..., Caller]:
                 raise ApiError(401, "unauthenticated", "an API key is required: send "
                                "'Authorization: Bearer wr_…' or 'X-API-Key: wr_…'",
                                {"WWW-Authenticate": "Bearer"})
-            key = state.keys.check(token)
+            key = state.keys.trusted(token) or await to_thread.run_sync(state.keys.check, token)
             if key is None:
                 raise ApiError(401, "unauthenticated", "the API key is unknown or revoked",
                                {"WWW-Authenticate": "Bearer"})
@@ -66,7 +71,8 @@ def require(scope: str) -> Callable[..., Caller]:
             caller = Caller(key_id=key.key_id, scope=key.scope)
             rate, bucket = key.rate_per_minute, f"key:{key.key_id}"
         request.state.key_id = caller.key_id
-        wait = state.limiter.allow(bucket, rate)
+        wait = (state.limiter.allow(bucket, rate) if _in_memory(state)
+                else await to_thread.run_sync(state.limiter.allow, bucket, rate))
         if wait:
             raise ApiError(429, "rate_limited",
                            f"rate limit of {rate} requests a minute reached; retry in "
@@ -74,3 +80,7 @@ def require(scope: str) -> Callable[..., Caller]:
         return caller
 
     return check
+
+
+def _in_memory(state: ServiceState) -> bool:
+    return state.limiter.storage_uri.startswith("memory")

@@ -1,11 +1,13 @@
 """What one service process holds: the data, the trained recommender, the model and the store.
 
 Everything is built once, when the app is created; requests only read it (the store is the
-only thing written, and it serialises its own writes).
+only thing written, and it serialises its own writes). Hot replies, preferences and cached
+explanations are also kept in memory in front of the store (:mod:`whyrec.service.hot`).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,17 +18,20 @@ from whyrec.backends.base import Backend
 from whyrec.backends.registry import create_backend
 from whyrec.data.dataset import Dataset
 from whyrec.explanation.cache import ExplanationCache
+from whyrec.feedback.preferences import Preferences
 from whyrec.loaders import get_model, load_data
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline, make_explainer
 from whyrec.privacy.clean import clean_text
 from whyrec.privacy.limits import contained
 from whyrec.service.guard import GuardedBackend
+from whyrec.service.hot import MISSING, HotCache, HotState
 from whyrec.service.keys import KeyChecker
 from whyrec.service.metrics import ServiceMetrics
 from whyrec.service.ratelimit import RateLimiter
 from whyrec.service.settings import ServiceSettings
 from whyrec.store.engine import Store, open_store
+from whyrec.types import Explanation
 
 log = logging.getLogger("whyrec.service")
 
@@ -42,6 +47,9 @@ class ServiceState:
     keys: KeyChecker
     limiter: RateLimiter
     metrics: ServiceMetrics
+    hot: HotState
+    #: the catalog's price and picture of each item asked about (the catalog is read-only)
+    extras: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
     _model_limiter: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     @property
@@ -86,14 +94,63 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
                                        cooldown=settings.llm_cooldown)
                         if inner.uses_model else inner)
     store = store if store is not None else open_store(settings.db_url)
-    explainer = make_explainer(settings, dataset, backend=guarded, cache=ExplanationCache(store))
-    pipeline = Pipeline(dataset, model, explainer, store=store, k_anonymity=settings.k_anonymity)
+    hot = HotState(store)
+    explainer = make_explainer(settings, dataset, backend=guarded,
+                               cache=HotExplanationCache(store))
+    pipeline = ServicePipeline(dataset, model, explainer, store=store,
+                               k_anonymity=settings.k_anonymity, hot=hot)
     # the PII scrubber imports Presidio and spaCy on first use (seconds): load it now, not
     # inside the first explanation request, which would stall every request behind it
     clean_text("warm-up", purpose="record", source="person")
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
-                        limiter=limiter, metrics=ServiceMetrics())
+                        limiter=limiter, metrics=ServiceMetrics(), hot=hot)
+
+
+class ServicePipeline(Pipeline):
+    """The pipeline, with each person's preferences read through the hot cache (asked on every
+    recommendation and explanation; a store read of three queries otherwise)."""
+
+    def __init__(self, *args: Any, hot: HotState, **options: Any) -> None:
+        super().__init__(*args, **options)
+        self.hot = hot
+
+    def preferences(self, user_id: str) -> Preferences:
+        user_id = str(user_id)
+        if not self.hot.may_have_feedback(user_id):  # most people: nothing to read
+            return Preferences(user_id=user_id)
+        if not self.hot.fresh:
+            return super().preferences(user_id)
+        key = (user_id, self.hot.generation(user_id))
+        found: Preferences = self.hot.preferences.get(key)
+        if found is MISSING:
+            found = super().preferences(user_id)
+            self.hot.preferences.put(key, found)
+        return found
+
+
+class HotExplanationCache(ExplanationCache):
+    """The store's explanation cache with the hot entries in memory too. An entry's content
+    depends on its key alone (it digests every input), so no write can make one wrong."""
+
+    def __init__(self, store: Store, size: int = 8192) -> None:
+        super().__init__(store)
+        # as JSON text, as the store has it: each hit is a new object nothing else shares
+        self.memory: HotCache[str] = HotCache(size, max_age=float("inf"))
+
+    def get(self, key: str) -> Explanation | None:
+        payload = self.memory.get(key)
+        if payload is MISSING:
+            found = super().get(key)
+            if found is None:
+                return None
+            payload = json.dumps(found.to_dict(), ensure_ascii=False)
+            self.memory.put(key, payload)
+        return Explanation.from_dict(json.loads(payload))
+
+    def put(self, key: str, explanation: Explanation) -> None:
+        super().put(key, explanation)
+        self.memory.put(key, json.dumps(explanation.to_dict(), ensure_ascii=False))
 
 
 def _path(value: str) -> Any:

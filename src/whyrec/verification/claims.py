@@ -692,33 +692,39 @@ _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
 
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
+    problem = _fluency_problem(text, language)
+    if problem is not None:
+        flag(*problem)
+
+
+# a function of the (title-masked) sentence alone, and template sentences recur across people
+# ("Of the 81 people who bought or viewed …"): judged once each
+@lru_cache(maxsize=8192)
+def _fluency_problem(text: str, language: str) -> tuple[str, str, str] | None:
     compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
     lost = _LOST_CLAUSE_RE.search(compact)
     if lost:
-        flag(lost.group(), "fluency", "a clause mark ends the sentence: a clause is missing")
-        return
+        return lost.group(), "fluency", "a clause mark ends the sentence: a clause is missing"
     if language == "zh":
         match = _ZH_NO_VERB_RE.search(compact)
         if match:
-            flag(match.group().replace(TITLE_MARK, "《…》"), "fluency",
-                 "a clause has lost its verb or dangles (给 / 把 with nothing after)")
-            return
+            return (match.group().replace(TITLE_MARK, "《…》"), "fluency",
+                    "a clause has lost its verb or dangles (给 / 把 with nothing after)")
         garbled = _ZH_GARBLED_RE.search(compact)
         if garbled:
-            flag(garbled.group().replace(TITLE_MARK, "《…》"), "fluency",
-                 "the sentence does not say what it seems to (an item that is a deed, a title "
-                 "that is another, a dangling 的它, a doubled rating)")
-            return
+            return (garbled.group().replace(TITLE_MARK, "《…》"), "fluency",
+                    "the sentence does not say what it seems to (an item that is a deed, a "
+                    "title that is another, a dangling 的它, a doubled rating)")
     else:
         match = _EN_NO_VERB_RE.search(compact.casefold()) or _EN_DANGLING_RE.search(
             compact.casefold().rstrip())
         if match:
-            flag(match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
-                 "a clause has lost its verb or ends on a word that needs more")
-            return
+            return (match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
+                    "a clause has lost its verb or ends on a word that needs more")
     repeat = _repeated_phrase(compact, language)
     if repeat:
-        flag(repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row")
+        return repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row"
+    return None
 
 
 #: connectives that open a sentence without changing what it says
@@ -737,12 +743,14 @@ def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str]]
         start, end = title.start - claim.start, title.end - claim.start
         text = text[:start] + f" {title.name or ''} " + text[end:]
 
-    def key(part: str) -> str:
-        part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
-        return _OPENING_CONNECTIVE_RE.sub("", part).strip()
+    whole = _said_key(text)
+    return whole, {whole, *(k for k in map(_said_key, _CLAUSE_SPLIT_RE.split(text)) if k)}
 
-    whole = key(text)
-    return whole, {whole, *(k for k in map(key, _CLAUSE_SPLIT_RE.split(text)) if k)}
+
+@lru_cache(maxsize=8192)
+def _said_key(part: str) -> str:
+    part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
+    return _OPENING_CONNECTIVE_RE.sub("", part).strip()
 
 
 def _fragment(text: str, language: str) -> bool:

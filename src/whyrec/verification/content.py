@@ -57,8 +57,14 @@ def latin_words(text: str) -> list[str]:
 
 def en_content(text: str) -> list[str]:
     """The English content words of ``text`` (closed-vocabulary and tiny words left out)."""
-    return [w for w in latin_words(text)
-            if w not in EN_CLOSED and not _SKIP_RE.match(w) and "-" not in w]
+    return list(_en_content(text))
+
+
+# claims are sentences, and template sentences recur across people: each one read once
+@lru_cache(maxsize=8192)
+def _en_content(text: str) -> tuple[str, ...]:
+    return tuple(w for w in latin_words(text)
+                 if w not in EN_CLOSED and not _SKIP_RE.match(w) and "-" not in w)
 
 
 def zh_segments(text: str) -> list[str]:
@@ -80,7 +86,12 @@ def _segmented(run: str) -> tuple[str, ...]:
 
 def zh_content(text: str) -> list[str]:
     """The Chinese content words of ``text``."""
-    return [w for w in zh_segments(text) if w not in ZH_CLOSED]
+    return list(_zh_content(text))
+
+
+@lru_cache(maxsize=8192)
+def _zh_content(text: str) -> tuple[str, ...]:
+    return tuple(w for w in zh_segments(text) if w not in ZH_CLOSED)
 
 
 def stems_of(text: str) -> set[str]:

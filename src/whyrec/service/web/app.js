@@ -87,7 +87,7 @@
         share: (p) => `${p} of the score`,
         lowered: (p) => `lowered the score by ${p}`,
         yourRating: (r) => `your rating ${r}`,
-        otherHistory: (n, p) => `${n} other items in your history — ${p} of the score`,
+        otherHistory: (n, effect) => `${n} other item${n === 1 ? "" : "s"} in your history — ${effect}`,
         feature: { category: "category", tag: "tag", brand: "brand", genre: "genre" },
         shared: (f, v, n) => `Same ${f} “${v}” as ${n} of your items`,
         cohort: (about, co, all, anchor, p) =>
@@ -175,7 +175,7 @@
         share: (p) => `占推荐分数的 ${p}`,
         lowered: (p) => `使分数降低 ${p}`,
         yourRating: (r) => `你的评分 ${r}`,
-        otherHistory: (n, p) => `你记录中的另外 ${n} 件商品，占推荐分数的 ${p}`,
+        otherHistory: (n, effect) => `你记录中的另外 ${n} 件商品，${effect}`,
         feature: { category: "类别", tag: "标签", brand: "品牌", genre: "类型" },
         shared: (f, v, n) => `与你的 ${n} 件商品同属${f}“${v}”`,
         cohort: (about, co, all, anchor, p) =>
@@ -552,8 +552,9 @@
 
   function pictureOf(rec) {
     if (typeof rec.image_url !== "string" || !/^https?:\/\//i.test(rec.image_url)) return null;
+    // a picture that does not load (gone, or the shop's server down) leaves no broken icon
     return el("img", { className: "picture", testid: "card-image", src: rec.image_url, alt: "",
-      loading: "lazy", referrerPolicy: "no-referrer" });
+      loading: "lazy", referrerPolicy: "no-referrer", onerror: (ev) => ev.target.remove() });
   }
 
   function part(view, testid) {
@@ -618,7 +619,7 @@
       case "history_item": {
         const share = Number(f.score_share) || 0;
         const shareText = share < 0 ? w.lowered(percent(share)) : w.share(percent(share));
-        if ((f.n_items || 1) > 1 || !f.title) return w.otherHistory(f.n_items || 0, percent(share));
+        if ((f.n_items || 1) > 1 || !f.title) return w.otherHistory(f.n_items || 0, shareText);
         const did = w.historyDid[f.event] || w.historyDid.default;
         const bits = [shareText];
         if (f.rating !== null && f.rating !== undefined) bits.push(w.yourRating(num(f.rating)));
