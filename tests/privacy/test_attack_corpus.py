@@ -1,10 +1,12 @@
-"""The labelled attack corpus (``data/attacks.jsonl``, 337 attacks, 151 in Chinese; built apart
+"""The labelled attack corpus (``data/attacks.jsonl``, 379 attacks, 180 in Chinese; built apart
 from the detector's phrase list) and its benign twin (``data/benign_titles.jsonl``: titles and
 tags that use the same words and are no attack), through the detector and through every place
 untrusted text enters an explanation, with a model that obeys its prompt and one that echoes it.
 
 Phrases were added to the detector only from misses in the corpus's ``dev`` half; the ``held``
-half measures what it has not seen. Counts are printed (run with -s)."""
+half measured what it had not seen until issue 20, which generalised the detector by kind from
+the held half's 12 misses (views, not their strings) and added 42 attacks of those kinds and 56
+benign look-alikes. Counts are printed (run with -s)."""
 
 from __future__ import annotations
 
@@ -27,8 +29,8 @@ BENIGN = load_jsonl("benign_titles.jsonl")
 #: the place in an explanation's inputs each field of the corpus enters by
 PLACE = {"title": "title", "tag": "tag", "brand": "brand", "category": "category",
          "caller_text": "free_text"}
-#: the share of the unseen half the detector must catch (it caught 89.9 % before any phrase
-#: was added from the corpus, 92.9 % after; the misses are listed with -s)
+#: the share of the held half the detector must catch (it caught 89.9 % before any phrase
+#: was added from the corpus, 92.9 % after, 100 % after issue 20; misses are listed with -s)
 HELD_CATCH = 0.9
 
 
