@@ -39,6 +39,31 @@ YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
 ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$")
 #: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+def split_sentences(text: str) -> list[str]:
+    """``text`` cut at its sentence ends (``SENTENCE_END_RE``) outside quoted titles: the "?" of
+    “O Brother, Where Art Thou? (2000)” ends no sentence. Straight quotes pair up in turn."""
+    inside: list[int] = []  # where each quote or book mark that is still open began
+    depth_at = []
+    straight = False
+    for char in text:
+        if char in "“《":
+            inside.append(1)
+        elif char in "”》" and inside:
+            inside.pop()
+        elif char == '"':
+            straight = not straight
+        depth_at.append(bool(inside) or straight)
+    out, start = [], 0
+    for match in SENTENCE_END_RE.finditer(text):
+        at = match.start() - 1  # the sentence mark itself
+        if at >= 0 and depth_at[at]:
+            continue
+        out.append(text[start:match.start()])
+        start = match.end()
+    out.append(text[start:])
+    return [part for part in out if part]
+
+
 #: "Explanation:" / "回答：" in front of a reply
 LABEL_RE = re.compile(r"^\s*(?:explanation|answer|解释|回答)\s*[:：]\s*", re.IGNORECASE)
 #: characters no reader sees, which an attacker uses to hide or reorder text: control

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from whyrec.privacy.clean import quotable
+from whyrec.text import quote_title
 from whyrec.types import SharedFeature
 
 
@@ -24,25 +25,29 @@ class Wording:
         """A catalog feature in this language, quotable (see :func:`quotable`)."""
         return quotable(self.word(value))
 
+    def title(self, title: str) -> str:
+        """A title quoted as the answer's language marks one (“X” or 《X》)."""
+        return quote_title(quotable(title), "zh" if self.zh else "en")
+
     def ranks(self, ours: str, our_rank: int, other: str, other_rank: int) -> str:
-        ours, other = quotable(ours), quotable(other)
+        ours, other = self.title(ours), self.title(other)
         if self.zh:
-            return f"“{other}”在你的列表中排第{other_rank}位，“{ours}”排第{our_rank}位"
-        return f"“{other}” is number {other_rank} on your list and “{ours}” number {our_rank}"
+            return f"{other}在你的列表中排第{other_rank}位，{ours}排第{our_rank}位"
+        return f"{other} is number {other_rank} on your list and {ours} number {our_rank}"
 
     def lacks(self, other: str, feature: SharedFeature) -> str:
-        other, value = quotable(other), self.feature(feature.value)
+        # what the feature has to do with the person ("shares … with 3 of your items") is the
+        # explanation's own sentence, which follows: said here too, it would be said twice
+        other, value = self.title(other), self.feature(feature.value)
         if self.zh:
-            return (f"它和你的{feature.history_count}件物品一样有“{value}”，"
-                    f"“{other}”没有")
-        return (f"It shares “{value}” with {feature.history_count} of your items and "
-                f"“{other}” does not")
+            return f"{other}没有“{value}”这一点"
+        return f"{other} does not have “{value}”"
 
     def driver(self, history_title: str, other: str) -> str:
-        history_title, other = quotable(history_title), quotable(other)
+        history_title, other = self.title(history_title), self.title(other)
         if self.zh:
-            return f"你的“{history_title}”对它的推荐作用比对“{other}”更大"
-        return f"Your “{history_title}” counts more toward it than toward “{other}”"
+            return f"你的{history_title}对它的推荐作用比对{other}更大"
+        return f"Your {history_title} counts more toward it than toward {other}"
 
     def similar(self, title: str, items: list[dict[str, Any]]) -> str:
         title = quotable(title)

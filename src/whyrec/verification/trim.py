@@ -11,7 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from whyrec.text import SENTENCE_END_RE, has_cjk
+from whyrec.text import has_cjk, split_sentences
 from whyrec.types import Verdict
 
 #: where an English clause starts: after a comma, semicolon, colon or dash, or before a word
@@ -155,7 +155,7 @@ def repaired(text: str, verdict: Verdict, verify: Callable[[str], Verdict]) -> T
 def passing_part(text: str, language: str, verify: Callable[[str], Verdict]) -> str | None:
     """The text without one of its later sentences, or its first alone, whichever passes first
     (a check of the whole text, such as its language, cannot say which sentence failed)."""
-    sentences = [s for s in SENTENCE_END_RE.split(text) if s]
+    sentences = split_sentences(text)  # never inside a title ("Where Art Thou? (2000)")
     joiner = "" if language == "zh" else " "
     candidates = [joiner.join(sentences[:i] + sentences[i + 1:])
                   for i in range(len(sentences) - 1, 0, -1)]

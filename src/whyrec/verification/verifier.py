@@ -26,6 +26,7 @@ from whyrec.text import (
     has_cjk,
     normalise,
     quoted_names,
+    split_sentences,
     title_variants,
     token_key,
     tokens,
@@ -269,8 +270,8 @@ class Verifier:
     @staticmethod
     def _repeated(folded: str, flag: Flag) -> None:
         # "It is in books. It is also in books." says one thing twice
-        sentences = [FILLER_RE.sub("", s).strip()
-                     for s in re.split(r"(?<=[.!?。！？])\s*", folded)
+        # a title's own "?" ends no sentence: a title named twice is not a sentence said twice
+        sentences = [FILLER_RE.sub("", s).strip() for s in split_sentences(folded)
                      if len(s.strip()) > 8]
         seen: set[str] = set()
         for sentence in sentences:
