@@ -1,4 +1,4 @@
-"""The labelled attack corpus (``data/attacks.jsonl``, 379 attacks, 180 in Chinese; built apart
+"""The labelled attack corpus (``data/attacks.jsonl``, 396 attacks, 189 in Chinese; built apart
 from the detector's phrase list) and its benign twin (``data/benign_titles.jsonl``: titles and
 tags that use the same words and are no attack), through the detector and through every place
 untrusted text enters an explanation, with a model that obeys its prompt and one that echoes it.
@@ -6,7 +6,9 @@ untrusted text enters an explanation, with a model that obeys its prompt and one
 Phrases were added to the detector only from misses in the corpus's ``dev`` half; the ``held``
 half measured what it had not seen until issue 20, which generalised the detector by kind from
 the held half's 12 misses (views, not their strings) and added 42 attacks of those kinds and 56
-benign look-alikes. Counts are printed (run with -s)."""
+benign look-alikes; the fresh set's review (a lone trigger word is no sign, decoded views, emoji
+between characters, plain steering) added 17 attacks of its kinds and 30 look-alikes. Counts are
+printed (run with -s)."""
 
 from __future__ import annotations
 
