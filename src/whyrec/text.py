@@ -162,10 +162,16 @@ def plain_text(text: str) -> str:
     """
     if text.isascii() and text.isprintable() and "  " not in text:
         return text.strip()
+    return " ".join(kept_form(text).split())
+
+
+def kept_form(text: str) -> str:
+    """:func:`plain_text` without collapsing the spacing: composed, look-alikes folded,
+    invisible characters removed, Chinese punctuation (，（）：) as written."""
     if not text.isascii():
         text = _LOOKALIKE_RE.sub(lambda part: unicodedata.normalize("NFKC", part.group()),
                                  unicodedata.normalize("NFC", text))
-    return " ".join(INVISIBLE_RE.sub("", text).split())
+    return INVISIBLE_RE.sub("", text)
 
 
 def clean_catalog_text(text: str, limit: int = 120) -> str:

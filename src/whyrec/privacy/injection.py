@@ -44,7 +44,7 @@ import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
 
-from whyrec.text import CJK, CJK_RE, INVISIBLE_RE
+from whyrec.text import CJK, CJK_RE, INVISIBLE_RE, kept_form
 
 _ROLE = r"(?:system|assistant|user|developer|human|ai|bot|admin)"
 _AGENT = r"(?:assistant|ai|bot|chatbot|model|llm|gpt|chatgpt|language\s+model|copilot)"
@@ -382,7 +382,9 @@ def defuse(text: str) -> str:
     clean = prepared(text)
     sign = _first_sign(clean)
     if sign is None:
-        return clean if clean != text else text
+        # nothing cut: the text as it is kept, not the search's NFKC form, which would turn
+        # Chinese punctuation into ASCII ("排第6位，" -> "排第6位,")
+        return kept_form(text)
     start = _clause_start(clean, *sign)
     kept = clean[:start].rstrip(" \t\r\n.,;:!?-—–|/\\\"'“”‘’()[]{}<>#*`，。；：！？、")
     return kept if sum(c.isalnum() for c in kept) >= 2 else ""

@@ -168,7 +168,10 @@ class Verifier:
         if require_item and not _names(folded, keys, support.item_title):
             flag(support.item_title, "missing_item",
                  f"it must name the recommended item {support.item_title!r}")
-        self._language_and_length(_blank(base, masked), base, len(terms), language, style, flag)
+        # a quoted name is a name, not prose, in whatever script (each was checked against the
+        # facts above): “轻量越野跑鞋 …” does not make an English text Chinese
+        self._language_and_length(_blank(base, masked + quoted), base, len(terms), language,
+                                  style, flag)
         _place(problems, base, origin, sentences)
         return Verdict(passed=not problems, unsupported=problems)
 
