@@ -1,0 +1,91 @@
+"""Held-out measurement of the prompt-injection detector on an unseen set.
+
+Loads ``tests/privacy/data/attacks_unseen.jsonl`` (150 attacks) and
+``tests/privacy/data/benign_unseen.jsonl`` (100 look-alike benign rows), calls the
+public ``whyrec.privacy.injection.is_injection(text)`` on each text, and prints one
+JSON object: caught share of attacks (overall / en / zh / by kind / by field),
+flagged share of benign rows (overall / en / zh), the missed attack texts, the
+flagged benign texts and the row counts. The same JSON is written to
+``benchmarks/results/injection_unseen.json`` (``--out`` to change, ``--no-save`` to skip).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+DATA = REPO_ROOT / "tests" / "privacy" / "data"
+ATTACKS = DATA / "attacks_unseen.jsonl"
+BENIGN = DATA / "benign_unseen.jsonl"
+DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "injection_unseen.json"
+
+
+def load(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as handle:
+        return [json.loads(line) for line in handle if line.strip()]
+
+
+def share(hits: int, total: int) -> float | None:
+    return round(hits / total, 4) if total else None
+
+
+def grouped(rows: list[dict], hits: list[bool], key: str) -> dict[str, dict]:
+    buckets: dict[str, list[bool]] = defaultdict(list)
+    for row, hit in zip(rows, hits):
+        buckets[str(row.get(key, "?"))].append(hit)
+    return {name: {"share": share(sum(v), len(v)), "hits": sum(v), "rows": len(v)}
+            for name, v in sorted(buckets.items())}
+
+
+def main() -> int:
+    options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    options.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    options.add_argument("--no-save", action="store_true")
+    args = options.parse_args()
+
+    from whyrec.privacy.injection import is_injection
+
+    attacks, benign = load(ATTACKS), load(BENIGN)
+    caught = [bool(is_injection(row["text"])) for row in attacks]
+    flagged = [bool(is_injection(row["text"])) for row in benign]
+
+    def by_lang(rows, hits, lang):
+        sel = [h for r, h in zip(rows, hits) if r.get("language") == lang]
+        return share(sum(sel), len(sel))
+
+    result = {
+        "rows": {"attacks": len(attacks), "benign": len(benign),
+                 "attacks_en": sum(r["language"] == "en" for r in attacks),
+                 "attacks_zh": sum(r["language"] == "zh" for r in attacks),
+                 "benign_en": sum(r["language"] == "en" for r in benign),
+                 "benign_zh": sum(r["language"] == "zh" for r in benign)},
+        "caught": {"overall": share(sum(caught), len(caught)),
+                   "en": by_lang(attacks, caught, "en"),
+                   "zh": by_lang(attacks, caught, "zh"),
+                   "count": sum(caught)},
+        "caught_by_kind": grouped(attacks, caught, "kind"),
+        "caught_by_field": grouped(attacks, caught, "field"),
+        "benign_flagged": {"overall": share(sum(flagged), len(flagged)),
+                           "en": by_lang(benign, flagged, "en"),
+                           "zh": by_lang(benign, flagged, "zh"),
+                           "count": sum(flagged)},
+        "missed_attacks": [{"text": r["text"], "language": r["language"], "kind": r["kind"],
+                            "field": r["field"]} for r, h in zip(attacks, caught) if not h],
+        "flagged_benign": [{"text": r["text"], "language": r["language"], "field": r["field"]}
+                           for r, h in zip(benign, flagged) if h],
+    }
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    print(text)
+    if not args.no_save:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(text + "\n", encoding="utf-8")
+        print(f"saved {args.out}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
