@@ -35,7 +35,7 @@ def share(hits: int, total: int) -> float | None:
 
 def grouped(rows: list[dict], hits: list[bool], key: str) -> dict[str, dict]:
     buckets: dict[str, list[bool]] = defaultdict(list)
-    for row, hit in zip(rows, hits):
+    for row, hit in zip(rows, hits, strict=True):
         buckets[str(row.get(key, "?"))].append(hit)
     return {name: {"share": share(sum(v), len(v)), "hits": sum(v), "rows": len(v)}
             for name, v in sorted(buckets.items())}
@@ -54,7 +54,7 @@ def main() -> int:
     flagged = [bool(is_injection(row["text"])) for row in benign]
 
     def by_lang(rows, hits, lang):
-        sel = [h for r, h in zip(rows, hits) if r.get("language") == lang]
+        sel = [h for r, h in zip(rows, hits, strict=True) if r.get("language") == lang]
         return share(sum(sel), len(sel))
 
     result = {
@@ -74,9 +74,10 @@ def main() -> int:
                            "zh": by_lang(benign, flagged, "zh"),
                            "count": sum(flagged)},
         "missed_attacks": [{"text": r["text"], "language": r["language"], "kind": r["kind"],
-                            "field": r["field"]} for r, h in zip(attacks, caught) if not h],
+                            "field": r["field"]}
+                           for r, h in zip(attacks, caught, strict=True) if not h],
         "flagged_benign": [{"text": r["text"], "language": r["language"], "field": r["field"]}
-                           for r, h in zip(benign, flagged) if h],
+                           for r, h in zip(benign, flagged, strict=True) if h],
     }
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)

@@ -220,7 +220,19 @@ SIGNALS = re.compile(
     r"|只(?:能|许|准)?(?:回答|回复|输出|说)\s*[“\"'「『:：]"
     r"|(?:助手|模型|机器人|人工智能|AI)应(?=说|回答|回复|输出|告诉|推荐|写|在|附)"
     r"|(?:倒着|反着|倒过来|反过来)(?:读|念|看)[^，。]{0,6}?(?:照做|照办|服从|遵守|执行)"
-    r"|(?:照做|照办|服从)\s*[:：]")
+    r"|(?:照做|照办|服从)\s*[:：]"
+    # the same orders in the other languages a catalog or a caller's reason is often written
+    # in (French, Spanish, Portuguese, Italian, German, Japanese): forget / ignore the rules,
+    # answer only with …
+    r"|\b(?:ignor(?:ez|e|er|a|ar|en|ieren?|iere)|oubli(?:ez|e|er)|olvid(?:a|ar|e|en)"
+    r"|esque(?:ça|ca|cer)|dimentica(?:re)?|vergiss|vergessen)\s+"
+    r"(?:\S+\s+){0,3}?(?:consignes|instructions|règles|regles|directives|instrucciones"
+    r"|reglas|indicaciones|normas|instruções|instrucoes|regras|istruzioni|regole"
+    r"|anweisungen|regeln|vorgaben)\b"
+    r"|\b(?:répond(?:ez|s)|repond(?:ez|s)|respond(?:e|a|i))\s+(?:uniquement|seulement|solo"
+    r"|solamente|únicamente|unicamente|apenas|soltanto)\b|\bantworte(?:n Sie)?\s+nur\b"
+    r"|(?:以前の|前の|これまでの|上の|すべての)?(?:指示|命令|ルール|プロンプト|設定)を?"
+    r"(?:無視|忘れ)|とだけ(?:答え|言っ|書い|出力|返信)")
 #: the words the Latin signs are written with (and their singulars): a leet "1" is read as
 #: "l" where that makes one of them ("ru135" is "rules", "a11" is "all")
 _SIGN_WORDS = frozenset(
@@ -241,7 +253,11 @@ _TRIGGER_WORDS = (
     "overridden replaced suspended lifted instructions instruction prompt prompts guidelines "
     "directives programming rules users customer customers shopper shoppers buyer buyers "
     "person persons member members account overrides supersede supersedes precedence priority "
-    "higher restrictions filters limits translate convert jailbroken")
+    "higher restrictions filters limits translate convert jailbroken "
+    # the other languages' orders (an accented word is split at its accent: "r" "pondez")
+    "ignorez ignorer ignora ignorar ignoren ignoriere ignorieren oubliez oublie oublier olvida "
+    "olvidar olvide olviden esque esquecer dimentica dimenticare vergiss vergessen pondez "
+    "pond repondez reponds responde responda rispondi antworte antworten")
 TRIGGERS = frozenset(_TRIGGER_WORDS.split())
 _TRIGGER_MARKS = frozenset("<[#`")
 _LATIN_WORD_RE = re.compile(r"[a-z]+")
