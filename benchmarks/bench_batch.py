@@ -2,8 +2,9 @@
 
 Parts (``--part``, repeatable; default all):
 
-* ``movielens``: template backend, ml-latest-small, all users x top-10, explanations/s of the
-  local engine (2 processes) and of the Ray engine (a 2-node local Ray cluster, 2 actors).
+* ``movielens``: template backend, ml-latest-small, all users x top-10, explanations/s of one
+  in-process ``Pipeline`` (the baseline), of the local engine (1 and 2 processes) and of the Ray
+  engine (a 2-node local Ray cluster, 2 actors; ``--no-ray`` skips it).
 * ``synthetic``: a generated 100,000-user, 20,000-item, ~5M-interaction shop; template backend,
   local engine: wall time and peak memory of the whole process tree.
 * ``llm``: the bundled model (llamacpp backend) on a small sample: explanations per minute per
@@ -18,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,6 +65,7 @@ def tree_rss(root: int) -> int:
 def run_batch(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
     """One ``whyrec batch --json`` run: its summary plus wall time and peak tree RSS."""
     started = time.perf_counter()
+    cpu_before = _children_cpu()
     process = subprocess.Popen([*WHYREC, "batch", *args, "--json", "--no-progress"],
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                env=env)
@@ -81,8 +84,16 @@ def run_batch(args: list[str], env: dict[str, str] | None = None) -> dict[str, A
         raise SystemExit(f"whyrec batch failed ({process.returncode}): {err[-2000:]}")
     summary = json.loads(out)
     summary["wall_s"] = round(time.perf_counter() - started, 2)
+    # CPU seconds of the whole process tree (pool processes are waited for by their parent):
+    # what the job costs, whatever else shares the cores
+    summary["cpu_s"] = round(_children_cpu() - cpu_before, 2)
     summary["peak_rss_mb"] = round(peak[0] / 2**20, 1)
     return summary
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def train(data: str, folder: Path, algo: str) -> Path:
@@ -103,39 +114,84 @@ def median(values: list[float]) -> float:
     return round(statistics.median(values), 3)
 
 
-def bench_movielens(work: Path, repeats: int) -> dict[str, Any]:
-    from whyrec.batch.localcluster import LocalRayCluster
+def in_process_rate(data: str, model_dir: Path, n: int = 10) -> dict[str, Any]:
+    """The ceiling a batch is measured against: one ``Pipeline`` in this process recommending
+    and explaining for every person (``Pipeline.recommend_many`` + ``Pipeline.explain``),
+    loading excluded."""
+    from whyrec.data.load import load_dataset
+    from whyrec.models.base import Recommender
+    from whyrec.pipeline import Pipeline
+    from whyrec.settings import ExplainSettings
 
+    dataset = load_dataset(data)
+    pipeline = Pipeline(dataset, Recommender.load(model_dir), ExplainSettings(backend="template"))
+    users = [str(u) for u in dataset.user_ids.tolist()]
+    for _, recs in pipeline.recommend_many(users[:8], n):  # lazy indexes, as a worker's first shard
+        pipeline.explain(recs)
+    started, cpu = time.perf_counter(), time.process_time()
+    count = 0
+    for _, recs in pipeline.recommend_many(users, n):
+        count += len(pipeline.explain(recs))
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
+    return {"explanations": count, "seconds": round(seconds, 2),
+            "explanations_per_s": round(count / seconds, 1),
+            "explanations_per_cpu_s": round(count / cpu, 1)}
+
+
+def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any]:
     data = str(MOVIELENS)
     model = train(data, work, "hybrid")
     common = ["--data", data, "--recommender", str(model), "--backend", "template",
               "--n", "10", "--shard-size", "32"]
-    local = []
+    inproc = []
     for k in range(repeats):
-        log(f"movielens local {k + 1}/{repeats}")
-        local.append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
-                                "--workers", "2"]))
-    ray_runs = []
-    with LocalRayCluster() as cluster:
-        cluster.start_head(num_cpus=1)
-        cluster.add_node(num_cpus=1)
+        log(f"movielens in-process {k + 1}/{repeats}")
+        inproc.append(in_process_rate(data, model))
+    base = median([r["explanations_per_s"] for r in inproc])
+    base_cpu = median([r["explanations_per_cpu_s"] for r in inproc])
+    result: dict[str, Any] = {"in_process": {"explanations_per_s": base,
+                                             "explanations_per_cpu_s": base_cpu,
+                                             "seconds": median([r["seconds"] for r in inproc])}}
+    for workers in (1, 2):
+        local = []
         for k in range(repeats):
-            log(f"movielens ray {k + 1}/{repeats}")
-            ray_runs.append(run_batch([*common, "--out", str(fresh(work, "ml-ray")),
-                                       "--engine", "ray", "--address", cluster.address,
-                                       "--workers", "2"], env=cluster.env))
-    local_rate = median([r["explanations"] / r["wall_s"] for r in local])
-    ray_rate = median([r["explanations"] / r["wall_s"] for r in ray_runs])
-    return {
-        "users": local[0]["users"], "explanations": local[0]["explanations"],
-        "local_2_workers": {"explanations_per_s": local_rate,
-                            "wall_s": median([r["wall_s"] for r in local]),
-                            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])},
-        "ray_2_nodes_2_actors": {"explanations_per_s": ray_rate,
-                                 "wall_s": median([r["wall_s"] for r in ray_runs])},
-        "ray_over_local": round(ray_rate / local_rate, 3),
-        "note": "explanations/s over the whole command (start-up, model load, writing)",
-    }
+            log(f"movielens local {workers} worker(s) {k + 1}/{repeats}")
+            local.append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
+                                    "--workers", str(workers)]))
+        rate = median([r["explanations"] / r["wall_s"] for r in local])
+        per_cpu = median([r["explanations"] / r["cpu_s"] for r in local])
+        result[f"local_{workers}_workers"] = {
+            "explanations_per_s": rate, "over_in_process": round(rate / base, 3),
+            "explanations_per_cpu_s": per_cpu,
+            "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
+            "cpu_s": median([r["cpu_s"] for r in local]),
+            "wall_s": median([r["wall_s"] for r in local]),
+            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])}
+        result.setdefault("users", local[0]["users"])
+        result.setdefault("explanations", local[0]["explanations"])
+    if ray:
+        from whyrec.batch.localcluster import LocalRayCluster
+
+        ray_runs = []
+        with LocalRayCluster() as cluster:
+            cluster.start_head(num_cpus=1)
+            cluster.add_node(num_cpus=1)
+            for k in range(repeats):
+                log(f"movielens ray {k + 1}/{repeats}")
+                ray_runs.append(run_batch([*common, "--out", str(fresh(work, "ml-ray")),
+                                           "--engine", "ray", "--address", cluster.address,
+                                           "--workers", "2"], env=cluster.env))
+        ray_rate = median([r["explanations"] / r["wall_s"] for r in ray_runs])
+        result["ray_2_nodes_2_actors"] = {
+            "explanations_per_s": ray_rate, "over_in_process": round(ray_rate / base, 3),
+            "wall_s": median([r["wall_s"] for r in ray_runs])}
+        result["ray_over_local"] = round(
+            ray_rate / result["local_2_workers"]["explanations_per_s"], 3)
+    result["note"] = ("explanations/s over the whole command (start-up, model load, writing); "
+                      "over_in_process: / one in-process Pipeline's rate in the same run; "
+                      "per_cpu: per CPU second of the whole process tree (robust to other "
+                      "work on shared cores)")
+    return result
 
 
 def bench_synthetic(work: Path, users: int, n: int) -> dict[str, Any]:
@@ -208,6 +264,7 @@ def main() -> None:
     parser.add_argument("--synthetic-users", type=int, default=100_000)
     parser.add_argument("--synthetic-n", type=int, default=10)
     parser.add_argument("--llm-users", type=int, default=6)
+    parser.add_argument("--no-ray", action="store_true", help="movielens: skip the Ray engine")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep data, models and outputs here (default: a temporary folder)")
@@ -221,7 +278,7 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for part in args.part or PARTS:
             if part == "movielens":
-                results[part] = bench_movielens(work, args.repeats)
+                results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray)
             elif part == "synthetic":
                 results[part] = bench_synthetic(work, args.synthetic_users, args.synthetic_n)
             else:

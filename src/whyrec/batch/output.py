@@ -114,13 +114,14 @@ class OutputFolder:
         return counts
 
     def save_result(self, result: ShardResult) -> None:
-        """Write a shard's file, then list it in the manifest (both atomically)."""
+        """Write a shard's file (unless its worker did: :func:`write_shard`), then list it in
+        the manifest (both atomically)."""
         name = shard_file_name(result.index)
-        write_atomic(self.path / name, result.payload)
+        if not result.sha256:
+            result = write_shard(self.path, result)
         self.manifest["shards"][str(result.index)] = {
-            "file": name, "bytes": len(result.payload),
-            "sha256": shard_checksum(result.payload), "written": timestamp(),
-            "stats": result.stats.to_dict(),
+            "file": name, "bytes": result.size, "sha256": result.sha256,
+            "written": timestamp(), "stats": result.stats.to_dict(),
         }
         self.flush()
 
@@ -171,6 +172,15 @@ class OutputFolder:
         """Half-written files of an interrupted run (they never look finished)."""
         for stale in self.path.glob(".*.tmp"):
             stale.unlink(missing_ok=True)
+
+
+def write_shard(folder: Path, result: ShardResult) -> ShardResult:
+    """Write ``result``'s file into ``folder`` atomically; the result without its bytes, with
+    their size and SHA-256. A worker that does this itself spares the driver the copy; the
+    shard is still finished only once the driver lists it in the manifest."""
+    write_atomic(folder / shard_file_name(result.index), result.payload)
+    return ShardResult(result.index, b"", result.stats, size=len(result.payload),
+                       sha256=shard_checksum(result.payload))
 
 
 def read_manifest(path: Path, *, hint: str) -> dict[str, Any] | None:

@@ -91,7 +91,7 @@ def run_batch(config: BatchConfig, options: EngineOptions | None = None) -> dict
 
             run_local(todo, dataset=dataset, model=model, data=config.data,
                       model_dir=folder.model_dir, spec=spec, workers=workers,
-                      on_result=on_result)
+                      on_result=on_result, out=folder.path)
     finally:
         if bar is not None:
             bar.close()

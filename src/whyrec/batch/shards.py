@@ -95,11 +95,17 @@ class ShardStats:
 
 @dataclass
 class ShardResult:
-    """A finished shard: its Parquet file as bytes, and its counts."""
+    """A finished shard: its Parquet file as bytes, and its counts.
+
+    A local worker writes the file itself (``payload`` empty): then ``size`` and ``sha256``
+    say what it wrote, and only they travel back to the driver.
+    """
 
     index: int
     payload: bytes
     stats: ShardStats = field(default_factory=ShardStats)
+    size: int = 0
+    sha256: str = ""
 
 
 def shard_file_name(index: int) -> str:

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from whyrec.batch.config import WorkerSpec
+from whyrec.batch.output import write_shard
 from whyrec.batch.shards import ShardResult, ShardSpec, ShardTable
 from whyrec.data.dataset import Dataset
 from whyrec.models.base import Recommender
@@ -76,23 +77,42 @@ class ShardRunner:
 
 # --- the local engine's pool processes ------------------------------------------------------
 _runner: ShardRunner | None = None
+#: where pool processes write their shards (``None``: they send the bytes back)
+_out: Path | None = None
+#: what a forked pool process inherits from the driver: a ready runner, or the loaded data
+#: and model to build one from (set by the driver just before it forks)
+_inherited: tuple[Dataset, Recommender, WorkerSpec, ShardRunner | None] | None = None
 
 
-def init_pool_worker(data: str, model_dir: str, spec: WorkerSpec) -> None:
-    """Pool initializer: load the data and the saved model once for this process."""
-    global _runner
+def init_pool_worker(data: str, model_dir: str, spec: WorkerSpec, out: str | None) -> None:
+    """Pool initializer (``spawn``): load the data and the saved model once for this process."""
+    global _runner, _out
     from whyrec.data.load import load_dataset
 
     dataset = load_dataset(data)
     model = Recommender.load(Path(model_dir))
     _runner = ShardRunner(dataset, model, spec)
+    _out = None if out is None else Path(out)
+
+
+def init_forked_worker(out: str | None) -> None:
+    """Pool initializer (``fork``): the driver's loaded data and model, shared page by page
+    (copy-on-write) instead of loaded again; its runner too when it made one."""
+    global _runner, _out
+    if _inherited is None:
+        raise RuntimeError("forked pool worker without the driver's data")
+    dataset, model, spec, runner = _inherited
+    _runner = runner if runner is not None else ShardRunner(dataset, model, spec)
+    _out = None if out is None else Path(out)
 
 
 def run_in_pool_worker(shard: ShardSpec) -> ShardResult:
-    """Pool task: one shard with this process's runner."""
+    """Pool task: one shard with this process's runner, written here when the driver said
+    where (only its counts and checksum go back)."""
     if _runner is None:
         raise RuntimeError("pool worker used before init_pool_worker")
-    return _runner.run(shard)
+    result = _runner.run(shard)
+    return result if _out is None else write_shard(_out, result)
 
 
 def describe(value: Any) -> str:

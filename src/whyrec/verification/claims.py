@@ -699,7 +699,7 @@ def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) ->
 
 # a function of the (title-masked) sentence alone, and template sentences recur across people
 # ("Of the 81 people who bought or viewed …"): judged once each
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _fluency_problem(text: str, language: str) -> tuple[str, str, str] | None:
     compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
     lost = _LOST_CLAUSE_RE.search(compact)
@@ -747,7 +747,7 @@ def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str]]
     return whole, {whole, *(k for k in map(_said_key, _CLAUSE_SPLIT_RE.split(text)) if k)}
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _said_key(part: str) -> str:
     part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
     return _OPENING_CONNECTIVE_RE.sub("", part).strip()

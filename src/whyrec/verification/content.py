@@ -61,7 +61,7 @@ def en_content(text: str) -> list[str]:
 
 
 # claims are sentences, and template sentences recur across people: each one read once
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _en_content(text: str) -> tuple[str, ...]:
     return tuple(w for w in latin_words(text)
                  if w not in EN_CLOSED and not _SKIP_RE.match(w) and "-" not in w)
@@ -89,7 +89,7 @@ def zh_content(text: str) -> list[str]:
     return list(_zh_content(text))
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=1024)
 def _zh_content(text: str) -> tuple[str, ...]:
     return tuple(w for w in zh_segments(text) if w not in ZH_CLOSED)
 
