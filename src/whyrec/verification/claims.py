@@ -169,11 +169,13 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _experience(claim.text, support, language, claim_flag)
         claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
-        key, clause_keys = _sentence_key(claim, titles)
+        key, clause_keys, twice = _sentence_key(claim, titles)
         # the whole sentence, or every one of its clauses, said before
         if key and (key in said or (len(clause_keys) > 2 and clause_keys - {key} <= said)):
             claim_flag(" ".join(claim.text.replace(TITLE_MARK, "…").split())[:40], "fluency",
                        "it says the same sentence twice")
+        elif twice:  # "因为你浏览过《X》，你浏览过《X》。"
+            claim_flag(twice[:40], "fluency", "it says the same clause twice")
         said.update(clause_keys)
         if _fragment(claim.text, language) and normalise(claim.text.strip()) not in support.text:
             claim_flag(claim.text.strip(), "fluency", "a fragment, not a sentence")
@@ -734,17 +736,25 @@ _OPENING_CONNECTIVE_RE = re.compile(
 _CLAUSE_SPLIT_RE = re.compile(r"[,，;；:：]")
 
 
-def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str]]:
+def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str], str]:
     """What a sentence says, for telling one said twice: its words with its titles named,
-    without an opening connective, case and punctuation; and the same of each of its clauses
-    (a later sentence may repeat one of them)."""
+    without an opening connective, case and punctuation; the same of each of its clauses (a
+    later sentence may repeat one of them); and a clause it says twice itself ("" if none)."""
     text = claim.text
     for title in sorted(titles, key=lambda t: t.start, reverse=True):
         start, end = title.start - claim.start, title.end - claim.start
         text = text[:start] + f" {title.name or ''} " + text[end:]
 
     whole = _said_key(text)
-    return whole, {whole, *(k for k in map(_said_key, _CLAUSE_SPLIT_RE.split(text)) if k)}
+    clauses = [k for k in map(_said_key, _CLAUSE_SPLIT_RE.split(text)) if k]
+    # a clause of some length (not "so" or "也是") that comes back within the same sentence
+    twice = next((k for n, k in enumerate(clauses) if len(k) >= _REPEATED_CLAUSE_CHARS
+                  and k in clauses[:n]), "")
+    return whole, {whole, *clauses}, twice
+
+
+#: how long a clause must be for saying it twice in one sentence to count
+_REPEATED_CLAUSE_CHARS = 8
 
 
 @lru_cache(maxsize=1024)
