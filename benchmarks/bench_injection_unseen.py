@@ -1,12 +1,12 @@
-"""Held-out measurement of the prompt-injection detector on an unseen set.
+"""Held-out measurement of the prompt-injection detector on a set written without sight of it.
 
-Loads ``tests/privacy/data/attacks_unseen.jsonl`` (150 attacks) and
-``tests/privacy/data/benign_unseen.jsonl`` (100 look-alike benign rows), calls the
-public ``whyrec.privacy.injection.is_injection(text)`` on each text, and prints one
-JSON object: caught share of attacks (overall / en / zh / by kind / by field),
-flagged share of benign rows (overall / en / zh), the missed attack texts, the
-flagged benign texts and the row counts. The same JSON is written to
-``benchmarks/results/injection_unseen.json`` (``--out`` to change, ``--no-save`` to skip).
+Loads ``tests/privacy/data/attacks_<set>.jsonl`` and ``benign_<set>.jsonl`` (``--set unseen``,
+the default: 150 attacks and 100 look-alike benign rows; ``--set fresh``: 120 and 80, now a
+development set), calls the public ``whyrec.privacy.injection.is_injection(text)`` on each text,
+and prints one JSON object: caught share of attacks (overall / en / zh / by kind / by field),
+flagged share of benign rows (overall / en / zh), the missed attack texts, the flagged benign
+texts and the row counts. The same JSON is written to
+``benchmarks/results/injection_<set>.json`` (``--out`` to change, ``--no-save`` to skip).
 """
 
 from __future__ import annotations
@@ -19,9 +19,7 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DATA = REPO_ROOT / "tests" / "privacy" / "data"
-ATTACKS = DATA / "attacks_unseen.jsonl"
-BENIGN = DATA / "benign_unseen.jsonl"
-DEFAULT_OUT = REPO_ROOT / "benchmarks" / "results" / "injection_unseen.json"
+RESULTS = REPO_ROOT / "benchmarks" / "results"
 
 
 def load(path: Path) -> list[dict]:
@@ -41,15 +39,18 @@ def grouped(rows: list[dict], hits: list[bool], key: str) -> dict[str, dict]:
             for name, v in sorted(buckets.items())}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--out", type=Path, default=DEFAULT_OUT)
+    options.add_argument("--set", choices=("unseen", "fresh"), default="unseen")
+    options.add_argument("--out", type=Path, help="default results/injection_<set>.json")
     options.add_argument("--no-save", action="store_true")
-    args = options.parse_args()
+    args = options.parse_args(argv)
+    out = args.out or RESULTS / f"injection_{args.set}.json"
 
     from whyrec.privacy.injection import is_injection
 
-    attacks, benign = load(ATTACKS), load(BENIGN)
+    attacks = load(DATA / f"attacks_{args.set}.jsonl")
+    benign = load(DATA / f"benign_{args.set}.jsonl")
     caught = [bool(is_injection(row["text"])) for row in attacks]
     flagged = [bool(is_injection(row["text"])) for row in benign]
 
@@ -82,9 +83,9 @@ def main() -> int:
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
     if not args.no_save:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        args.out.write_text(text + "\n", encoding="utf-8")
-        print(f"saved {args.out}", file=sys.stderr)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text + "\n", encoding="utf-8")
+        print(f"saved {out}", file=sys.stderr)
     return 0
 
 
