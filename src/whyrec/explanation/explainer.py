@@ -232,16 +232,17 @@ class Explainer:
         """The answer start a prefill-capable backend continues: for a tuned model only the
         item's quoted title (it words the reason its own way; left to open freely, the bundled
         model named a history item instead of the item), else one of the language's openings
-        ("We picked “X” because", "Why “X”? Because"…), picked by the item and its facts so
-        that texts side by side open differently and the same request always opens alike.
+        ("We picked “X” because", "Why “X”? Because"…), picked by the person and the rank, so
+        that a page of recommendations never opens two texts alike (the ranks take the
+        openings in turn from a place of the person's own), and the same request always opens
+        alike.
         When the style prefers a kind of fact, the reason is begun with the first words of the
         strongest such fact, so that it leads the text."""
         if not self.backend.supports_prefill:
             return ""
         if self.backend.tuned:
             return tuned_start(title, language)
-        facts = "\x1f".join(fact.id for fact in rec.evidence)
-        start = answer_start(title, language, zlib.crc32(f"{rec.item_id}\x1e{facts}".encode()))
+        start = answer_start(title, language, zlib.crc32(rec.user_id.encode()) + rec.rank)
         preferred = [s for f, s in zip(prompt.facts, prompt.sentences, strict=False)
                      if s and f.kind in style.prefer]
         return led_start(start, preferred[0], language) if preferred else start
