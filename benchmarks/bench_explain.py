@@ -244,7 +244,8 @@ def report(records: list[dict[str, Any]], configs: list[str],
     sample = random.Random(options.seed).sample(records, min(30, len(records)))
     return {
         "benchmark": "explanations",
-        "backend": "llamacpp (SmolLM2-135M-Instruct, Q4_1, the shipped adapter), 2 repairs",
+        "backend": "llamacpp (SmolLM2-135M-Instruct with the shipped adapter merged in, Q8_0: "
+                   "backends/prepared.py), 2 repairs",
         "length": "medium",
         "recommender": options.algo,
         "overall": summarise(records),

@@ -4,9 +4,10 @@
 For each request (the demo shop and MovieLens, English and Chinese, top-3 of sampled people) both
 backends, in alternating order, (1) answer the first prompt greedily from a cold prompt cache,
 reporting llama.cpp's own prompt and generation speeds (tokens per second) and whether the two
-texts are the same; (2) explain the recommendation end to end, before (1) (``Explainer.explain``:
-first draft, sentence planning, verifier; no explanation cache), reporting the latency. Medians, and the ratio
-prepared / shipped of each, so the machine's noise hits both alike.
+texts are the same; (2) explain the recommendation end to end, before (1)
+(``Explainer.explain``: first draft, sentence planning, verifier; no explanation cache),
+reporting the latency. Medians, and the ratio prepared / shipped of each, so the machine's noise
+hits both alike.
 
     .venv/bin/python benchmarks/bench_model_format.py [--n 40] [--out FILE]
 """

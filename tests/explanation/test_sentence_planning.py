@@ -34,6 +34,12 @@ def demo_recs(demo_dataset: Dataset) -> list[Recommendation]:
     ("\u201cA\u201d is rated 4.2/5.", "en", ""),
     ("64 people read it.", "en", ""),
     ("It fits your taste, it seems.", "en", "it fits"),
+    # a caller's reason that begins with a name keeps its capitals
+    ("Costco Wholesale is enjoyed by people who buy in bulk.", "en", "Costco Wholesale"),
+    # a frame before a colon is skipped: begun on it, the model wrote the frame alone
+    ("It fits your taste: you rated \u201cHeat\u201d 5/5.", "en", "you rated"),
+    ("它很符合你的口味：你给《盗火线》打了5分。", "zh", "你给"),
+    ("It shares the tag \u201ca: b\u201d with 2 of your items.", "en", "it shares"),
     ("它与你的4件商品同样带有\u201c环保\u201d标签。", "zh", "它与"),
     ("你给《盗火线》打了5分。", "zh", "你给"),
     ("《盗火线》很受欢迎。", "zh", ""),
@@ -248,6 +254,23 @@ def test_every_answer_start_reads_as_a_verified_text(
                     else f"{start} {fact[:1].lower()}{fact[1:]}")
             verdict = judge.verify(text, rec, language=language)
             assert verdict.passed, (text, verdict.unsupported)
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_no_two_texts_on_a_page_open_alike(demo_dataset: Dataset, language: str) -> None:
+    """The ranks of one person's page take different openings; another person's page starts
+    elsewhere, and the same request always opens alike."""
+    explainer = Explainer(FakeBackend("x", prefill=True), dataset=demo_dataset)
+
+    def opening(user: str, rank: int) -> str:
+        rec = Recommendation(user_id=user, item_id="i1", title="A", score=1.0, rank=rank,
+                             algorithm="test")
+        return explainer.prompt_for(rec, language=language)[2]
+
+    pages = {user: [opening(user, rank) for rank in range(1, 21)] for user in ("u1", "u2")}
+    assert all(len(set(page)) == 20 for page in pages.values())
+    assert pages["u1"] != pages["u2"]
+    assert opening("u1", 3) == pages["u1"][2]
 
 
 def test_a_repair_begins_the_reason_with_a_fact(

@@ -242,7 +242,8 @@ class Explainer:
             return ""
         if self.backend.tuned:
             return tuned_start(title, language)
-        start = answer_start(title, language, zlib.crc32(rec.user_id.encode()) + rec.rank)
+        start = answer_start(title, language,
+                             zlib.crc32(rec.user_id.encode()) + OPENING_STRIDE * rec.rank)
         preferred = [s for f, s in zip(prompt.facts, prompt.sentences, strict=False)
                      if s and f.kind in style.prefer]
         return led_start(start, preferred[0], language) if preferred else start
@@ -485,6 +486,10 @@ class Explainer:
 
 #: ``fallback_detail`` of an explanation whose every wording failed its check: no text is given
 WITHHELD = "withheld: no wording of this item passed the check"
+#: how far apart the openings of neighbouring ranks are in the list of openings: prime to
+#: its length, so that a page takes different ones, and more than one, so that two people's
+#: pages do not share runs of them
+OPENING_STRIDE = 7
 #: how far apart the seeds of a draft and its repairs are, of a request's several drafts, and
 #: of the further sentences a verified text grows by
 REPAIR_SEED_STEP = 7919

@@ -21,12 +21,25 @@ FACTS_AIMED = {"short": 1, "medium": 3, "detailed": 5}
 #: words the lead of a further sentence stops before: a title, a number, a quoted word
 _LEAD_STOP_RE = re.compile(r"^[\u201c\"《(\d%]")
 _ZH_LEAD_STOP = frozenset("《“\"0123456789（(，。")
+#: a title, a quotation or a number: a clause holding one is not a mere frame
+_NAMES_RE = re.compile(r"[\u201c\u201d\"《》(（\d]")
+#: first words of a fact's wording that are not names (they are lower-cased mid-sentence)
+_COMMON_FIRST = frozenset({
+    "it", "its", "it's", "you", "your", "you're", "people", "person", "among", "like", "of",
+    "this", "that", "these", "those", "the", "a", "an", "many", "most", "other", "others", "in",
+    "on", "with", "for", "rated", "tagged", "shared", "every", "each", "everyone", "some", "one",
+    "two", "three", "both", "also", "and", "as", "at", "from", "more", "over", "there", "they",
+    "their", "we", "our", "here", "when", "while", "what", "who", "which", "all", "same",
+    "similar", "fans", "viewers", "buyers", "customers", "readers", "listeners"})
 
 
 def sentence_lead(sentence: str, language: str) -> str:
     """The first words of a fact's wording, up to (not into) a title or a number: the model
     writes the rest. English: up to two words, lower-cased ("it shares", "people who");
-    Chinese: up to two characters ("它与", "你给")."""
+    Chinese: up to two characters ("它与", "你给"). A framing clause before a colon is
+    skipped ("It fits your taste: you rated “X” 5/5." is begun "you rated"): begun on the
+    frame, the model wrote the frame alone ("另外，它很符合你的口味。") and stated nothing."""
+    sentence = _after_frame(sentence)
     if language == "zh":
         chars = ""
         for char in sentence[:2]:
@@ -46,8 +59,19 @@ def sentence_lead(sentence: str, language: str) -> str:
             break
     if not lead:
         return ""
-    first = lead[0] if lead[0] == "I" else lead[0][:1].lower() + lead[0][1:]
+    # a common word loses its capital after the connective; a name keeps it ("Also, Costco
+    # Wholesale is…", not "Also, costco Wholesale is…")
+    first = lead[0][:1].lower() + lead[0][1:] if lead[0].casefold() in _COMMON_FIRST else lead[0]
     return " ".join([first, *lead[1:]])
+
+
+def _after_frame(sentence: str) -> str:
+    """``sentence`` without a short framing clause that ends in a colon and names nothing."""
+    for mark in ("：", ": "):
+        frame, found, rest = sentence.partition(mark)
+        if found and rest.strip() and len(frame) <= 30 and not _NAMES_RE.search(frame):
+            return rest.strip()
+    return sentence
 
 
 def next_sentence_start(text: str, sentence: str, language: str, step: int) -> str:
