@@ -16,6 +16,11 @@ from whyrec.backends.prepared import (
     _lora_deltas,
     prepared_model,
 )
+from whyrec.data.dataset import Dataset
+from whyrec.explanation.explainer import Explainer
+from whyrec.models.registry import create
+from whyrec.pipeline import Pipeline
+from whyrec.settings import ExplainSettings
 
 
 def _lora_file(path: Path, alpha: float, down: np.ndarray, up: np.ndarray) -> Path:
@@ -90,3 +95,28 @@ def test_the_prepared_model_writes_what_the_shipped_one_writes(
                    for b in (llamacpp_backend, shipped)]
     assert replies[0] == replies[1]
     assert "Alder Running Cap" in replies[0]
+
+
+@pytest.mark.slow
+def test_lookup_decoding_guesses_from_the_prompt_and_keeps_the_text(
+        llamacpp_backend: LlamaCppBackend, demo_dataset: Dataset) -> None:
+    """Prompt lookup decoding guesses tokens from the prompt (a copied title is most of them)
+    and checks them; greedy text is the same as one token at a time."""
+    plain = LlamaCppBackend(lookup=False)
+    explainer = Explainer(llamacpp_backend, dataset=demo_dataset)
+    pipeline = Pipeline(demo_dataset, create("itemknn").fit(demo_dataset),
+                        ExplainSettings(backend="template"))
+    drafts, same = 0, 0
+    recs = [r for user in ("u0001", "u0003") for r in pipeline.recommend(user, n=2)]
+    for rec in recs:
+        prompt, _, start = explainer.prompt_for(rec, language="en")
+        request = {"messages": [*prompt.messages, {"role": "assistant", "content": start}],
+                   "max_tokens": 40, "temperature": 0.0, "seed": 1, "stop": ["\n"]}
+        fast = llamacpp_backend._server.handle_chat_completions(request)
+        slow = plain._server.handle_chat_completions(request)
+        assert "draft_n" not in slow["timings"]
+        drafts += fast["timings"].get("draft_n_accepted", 0)
+        same += (fast["choices"][0]["message"]["content"]
+                 == slow["choices"][0]["message"]["content"])
+    assert drafts > 0  # titles copied from the prompt were guessed, not written token by token
+    assert same == len(recs)

