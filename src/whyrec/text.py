@@ -194,7 +194,7 @@ def clean_catalog_text(text: str, limit: int = 120) -> str:
     return _clean_catalog_short(text, limit) if len(text) <= SHORT else _clean_catalog(text, limit)
 
 
-@lru_cache(maxsize=65_536)
+@lru_cache(maxsize=4096)  # bounded small: a batch job's memory must stay flat
 def _clean_catalog_short(text: str, limit: int) -> str:
     return _clean_catalog(text, limit)
 
