@@ -10,9 +10,8 @@ import pytest
 from whyrec.backends.fake import FakeBackend
 from whyrec.cli.main import main
 from whyrec.errors import ValidationError
-from whyrec.evidence.free_text import second_person
 from whyrec.explanation.explainer import Explainer
-from whyrec.explanation.requests import parse_request, parse_requests, read_requests
+from whyrec.explanation.requests import parse_requests, read_requests
 from whyrec.types import FreeText, HistoryItem
 
 REQUEST = {
@@ -167,42 +166,3 @@ def test_a_file_not_in_utf8_is_named_and_a_byte_order_mark_is_fine(tmp_path: Pat
     marked.write_bytes(line.encode("utf-8-sig"))
     [request] = read_requests(marked)
     assert request.details.title == "Café Noir"
-
-
-def test_a_profile_of_the_person_in_the_third_person_is_said_to_them() -> None:
-    """XRec-style profiles ("This user is likely to enjoy …") are worded as said to "you", in
-    the template and in the prompt; a model's text in either voice is backed by them."""
-    request = parse_request({
-        "user_id": "g1", "language": "en", "item": {"id": "p1", "title": "Perch"},
-        "evidence": [
-            {"kind": "free_text", "about": "user",
-             "text": "This user is likely to enjoy classy dining with city views."},
-            {"kind": "free_text", "about": "item",
-             "text": "The user who wants a view of the city will enjoy Perch."}]})
-    explainer = Explainer("template")
-    explanation = explainer.explain(request.recommendation, details=request.details)
-    assert "You are likely to enjoy classy dining with city views" in explanation.text
-    assert "This user" not in explanation.text and explanation.verdict.passed
-    prompt, _, _ = explainer.prompt_for(request.recommendation, details=request.details)
-    asked = prompt.messages[-1]["content"]
-    assert "You are likely to enjoy classy dining" in asked
-    assert "The user who wants a view" in asked  # words about the item are kept
-    for said in ("\u201cPerch\u201d suits you, since you are likely to enjoy classy dining "
-                 "with city views.",
-                 "\u201cPerch\u201d suits you: this user is likely to enjoy classy dining with "
-                 "city views."):
-        assert explainer.verify(said, request.recommendation, details=request.details).passed
-
-
-@pytest.mark.parametrize(("text", "said"), [
-    ("This user is likely to enjoy jazz", "You are likely to enjoy jazz"),
-    ("The user's favourite genre is jazz", "Your favourite genre is jazz"),
-    ("this user enjoys sushi", "You enjoy sushi"),
-    ("The customer has a taste for jazz", "You have a taste for jazz"),
-    ("This user would enjoy quiet bars", "You would enjoy quiet bars"),
-    ("Bought together with caps by 40% of shoppers", "Bought together with caps by 40% of "
-                                                     "shoppers"),
-    ("This username is taken", "This username is taken"),
-])
-def test_second_person(text: str, said: str) -> None:
-    assert second_person(text) == said

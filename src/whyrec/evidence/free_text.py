@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar, Self
@@ -51,42 +50,6 @@ class FreeText(Evidence):
     def describe(self) -> str:
         return f"{self.source} says: {self.text}"
 
-    def spoken_to_you(self, language: str) -> str:
-        """The words as said to the person: a caller's profile of them in the third person
-        ("This user is likely to enjoy …") becomes "You are likely to enjoy …", so that an
-        explanation that speaks to "you" can use it as it stands. Only the leading subject is
-        changed; other words, and words about the item, are kept."""
-        if language != "en" or self.about == "item":
-            return self.text
-        return second_person(self.text)
-
     @classmethod
     def example(cls) -> Self:
         return cls(id="free:1", text="Bought together with running caps by 40% of shoppers")
-
-
-#: "This user …" / "The user's …" at the start of a caller's sentence, and the word after it
-_SUBJECT_RE = re.compile(
-    r"^(?:this|the) (?:user|person|customer|shopper|reader|viewer|listener)\b('s)?(?:\s+(\w+))?",
-    re.IGNORECASE)
-#: verbs that change with the subject; others ("would", "may", "enjoyed") stay
-_VERB_FORMS = {"is": "are", "was": "were", "has": "have", "does": "do"}
-_THIRD_PERSON_S_RE = re.compile(r"^[a-z]+[^s]s$")
-
-
-def second_person(text: str) -> str:
-    """``text`` with a leading "This user" / "The user" subject turned into "You" ("Your" for
-    "'s"), its verb agreeing ("is" -> "are", "enjoys" -> "enjoy")."""
-    match = _SUBJECT_RE.match(text)
-    if match is None:
-        return text
-    possessive, word = match.group(1), match.group(2) or ""
-    if possessive:
-        return f"Your {word}{text[match.end():]}".rstrip() if word else "Your" + text[match.end():]
-    lower = word.lower()
-    if lower in _VERB_FORMS:
-        word = _VERB_FORMS[lower]
-    elif _THIRD_PERSON_S_RE.match(lower) and not lower.endswith(("ous", "ss", "us", "is")):
-        word = word[:-2] if lower.endswith(("shes", "ches", "sses", "xes", "zes")) else word[:-1]
-    return f"You {word}{text[match.end():]}" if word else "You" + text[match.end():]
-

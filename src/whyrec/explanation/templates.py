@@ -459,7 +459,7 @@ def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str,
                title: str | None = None) -> str | None:
     if title is not None:
         return None  # a caller's own words: not rewritten around the title, a lead goes first
-    text = facts[0].spoken_to_you(ex.language).strip().rstrip("。.!！")
+    text = facts[0].text.strip().rstrip("。.!！")
     return ex.pick("free_text", key).format(text=text) if text else None
 
 
