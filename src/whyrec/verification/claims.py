@@ -670,6 +670,10 @@ _EN_NO_VERB_RE = re.compile(
     + r"|\b(?:bought|purchased|viewed|rated|watched|clicked|ordered|liked|gave)\s+and\s+"
     + TITLE_MARK
     + r"|(?:^|[.!?])\s*you\s*[,.;]|\byou\s*$"
+    # two connectives run together by a cut or a splice: "because and like one of your items",
+    # "You might like “X” and because you rated …"
+    + r"|\b(?:because|since)\s+(?:and|but|or|so|because|since|like)\b"
+    + r"|" + TITLE_MARK + r"\s+and\s+(?:because|since)\b"
     + r"|\b(?:this|the) user (?!(?:is|was|would|has|had|may|might|will|can|could|should|seems|"
       r"tends|likes|enjoys|loves|prefers|appreciates|values|wants|seeks|needs|also|often|"
       r"usually|really|likely|probably)\b)\w+")
@@ -688,7 +692,9 @@ _ZH_GARBLED_RE = re.compile(
     # "…的112人中。": the share of a cohort cut off, only "among the people who…" left
     + r"|的\d+(?:位|个)?人(?:中|里|当中)[ ]*[。！？]?[ ]*$"
     # "你把《X》的112人中…": a deed's 把 run into a cohort's phrase
-    + r"|把[ ]*" + TITLE_MARK + r"[ ]*的")
+    + r"|把[ ]*" + TITLE_MARK + r"[ ]*的"
+    # two connectives run together: "因为而且…"
+    + r"|因为[ ]*(?:而且|另外|并且|所以|但是|此外)")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
@@ -757,10 +763,17 @@ def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str],
 _REPEATED_CLAUSE_CHARS = 8
 
 
+#: words that change nothing a clause states ("and you rated “X” 5/5 yourself" says "you rated
+#: “X” 5/5" again)
+_FILLER_RE = re.compile(r"\b(?:yourself|too|as well|again)\b")
+_ZH_FILLER_RE = re.compile("[也都还]")
+
+
 @lru_cache(maxsize=1024)
 def _said_key(part: str) -> str:
     part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
-    return _OPENING_CONNECTIVE_RE.sub("", part).strip()
+    part = _OPENING_CONNECTIVE_RE.sub("", part).strip()
+    return " ".join(_ZH_FILLER_RE.sub("", _FILLER_RE.sub(" ", part)).split())
 
 
 def _fragment(text: str, language: str) -> bool:

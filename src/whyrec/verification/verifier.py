@@ -156,6 +156,10 @@ class Verifier:
         for match in PROMPT_ECHO_RE.finditer(base):
             flag(match.group().strip(), "prompt_echo", "it repeats the prompt's layout")
         self._repeated(folded, flag)
+        unclosed = unclosed_quote(base)
+        if unclosed is not None:
+            flag(unclosed, "fluency", "a quotation is opened and not closed (or closed and not "
+                                      "opened): a name was cut off")
         quoted = [(start, start + len(name) + 2) for start, name in quoted_names(base)]
         title_spans = quoted + [(s, e) for s, e, _, kind in terms if kind == "title" and all(
             e <= qs or s >= qe for qs, qe in quoted)]
@@ -357,6 +361,30 @@ def _is_history(span: str, support: Support) -> bool:
 
 #: checks about the text as a whole: no sentence of it is to blame
 WHOLE_TEXT = frozenset({"length", "language", "missing_item", "ungrounded", "prompt_echo"})
+
+
+#: the marks that open a quotation, and the mark that closes each
+_QUOTE_PAIRS = {"\u201c": "\u201d", "《": "》", "「": "」", "『": "』"}
+_QUOTE_CLOSERS = {close: open_ for open_, close in _QUOTE_PAIRS.items()}
+
+
+def unclosed_quote(text: str) -> str | None:
+    """The text from a quotation mark that is never closed (or a closing mark with no opening
+    one), or ``None``: a draft cut inside a name ("because you rated “Hola! Portable Stand (Ukulele.")
+    quotes a name that is no name. Straight double quotes pair up in turn."""
+    opened: list[tuple[str, int]] = []
+    straight: int | None = None
+    for at, char in enumerate(text):
+        if char in _QUOTE_PAIRS:
+            opened.append((char, at))
+        elif char in _QUOTE_CLOSERS:
+            if not opened or opened[-1][0] != _QUOTE_CLOSERS[char]:
+                return text[max(0, at - 30): at + 1]
+            opened.pop()
+        elif char == '"':
+            straight = at if straight is None else None
+    start = opened[0][1] if opened else straight
+    return None if start is None else text[start: start + 40]
 
 
 def _comparable(text: str) -> tuple[str, Sequence[int]]:

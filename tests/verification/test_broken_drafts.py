@@ -1,0 +1,78 @@
+"""Drafts the bundled model wrote on Amazon instruments and the verifier let through (benchmark
+run of 2026-12-03): a fact said twice in one sentence with "yourself" added, two connectives run
+together ("because and like…", "“X” and because…"), and a name cut off inside its quotation.
+Each must fail; the faithful sentence it garbles must pass."""
+
+from __future__ import annotations
+
+import pytest
+
+from whyrec.explanation.explainer import Explainer
+from whyrec.types import HistoryItem, Recommendation
+from whyrec.values import ItemDetails
+from whyrec.verification.verifier import unclosed_quote
+
+OIL = HistoryItem(id="hist:h1", item_id="h1", title="Planet Waves Lemon Oil", score_share=0.6,
+                  event="rate", rating=5.0)
+STAND = HistoryItem(id="hist:h2", item_id="h2", title="Hola! Portable Stand for Small "
+                    "Instruments (Ukulele, Violin etc.)", score_share=0.4, event="rate",
+                    rating=5.0)
+ITEM = "Aquila Concert Ukulele Strings"
+REC = Recommendation(user_id="u1", item_id="i1", title=ITEM, score=1.0, rank=1,
+                     algorithm="external", evidence=[OIL, STAND])
+
+
+def _problems(text: str, language: str = "en") -> list[str]:
+    verdict = Explainer("template").verify(text, REC, details=ItemDetails(title=ITEM),
+                                           language=language)
+    return [f"{span.kind}: {span.reason}" for span in verdict.unsupported]
+
+
+@pytest.mark.parametrize("text", [
+    # the same fact twice in one sentence, once with "yourself"
+    f"“{ITEM}” is one we picked for you. Also, you rated “Planet Waves Lemon Oil” 5/5, and you "
+    "rated “Planet Waves Lemon Oil” 5/5 yourself.",
+    f"“{ITEM}” is one we picked for you, since you rated “Planet Waves Lemon Oil” 5/5, and you "
+    "rated “Planet Waves Lemon Oil” 5/5 too.",
+    # connectives run together
+    f"You may like “{ITEM}”, because and like one of your items.",
+    f"You may like “{ITEM}”, because and you rated “Planet Waves Lemon Oil” 5/5.",
+    f"You might like “{ITEM}” and because you rated “Planet Waves Lemon Oil” 5/5.",
+    # a name cut inside its quotation
+    f"You might like “{ITEM}” because you rated “Hola! Portable Stand for Small Instruments "
+    "(Ukulele.",
+    f"You might like “{ITEM}” because you rated “Planet Waves Lemon Oil 5/5.",
+])
+def test_broken_english_drafts_fail(text: str) -> None:
+    assert any(p.startswith("fluency") for p in _problems(text)), text
+
+
+@pytest.mark.parametrize("text", [
+    f"《{ITEM}》可能适合你，因为而且你给《Planet Waves Lemon Oil》打了5分。",
+    f"《{ITEM}》可能适合你，因为你给《Planet Waves Lemon Oil》打了5分，你也给《Planet Waves Lemon "
+    "Oil》打了5分。",
+    f"《{ITEM}》可能适合你，因为你给《Planet Waves Lemon Oil打了5分。",  # the name never closed
+])
+def test_broken_chinese_drafts_fail(text: str) -> None:
+    assert any(p.startswith("fluency") for p in _problems(text, "zh")), text
+
+
+@pytest.mark.parametrize("text, language", [
+    (f"You might like “{ITEM}” because you rated “Planet Waves Lemon Oil” 5/5, and you rated "
+     "“Hola! Portable Stand for Small Instruments (Ukulele, Violin etc.)” 5/5 too.", "en"),
+    (f"“{ITEM}” suits you, because you rated “Planet Waves Lemon Oil” 5/5 yourself.", "en"),
+    (f"You might like “{ITEM}”, and because you rated “Planet Waves Lemon Oil” 5/5, it is a "
+     "good match.", "en"),
+    (f"《{ITEM}》可能适合你，因为你给《Planet Waves Lemon Oil》打了5分，也给《Hola! Portable Stand "
+     "for Small Instruments (Ukulele, Violin etc.)》打了5分。", "zh"),
+])
+def test_the_faithful_sentences_pass(text: str, language: str) -> None:
+    assert _problems(text, language) == []
+
+
+def test_unclosed_quote_pairs_marks_in_turn() -> None:
+    assert unclosed_quote("“A” and 《B》 and \"C\"") is None
+    assert unclosed_quote("“读《红楼梦》”") is None
+    assert unclosed_quote("because you rated “Hola! Portable") == "“Hola! Portable"
+    assert unclosed_quote("you rated Oil” 5/5") is not None
+    assert unclosed_quote("you rated \"Oil 5/5") is not None
