@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from whyrec.explanation.explainer import Explainer
+from whyrec.evidence.quality import ItemQuality
 from whyrec.types import HistoryItem, Recommendation
 from whyrec.values import ItemDetails
 from whyrec.verification.verifier import unclosed_quote
@@ -76,3 +77,45 @@ def test_unclosed_quote_pairs_marks_in_turn() -> None:
     assert unclosed_quote("because you rated “Hola! Portable") == "“Hola! Portable"
     assert unclosed_quote("you rated Oil” 5/5") is not None
     assert unclosed_quote("you rated \"Oil 5/5") is not None
+
+
+HEAT = HistoryItem(id="hist:h3", item_id="h3", title="Sin City (2005)", score_share=0.6,
+                   event="rate", rating=5.0)
+QUALITY = ItemQuality(id="quality:i2", item_id="i2", n_people=78, mean_rating=3.43,
+                      n_ratings=78, rating_scale=5.0)
+MOVIE = Recommendation(user_id="u1", item_id="i2", title="Batman Begins (2005)", score=1.0,
+                       rank=1, algorithm="external", evidence=[HEAT, QUALITY])
+
+
+def _movie_problems(text: str, language: str) -> list[str]:
+    verdict = Explainer("template").verify(text, MOVIE, language=language,
+                                           details=ItemDetails(title=MOVIE.title))
+    return [span.kind for span in verdict.unsupported]
+
+
+@pytest.mark.parametrize("claim, language", [
+    ("另外，它与你给它的平均评分是3.43分（满分5分）。", "zh"),  # the bundled model's, delivered
+    ("另外，你给它的评分是3.43分。", "zh"),
+    ("另外，你给它打了3.43分。", "zh"),
+    ("另外，你对它的评分是3.43分。", "zh"),
+    ("Also, your rating of it is 3.43/5.", "en"),
+    ("Also, you gave it 3.43 out of 5.", "en"),
+    ("Also, you rated it 3.43/5 on average.", "en"),
+])
+def test_a_rating_of_the_recommended_item_by_the_person_fails(claim: str, language: str) -> None:
+    lead = ("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。" if language == "zh"
+            else "“Batman Begins (2005)” may suit you, since you rated “Sin City (2005)” 5/5. ")
+    assert "history" in _movie_problems(lead + claim, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。另外，78人给它的平均"
+     "评分是3.43分（满分5分）。", "zh"),
+    ("《Batman Begins (2005)》可能适合你：你看过《Sin City (2005)》，你给它打了5分。", "zh"),
+    ("“Batman Begins (2005)” may suit you, since you rated “Sin City (2005)” 5/5. Also, 78 "
+     "people rated it 3.43 out of 5 on average.", "en"),
+    ("“Batman Begins (2005)” may suit you: you loved “Sin City (2005)” (you gave it 5/5).",
+     "en"),
+])
+def test_the_ratings_the_facts_give_pass(text: str, language: str) -> None:
+    assert _movie_problems(text, language) == []

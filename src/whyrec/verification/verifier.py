@@ -75,8 +75,11 @@ HISTORY_VERB_RE = re.compile(
 #: "you bought it": the recommended item is never in the person's history
 HISTORY_PRONOUN_RE = re.compile(
     r"\byou(?:'ve| have)? (?:already )?(?:bought|purchased|viewed|looked at|rated|watched|read|"
-    r"liked|clicked|added|reviewed|ordered) (?:it|this(?: one| item)?)\b|"
-    r"你(?:已经)?(?:购买过|买过|浏览过|点击过|看过|读过|喜欢过|评价过)(?:它|这件|这部|这篇)",
+    r"liked|clicked|added|reviewed|ordered|gave|scored|loved|enjoyed) (?:it|this(?: one| item)?)"
+    r"\b|\byour (?:own )?(?:rating|score|review) (?:of|for) (?:it|this)\b|"
+    r"你(?:已经)?(?:购买过|买过|浏览过|点击过|看过|读过|喜欢过|评价过)(?:它|这件|这部|这篇)|"
+    # "你给它打了3.43分", "你给它的平均评分是…", "你对它的评分": a rating of the item itself
+    r"你(?:已经|曾)?(?:给|对|为)(?:它|这件|这部|这本|这篇)[^，。；！？,.;!?]{0,6}?(?:打|评|的分)",
     re.IGNORECASE)
 #: "3 of your items" / "你的3件商品": the count must be one a fact states
 COUNT_RE = re.compile(
