@@ -119,3 +119,10 @@ def test_a_rating_of_the_recommended_item_by_the_person_fails(claim: str, langua
 ])
 def test_the_ratings_the_facts_give_pass(text: str, language: str) -> None:
     assert _movie_problems(text, language) == []
+
+
+def test_a_garbled_chinese_sentence_of_true_numbers_fails() -> None:
+    # every number is a fact's (a cohort's 67 %, the item's 4.66), the sentence says nothing
+    problems = _movie_problems("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了"
+                               "5分。另外，它与你给了67%也买了3.43分（满分5分）。", "zh")
+    assert "fluency" in problems

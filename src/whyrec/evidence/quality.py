@@ -30,8 +30,13 @@ class ItemQuality(Evidence):
         return self.score_share
 
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
-        # it is cited by the count it states: the raters, or else the people
-        return [str(self.n_ratings or self.n_people)]
+        # it is cited by the count it states: the raters, or else the people; or by its mean
+        # rating as explanations write it ("its average rating is 4.9/5"), unless the mean
+        # could be a person's own rating of a history item (a whole or half star)
+        terms = [str(self.n_ratings or self.n_people)]
+        if self.mean_rating is not None and self.n_ratings and (2 * self.mean_rating) % 1:
+            terms.append(f"{self.mean_rating:.2f}".rstrip("0").rstrip("."))
+        return terms
 
     def signals(self) -> tuple[Signal, ...]:
         people = Signal("people", numbers=(self.n_people, self.n_ratings))

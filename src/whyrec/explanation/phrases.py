@@ -239,7 +239,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "接下来推荐你看看{title}，因为你{did}。",
         ),
         "feature_category": (
-            "它和你的{n}{items}一样，同属\u201c{value}\u201d类。",
+            "它和你的{n}{items}同属\u201c{value}\u201d类。",
             "它与你的{n}{items}同属\u201c{value}\u201d类。",
         ),
         "feature_category_lead": (
@@ -249,7 +249,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
             "{title}属于\u201c{value}\u201d类，你的{n}{items}也是。",
         ),
         "feature_genre": (
-            "它和你的{n}{items}一样，同属\u201c{value}\u201d类型。",
+            "它和你的{n}{items}同属\u201c{value}\u201d类型。",
             "它与你的{n}{items}同属\u201c{value}\u201d类型。",
         ),
         "feature_genre_lead": (

@@ -694,7 +694,10 @@ _ZH_GARBLED_RE = re.compile(
     # "你把《X》的112人中…": a deed's 把 run into a cohort's phrase
     + r"|把[ ]*" + TITLE_MARK + r"[ ]*的"
     # two connectives run together: "因为而且…"
-    + r"|因为[ ]*(?:而且|另外|并且|所以|但是|此外)")
+    + r"|因为[ ]*(?:而且|另外|并且|所以|但是|此外)"
+    # a number where a deed's title belongs, a rating bought ("它与你给了67%也买了4.66分", a
+    # bundled model's draft)
+    + r"|你(?:给|把)了?[ ]*\d|(?:买|购买|看|浏览|点击)(?:了|过)[ ]*\d+(?:\.\d+)?分")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 

@@ -117,8 +117,11 @@ class Support:
                 if wanted and len(wanted & text_stems) >= min(CITING_STEMS, len(wanted)):
                     cited.append(fact_id)
                     continue
-            # a title is cited by any of its names ("Casino" for "Casino (1995)")
-            if any(any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
+            # a title is cited by any of its names ("Casino" for "Casino (1995)"); a count or
+            # a mean rating by the number standing alone ("10人", "4.9分" in Chinese, where
+            # no space sets a number apart from the words around it)
+            if any(_number_key(term).search(folded) is not None if _NUMBER_TERM_RE.fullmatch(term)
+                   else any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
                    for term in terms if term):
                 cited.append(fact_id)
         return cited
@@ -166,6 +169,17 @@ def _term_key(term: str) -> tuple[bool, str]:
     """How a term is looked up in the facts: (Chinese, its normalised characters) or (Latin, its
     token key)."""
     return (True, normalise(term)) if has_cjk(term) else (False, token_key(term))
+
+
+#: a citing term that is a number (a count, a mean rating)
+_NUMBER_TERM_RE = re.compile(r"\d+(?:\.\d+)?")
+
+
+@lru_cache(maxsize=1024)
+def _number_key(term: str) -> re.Pattern[str]:
+    """``term`` as a whole number in a text: "10" is not in "100" or "2010", "4.9" not in
+    "4.95" (though "4.9分" and "4.9/5" hold it)."""
+    return re.compile(rf"(?<![\d.]){re.escape(term)}(?!\d|\.\d)")
 
 
 @lru_cache(maxsize=1024)

@@ -1,0 +1,46 @@
+"""A fact cited by a number (the item's raters, its mean rating) is cited in Chinese too, where
+no space sets the number apart ("10人给它的平均评分是4.9分"), and only by that number standing
+alone: "10" is not cited by "100" or "2010", nor a mean by a person's own whole or half star."""
+
+from __future__ import annotations
+
+import pytest
+
+from whyrec.evidence.quality import ItemQuality
+from whyrec.explanation.prompt import support_for
+from whyrec.explanation.templates import TemplateExplainer
+from whyrec.types import HistoryItem, Recommendation
+from whyrec.values import ItemDetails
+
+SIN_CITY = HistoryItem(id="hist:h1", item_id="h1", title="Sin City (2005)", score_share=0.6,
+                       event="rate", rating=4.5)
+
+
+def _cited(text: str, language: str, mean: float = 4.9, raters: int = 10) -> list[str]:
+    quality = ItemQuality(id="quality:i1", item_id="i1", n_people=raters, mean_rating=mean,
+                          n_ratings=raters, rating_scale=5.0)
+    rec = Recommendation(user_id="u1", item_id="i1", title="Boss Tuner", score=1.0, rank=1,
+                         algorithm="external", evidence=[SIN_CITY, quality])
+    support = support_for(rec, ItemDetails(title="Boss Tuner"), TemplateExplainer(language=language))
+    return support.cited_ids(text)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("《Boss Tuner》可能适合你。10人给它的平均评分是4.9分。", "zh"),
+    ("《Boss Tuner》可能适合你：它的平均评分是4.9分。", "zh"),
+    ("《Boss Tuner》可能适合你，有10人给它打分。", "zh"),
+    ("“Boss Tuner” may suit you. Plus, its average rating is 4.9/5.", "en"),
+    ("“Boss Tuner” may suit you: 10 people rated it.", "en"),
+])
+def test_the_item_quality_is_cited_by_its_numbers(text: str, language: str) -> None:
+    assert "quality:i1" in _cited(text, language)
+
+
+@pytest.mark.parametrize("text, language, mean", [
+    ("《Boss Tuner》可能适合你。它在2010年推出，100人看过。", "zh", 4.9),
+    ("《Boss Tuner》可能适合你。它的平均评分是4.95分。", "zh", 4.9),
+    ("“Boss Tuner” may suit you, since you rated “Sin City (2005)” 4.5/5.", "en", 4.5),
+    ("《Boss Tuner》可能适合你，因为你给《Sin City (2005)》打了4.5分。", "zh", 4.5),
+])
+def test_other_numbers_do_not_cite_it(text: str, language: str, mean: float) -> None:
+    assert "quality:i1" not in _cited(text, language, mean=mean)
