@@ -76,7 +76,8 @@ def test_unclosed_quote_pairs_marks_in_turn() -> None:
     assert unclosed_quote("“读《红楼梦》”") is None
     assert unclosed_quote("because you rated “Hola! Portable") == "“Hola! Portable"
     assert unclosed_quote("you rated Oil” 5/5") is not None
-    assert unclosed_quote("you rated \"Oil 5/5") is not None
+    # a straight quote is as often an inch mark: a title may hold one
+    assert unclosed_quote("“Fender 1/4\" Output Jack” and 《GLS 1/4\" TS Cable》") is None
 
 
 HEAT = HistoryItem(id="hist:h3", item_id="h3", title="Sin City (2005)", score_share=0.6,
@@ -126,3 +127,12 @@ def test_a_garbled_chinese_sentence_of_true_numbers_fails() -> None:
     problems = _movie_problems("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了"
                                "5分。另外，它与你给了67%也买了3.43分（满分5分）。", "zh")
     assert "fluency" in problems
+
+
+@pytest.mark.parametrize("language", ["en", "zh"])
+def test_a_title_with_an_inch_mark_keeps_its_template_text(language: str) -> None:
+    # Amazon's “Fender 1/4" Output Jack”: a check that paired straight quotes withheld it
+    jack = Recommendation(user_id="u1", item_id="i3", title='Fender 1/4" Output Jack',
+                          score=1.0, rank=1, algorithm="external", evidence=[OIL])
+    explanation = Explainer("template").explain(jack, language=language)
+    assert explanation.verdict.passed and "Output Jack" in explanation.text

@@ -373,10 +373,10 @@ _QUOTE_CLOSERS = {close: open_ for open_, close in _QUOTE_PAIRS.items()}
 
 def unclosed_quote(text: str) -> str | None:
     """The text from a quotation mark that is never closed (or a closing mark with no opening
-    one), or ``None``: a draft cut inside a name ("because you rated “Hola! Portable Stand (Ukulele.")
-    quotes a name that is no name. Straight double quotes pair up in turn."""
+    one), or ``None``: a draft cut inside a name ("because you rated “Hola! Portable Stand
+    (Ukulele.") quotes a name that is no name. Only curly quotes and book marks count: a
+    straight one is as often an inch mark ("Fender 1/4\" Output Jack")."""
     opened: list[tuple[str, int]] = []
-    straight: int | None = None
     for at, char in enumerate(text):
         if char in _QUOTE_PAIRS:
             opened.append((char, at))
@@ -384,10 +384,7 @@ def unclosed_quote(text: str) -> str | None:
             if not opened or opened[-1][0] != _QUOTE_CLOSERS[char]:
                 return text[max(0, at - 30): at + 1]
             opened.pop()
-        elif char == '"':
-            straight = at if straight is None else None
-    start = opened[0][1] if opened else straight
-    return None if start is None else text[start: start + 40]
+    return text[opened[0][1]: opened[0][1] + 40] if opened else None
 
 
 def _comparable(text: str) -> tuple[str, Sequence[int]]:
