@@ -35,6 +35,8 @@ def quoted_names(text: str) -> list[tuple[int, str]]:
 EMOJI = "\u2600-\u27bf\U0001f000-\U0001faff"
 #: "Heat (1995)" -> "Heat"; MovieLens and many catalogs append the year
 YEAR_SUFFIX_RE = re.compile(r"\s*\((?:\d{4}|\d{4}[-–]\d{0,4})\)\s*$")
+#: "The Northern Observatory" -> "Northern Observatory"
+LEADING_ARTICLE_RE = re.compile(r"^(?:The|A|An) (?=\S)")
 #: "Matrix, The" -> "The Matrix"
 ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$")
 #: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
@@ -134,6 +136,10 @@ def title_variants(title: str) -> set[str]:
     if moved:
         variants.add(f"{moved.group(2)} {moved.group(1)}")
         variants.add(moved.group(1))
+    # "The Northern Observatory" named "Northern Observatory" (two words or more left)
+    unled = LEADING_ARTICLE_RE.sub("", bare)
+    if unled != bare and len(unled.split()) >= 2:
+        variants.add(unled)
     if has_cjk(bare) and LATIN_WORDS_RE.search(bare):
         # "可充电机械键盘 Quietwave Meridian 2" is also named by its Latin part
         latin = " ".join(CJK_RE.sub(" ", bare).split())

@@ -136,3 +136,14 @@ def test_a_title_with_an_inch_mark_keeps_its_template_text(language: str) -> Non
                           score=1.0, rank=1, algorithm="external", evidence=[OIL])
     explanation = Explainer("template").explain(jack, language=language)
     assert explanation.verdict.passed and "Output Jack" in explanation.text
+
+
+def test_a_deed_run_into_a_shared_feature_fails() -> None:
+    # the bundled model's, delivered: "because you clicked X's 11 items are in books"
+    problems = _movie_problems("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》的11部"
+                               "电影同属“Action”类型。", "zh")
+    assert "fluency" in problems
+    # a cohort of the people who watched a title reads the same way, and is a sentence
+    assert "fluency" not in _movie_problems(
+        "《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。看过《Sin City "
+        "(2005)》的84人中，有75%也看过它。", "zh")

@@ -63,6 +63,9 @@ class Backend(ABC):
     #: fine-tuned on whyrec's compact prompt (``whyrec tune``): it is sent without the worked
     #: example and without an answer start, and writes the whole text in its own words
     tuned: bool = False
+    #: a small model on a CPU, for which every prompt token costs time before the first word:
+    #: the prompt leaves out the item's detail line (category, brand, tags)
+    brief_prompt: bool = False
     #: the model loaded or asked for; part of every cache key
     model_name: str = ""
     #: the model runs inside this process: prompts never leave the machine

@@ -133,6 +133,8 @@ class LlamaCppBackend(Backend):
     supports_prefill = True
     supports_streaming = True
     in_process = True
+    #: a small model read on the CPU: every prompt token is read before the first word
+    brief_prompt = True
 
     def __init__(
         self, model: str | os.PathLike[str] | None = None, *, n_ctx: int = 2048,

@@ -254,7 +254,8 @@ class Explainer:
                             token_budget=self.token_budget,
                             translations=self._translations(language),
                             untrusted=self._untrusted(rec, details),
-                            compact=self.backend.tuned)
+                            compact=self.backend.tuned,
+                            item_details=not self.backend.brief_prompt)
 
     def _explain(self, rec: Recommendation, language: str, style: Style,
                  details: ItemDetails, on_piece: Callable[[str], None] | None = None

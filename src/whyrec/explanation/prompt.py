@@ -95,13 +95,15 @@ def build_prompt(
     rec: Recommendation, details: ItemDetails, wording: TemplateExplainer, *,
     style: Style, token_budget: int = DEFAULT_TOKEN_BUDGET,
     translations: Mapping[str, str] | None = None, untrusted: Sequence[str] = (),
-    compact: bool = False,
+    compact: bool = False, item_details: bool = True,
 ) -> Prompt:
     """Messages asking for an explanation of ``rec`` from its strongest facts.
 
     Facts are worded by ``wording`` (the template explainer of the target language), at most
     ``style.n_facts + 1`` of them; the weakest are dropped until the prompt fits the budget.
-    ``compact`` leaves out the worked example (a model tuned on these prompts needs none).
+    ``compact`` leaves out the worked example (a model tuned on these prompts needs none);
+    ``item_details=False`` the line of the item's category, brand and tags (a small model on
+    a CPU reads every prompt token before it writes; what the line says still backs a claim).
     """
     language = wording.language
     translations = translations or {}
@@ -112,8 +114,8 @@ def build_prompt(
     item_line = _item_line(details, language, translations)
     while True:
         sentences = wording.fact_sentences(safe_rec, facts)
-        messages = _messages(details, item_line, sentences, language, wording.domain, style,
-                             compact)
+        messages = _messages(details, item_line if item_details else "", sentences, language,
+                             wording.domain, style, compact)
         size = sum(estimate_tokens(m["content"]) for m in messages)
         if size <= token_budget or len(facts) <= 1:
             break

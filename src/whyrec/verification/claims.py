@@ -697,7 +697,9 @@ _ZH_GARBLED_RE = re.compile(
     + r"|因为[ ]*(?:而且|另外|并且|所以|但是|此外)"
     # a number where a deed's title belongs, a rating bought ("它与你给了67%也买了4.66分", a
     # bundled model's draft)
-    + r"|你(?:给|把)了?[ ]*\d|(?:买|购买|看|浏览|点击)(?:了|过)[ ]*\d+(?:\.\d+)?分")
+    + r"|你(?:给|把)了?[ ]*\d|(?:买|购买|看|浏览|点击)(?:了|过)[ ]*\d+(?:\.\d+)?分"
+    # a deed's title run into a shared feature's count ("因为你点击过《X》的11件商品同属“图书”类")
+    + r"|" + TITLE_MARK + r"[ ]*的[ ]*\d+[ ]*(?:件|部|篇|本|个)")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
