@@ -9,6 +9,7 @@ never shown to anyone.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import re
 import unicodedata
@@ -41,25 +42,36 @@ LEADING_ARTICLE_RE = re.compile(r"^(?:The|A|An) (?=\S)")
 ARTICLE_SUFFIX_RE = re.compile(r"^(.*), (The|A|An|Les|La|Le|Il|Der|Die|Das|El)$")
 #: a sentence ends after ., !, ? (Latin, followed by a space) or 。！？ (Chinese)
 SENTENCE_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+#: the marks that open or close a quoted title
+_QUOTE_MARK_RE = re.compile('[“《”》"]')
+
+
 def split_sentences(text: str) -> list[str]:
     """``text`` cut at its sentence ends (``SENTENCE_END_RE``) outside quoted titles: the "?" of
     “O Brother, Where Art Thou? (2000)” ends no sentence. Straight quotes pair up in turn."""
-    inside: list[int] = []  # where each quote or book mark that is still open began
-    depth_at = []
+    # whether each quote or book mark leaves the text inside a quotation: only the marks are
+    # visited (a text is walked by the regex engine, not character by character)
+    depth = 0  # how many quote or book marks are still open
     straight = False
-    for char in text:
+    marks: list[int] = []  # where each mark stands
+    quoted: list[bool] = []  # whether the text is quoted just after it
+    for mark in _QUOTE_MARK_RE.finditer(text):
+        char = mark.group()
         if char in "“《":
-            inside.append(1)
-        elif char in "”》" and inside:
-            inside.pop()
-        elif char == '"':
+            depth += 1
+        elif char in "”》":
+            depth = max(depth - 1, 0)
+        else:
             straight = not straight
-        depth_at.append(bool(inside) or straight)
+        marks.append(mark.start())
+        quoted.append(depth > 0 or straight)
     out, start = [], 0
     for match in SENTENCE_END_RE.finditer(text):
         at = match.start() - 1  # the sentence mark itself
-        if at >= 0 and depth_at[at]:
-            continue
+        if at >= 0 and marks:
+            last = bisect.bisect_right(marks, at) - 1  # the last mark at or before it
+            if last >= 0 and quoted[last]:
+                continue
         out.append(text[start:match.start()])
         start = match.end()
     out.append(text[start:])
@@ -183,12 +195,25 @@ def kept_form(text: str) -> str:
 def clean_catalog_text(text: str, limit: int = 120) -> str:
     """Catalog text made safe to quote in a prompt: one line, no invisible characters, no
     quotes or brackets that could close the quotation, and bounded in length."""
-    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", str(text)))
-    text = re.sub(r"[\"“”<>\[\]{}`#*|\\]", " ", text)
+    text = str(text)
+    # titles and tags are quoted again for every recommendation that names them: each once
+    return _clean_catalog_short(text, limit) if len(text) <= SHORT else _clean_catalog(text, limit)
+
+
+@lru_cache(maxsize=65_536)
+def _clean_catalog_short(text: str, limit: int) -> str:
+    return _clean_catalog(text, limit)
+
+
+def _clean_catalog(text: str, limit: int) -> str:
+    text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
+    text = _UNQUOTABLE_RE.sub(" ", text)
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+#: marks that could close a quotation or start markup in a prompt
+_UNQUOTABLE_RE = re.compile(r"[\"“”<>\[\]{}`#*|\\]")
 #: closing quotes and brackets that may follow a sentence's mark
 _CLOSING = "\u201d\u2019\"')\uff09"
 

@@ -227,7 +227,7 @@ def _en_events(claim: Claim, titles: Sequence[Title], flag: Flag3) -> None:
         if verb is None:
             continue
         verb_class = _verb_class(verb)
-        if verb_class == CART and not re.search(r"\b(?:cart|basket|bag)\b", lowered[at:]):
+        if verb_class == CART and not _CART_WORD_RE.search(lowered[at:]):
             continue  # "put", "added" without a cart are not events
         if _people_subject_en(lowered[: verb.start()]):
             continue
@@ -248,14 +248,13 @@ def _governing_en_verb(lowered: str, at: int) -> re.Match[str] | None:
         return None
     between = lowered[last.end(): at]
     between = between.replace(TITLE_MARK, " ")
-    if re.fullmatch(r"[\s,]*(?:(?:and|also|both|it|them|the|a|an|highly|"
-                    r"\(?\d+(?:\.\d+)?(?:/\d+| out of \d+| stars?)?\)?)[\s,]*)*", between):
+    if _EN_BETWEEN_RE.fullmatch(between):
         return last
     return None
 
 
 def _people_subject_en(before: str) -> bool:
-    you = [m.end() for m in re.finditer(r"\byou(?:'ve|'re)?\b", before)]
+    you = [m.end() for m in _YOU_RE.finditer(before)]
     people = [m.end() for m in EN_PEOPLE_RE.finditer(before)]
     if not people:
         return False
@@ -275,7 +274,7 @@ def others_did(text: str, start: int, end: int, language: str) -> bool:
     if language != "zh":
         return _people_subject_en(head)
     tail = text[end:].lstrip(" 》”\"")[:16]
-    if re.match(r"(?:的|中的)[^，。；]{0,8}(?:人|用户|买家|顾客|观众)", tail):
+    if _ZH_OTHERS_TAIL_RE.match(tail):
         return True
     people = [m.end() for m in ZH_PEOPLE_RE.finditer(head)]
     return bool(people) and head.rfind("你") < people[-1]
@@ -308,15 +307,14 @@ def _zh_events(claim: Claim, titles: Sequence[Title], flag: Flag3) -> None:
 def _governing_zh_verb(clause: str, at: int) -> re.Match[str] | None:
     """给《A》打了 / 把《A》加入购物车: the verb after the title; else the last verb before it."""
     before = clause[:at].rstrip(" ")
-    if re.search(r"(?:给|把|为|对|将)(?:了)?$", before) or re.search(
-            r"(?:给|把|为|对|将)" + TITLE_MARK + r"[ ]*(?:和|与|、|及)[ ]*$", before):
+    if _ZH_BEFORE_VERB_RE.search(before) or _ZH_BEFORE_VERB_TITLES_RE.search(before):
         return ZH_VERB_RE.search(clause, at + 1)
     last = None
     for match in ZH_VERB_RE.finditer(clause, 0, at):
         last = match
     if last is not None:
         between = clause[last.end(): at].replace(TITLE_MARK, "")
-        if re.fullmatch(r"[ 过了和与、及的页面也还]*", between):
+        if _ZH_BETWEEN_RE.fullmatch(between):
             return last
     return None
 
@@ -410,7 +408,7 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, langua
 
     def bad(raw: str, reason: str) -> None:
         # a caller's free-text reason may state any number ("ranks number 25"): it backs it
-        if _value(re.sub(r"[^\d.,]", "", raw) or raw) not in facts.free:
+        if _value(_NOT_NUMBER_RE.sub("", raw) or raw) not in facts.free:
             flag(raw, "number", f"{raw}: {reason}")
 
     previous = 0
@@ -426,7 +424,7 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, langua
             if _value(raw) not in rated:
                 bad(raw, "not the rating of the item it is said of")
             continue
-        mine = re.search(r"\byou\b|你", text[: match.start()]) and not (
+        mine = _YOU_OR_NI_RE.search(text, 0, match.start()) and not (
             ZH_PEOPLE_RE if zh else EN_PEOPLE_RE).search(text[: match.start()])
         allowed = facts.mean | facts.history_ratings if mine else facts.mean
         if _value(raw) not in allowed:
@@ -458,8 +456,8 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, langua
         allowed = {_value(f"{n:g}") for s in cohorts for n in s.numbers} | facts.item_people
         for match in _ANY_NUM_RE.finditer(text):
             inside = any(a <= match.start() < b for a, b in judged)
-            if not inside and _value(match.group()) not in allowed and not re.match(
-                    r"\s*(?:of your|件|部|篇)", text[match.end():]):
+            if not inside and _value(match.group()) not in allowed and not _OF_YOURS_RE.match(
+                    text, match.end()):
                 bad(match.group(), "not a number of the cohort this sentence describes")
         _cohort_roles(text, cohorts, zh, bad)
 
@@ -518,7 +516,7 @@ def _ranking_word(match: re.Match[str], text: str, rank: int) -> bool:
     word, after = match.group(), text[match.end(): match.end() + 8]
     if word in ("top", "most") or word.startswith("最"):
         return word == "top" or bool(
-            re.match(r"\s*(?:popular|trending|watched|bought|受欢迎|热门|火)", after))
+            _POPULAR_AFTER_RE.match(after))
     return rank == 1 and word in ("number one", "no. 1", "no.1", "#1", "第一", "leading", "冠军")
 
 
@@ -536,12 +534,12 @@ def _item_rating(claim: Claim, titles: Sequence[Title], support: Support, langua
         if any(0 <= start - match.end() <= 30 or 0 <= match.start() - end <= 30
                for start, end in history_at):
             continue
-        if language != "zh" and re.search(r"\byou(?:'ve| have)?\s+(?:\w+\s+)?$",
-                                          text[: match.start()]):
+        if language != "zh" and _YOU_BEFORE_RE.search(
+                text[: match.start()]):
             continue  # "you rated it": the person's rating of something named elsewhere
         # "high" said of this rating: within its clause, not the person's 高分 elsewhere
-        near = re.split(r"[,，;；]", text[match.start():])[0]
-        near = re.split(r"[,，;；]", text[: match.start()])[-1] + near
+        near = _CLAUSE_MARK_RE.split(text[match.start():])[0]
+        near = _CLAUSE_MARK_RE.split(text[: match.start()])[-1] + near
         high = bool((ZH_HIGH_RE if language == "zh" else EN_HIGH_RE).search(near)) or (
             match.group() in ("好评", "acclaimed", "well-reviewed", "five-star", "5-star",
                               "praised", "beloved", "赞誉", "推崇", "五星"))
@@ -579,15 +577,21 @@ def _content(text: str, support: Support, free: Sequence[str], language: str,
              flag: Callable[[str, str, str], None]) -> bool:
     """Flag the content words no fact backs; returns whether the sentence paraphrases a
     free-text fact (which then backs it, and cites that fact)."""
-    plain = text.replace(TITLE_MARK, " ")
+    # the words alone count, not the spaces that pad a title's mark: compacted, a sentence
+    # is the same whatever its titles' lengths, and read once (memoised) for all of them
+    plain = _compact(text).replace(TITLE_MARK, " ")
     latin = en_content(plain)
-    stems, fact_text = support.stems, support.text
-    if _about_item(text, language):
+    about_item = _about_item(text, language)
+    fact_text = support.text
+    if about_item:
         # what the item has or offers is backed by what the facts say of it, not of the person
-        stems, fact_text = support.item_stems, support.item_text
+        fact_text = support.item_text
         free = [s.text for s in support.signals if s.kind in ("free_text", "stated")
                 and s.about != "user"]
-    unbacked = [w for w in latin if stem(w) not in stems] if latin else []
+    unbacked: list[str] = []
+    if latin:  # the facts' stems are worked out only for a sentence with English words
+        stems = support.item_stems if about_item else support.stems
+        unbacked = [w for w in latin if stem(w) not in stems]
     words = len(latin)
     if language == "zh":
         chinese = zh_content(plain)
@@ -628,7 +632,7 @@ def _about_item(text: str, language: str) -> bool:
 
 def _ordinal_backed(word: str, support: Support) -> bool:
     """第二 / 排名第一: an ordinal is backed by the number a fact states."""
-    match = re.fullmatch("(?:排名)?第([一二两三四五六七八九十百]+)(?:名)?", word)
+    match = _ZH_ORDINAL_RE.fullmatch(word)
     return match is not None and str(zh_numeral(match.group(1)) or 1) in support.numbers
 
 
@@ -705,16 +709,25 @@ _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
 
 def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
-    problem = _fluency_problem(text, language)
+    problem = _fluency_problem(_compact(text), language)
     if problem is not None:
         flag(*problem)
 
 
-# a function of the (title-masked) sentence alone, and template sentences recur across people
-# ("Of the 81 people who bought or viewed …"): judged once each
+#: a mark and the spaces that pad it to the length of what it stands for
+_PADDED_MARK_RE = re.compile(r"([\ue000\ue001]) +")
+
+
+def _compact(text: str) -> str:
+    """The (title-masked) sentence with each mark's padding cut to one space: what the fluency
+    checks read (a title's length is not theirs to judge)."""
+    return _PADDED_MARK_RE.sub(r"\1 ", text) if "  " in text else text
+
+
+# a function of the compacted sentence alone, and template sentences recur across people
+# ("Of the 81 people who bought or viewed …", whatever the titles' lengths): judged once each
 @lru_cache(maxsize=1024)
-def _fluency_problem(text: str, language: str) -> tuple[str, str, str] | None:
-    compact = re.sub(r"([\ue000\ue001]) +", r"\1 ", text)
+def _fluency_problem(compact: str, language: str) -> tuple[str, str, str] | None:
     lost = _LOST_CLAUSE_RE.search(compact)
     if lost:
         return lost.group(), "fluency", "a clause mark ends the sentence: a clause is missing"
@@ -776,7 +789,7 @@ _ZH_FILLER_RE = re.compile("[也都还]")
 
 @lru_cache(maxsize=1024)
 def _said_key(part: str) -> str:
-    part = re.sub(r"[^\w\u3400-\u9fff]+", " ", part.casefold()).strip()
+    part = _NOT_SAID_RE.sub(" ", part.casefold()).strip()
     part = _OPENING_CONNECTIVE_RE.sub("", part).strip()
     return " ".join(_ZH_FILLER_RE.sub("", _FILLER_RE.sub(" ", part)).split())
 
@@ -786,8 +799,8 @@ def _fragment(text: str, language: str) -> bool:
     if TITLE_MARK in text:
         return False
     if language == "zh":
-        return len(re.findall(CJK_CLASS, text)) + len(re.findall(r"[A-Za-z]+", text)) < 3
-    return len(re.findall(r"[^\W_]+", text)) < 3
+        return len(_CJK_CHAR_RE.findall(text)) + len(_LATIN_RUN_RE.findall(text)) < 3
+    return len(_WORD_RUN_RE.findall(text)) < 3
 
 
 #: two to eight characters said twice in a row, at every place (overlaps included)
@@ -796,15 +809,17 @@ _ZH_REPEAT_RE = re.compile(r"(?=(.{2,8}?)\1)")
 
 def _repeated_phrase(text: str, language: str) -> str | None:
     if language == "zh":
-        chars = re.sub(r"[\s\d]", "", text)
+        chars = _SPACE_OR_DIGIT_RE.sub("", text)
         for match in _ZH_REPEAT_RE.finditer(chars):
-            if not re.fullmatch(r"[a-zA-Z\ue000\ue001]+", match.group(1)):
+            if not _LATIN_OR_MARKS_RE.fullmatch(match.group(1)):
                 return match.group(1)
         return None
-    written = re.findall(r"[\w\ue000\ue001'/.%]+|[,;:]", text)
+    written = _WRITTEN_RE.findall(text)
     words = [w.casefold() for w in written]
     for size in range(1, 7):
         for i in range(len(words) - 2 * size + 1):
+            if words[i] != words[i + size]:
+                continue  # the two windows differ in their first word already
             window = words[i: i + size]
             if window == words[i + size: i + 2 * size] and not (
                     size == 1 and (words[i] in ("very", "really", "so", "had", "that")
@@ -814,10 +829,37 @@ def _repeated_phrase(text: str, language: str) -> str | None:
     return None
 
 
+#: patterns of the checks above, compiled once
+_CART_WORD_RE = re.compile(r"\b(?:cart|basket|bag)\b")
+_EN_BETWEEN_RE = re.compile(r"[\s,]*(?:(?:and|also|both|it|them|the|a|an|highly|"
+                            r"\(?\d+(?:\.\d+)?(?:/\d+| out of \d+| stars?)?\)?)[\s,]*)*")
+_YOU_RE = re.compile(r"\byou(?:'ve|'re)?\b")
+_ZH_OTHERS_TAIL_RE = re.compile(r"(?:的|中的)[^，。；]{0,8}(?:人|用户|买家|顾客|观众)")
+_ZH_BEFORE_VERB_RE = re.compile(r"(?:给|把|为|对|将)(?:了)?$")
+_ZH_BEFORE_VERB_TITLES_RE = re.compile(
+    r"(?:给|把|为|对|将)" + TITLE_MARK + r"[ ]*(?:和|与|、|及)[ ]*$")
+_ZH_BETWEEN_RE = re.compile(r"[ 过了和与、及的页面也还]*")
+_NOT_NUMBER_RE = re.compile(r"[^\d.,]")
+_YOU_OR_NI_RE = re.compile(r"\byou\b|你")
+_OF_YOURS_RE = re.compile(r"\s*(?:of your|件|部|篇)")
+_POPULAR_AFTER_RE = re.compile(r"\s*(?:popular|trending|watched|bought|受欢迎|热门|火)")
+_YOU_BEFORE_RE = re.compile(r"\byou(?:'ve| have)?\s+(?:\w+\s+)?$")
+_CLAUSE_MARK_RE = re.compile(r"[,，;；]")
+_ZH_ORDINAL_RE = re.compile("(?:排名)?第([一二两三四五六七八九十百]+)(?:名)?")
+_NOT_SAID_RE = re.compile(r"[^\w\u3400-\u9fff]+")
+_CJK_CHAR_RE = re.compile(CJK_CLASS)
+_LATIN_RUN_RE = re.compile(r"[A-Za-z]+")
+_WORD_RUN_RE = re.compile(r"[^\W_]+")
+_SPACE_OR_DIGIT_RE = re.compile(r"[\s\d]")
+_LATIN_OR_MARKS_RE = re.compile(r"[a-zA-Z\ue000\ue001]+")
+_WRITTEN_RE = re.compile(r"[\w\ue000\ue001'/.%]+|[,;:]")
+_LOWER_LATIN_RE = re.compile(r"[a-z]")
+
+
 # --- helpers ----------------------------------------------------------------------------------
 def _said(phrase: str, support: Support) -> bool:
     """Whether a fact's own wording holds ``phrase`` (token-wise for Latin words)."""
-    if re.search(r"[a-z]", phrase):
+    if _LOWER_LATIN_RE.search(phrase):
         return support.backs(phrase)
     return normalise(phrase) in support.text
 

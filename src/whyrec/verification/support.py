@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
@@ -55,18 +56,35 @@ class Support:
     fact_numbers: list[float] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        joined = "\n".join([self.item_title, *self.sentences])
-        self.text = fold(joined)
-        self.token_text = token_text(self.text)
+        # each line once (facts repeat their titles and tags); lines recur across a person's
+        # recommendations (titles, tags, worded facts), so each is read once and remembered.
+        # Line by line is the same as the lines joined: a word, a token or a number never
+        # spans two lines, and normalising a line does not depend on its neighbours
+        every = [self.item_title, *self.sentences]
+        lines = list(dict.fromkeys(every))
+        # all of them, in order, for the text: a term may be looked up across two lines
+        folded = [f for f in map(fold_once, every) if f]
+        #: the facts' lines as compared (:func:`fold` of the lines joined, line by line)
+        self._folded = folded
+        self.text = " ".join(folded)  # fold("\n".join(every)), line by line
+        self.token_text = f" {' '.join(t for line in folded for t in _line_tokens(line))} "
         # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
         # like "1995 people rated it": titles are taken out before numbers are collected
-        # each line once (facts repeat their titles and tags): a number never spans two lines
-        bare = "\n".join(dict.fromkeys([self.item_title, *self.sentences]))
-        for title in sorted({self.item_title, *self.history_titles, *self.other_titles},
-                            key=len, reverse=True):
-            if title:
+        titles = [t for t in sorted({self.item_title, *self.history_titles, *self.other_titles},
+                                    key=len, reverse=True) if t]
+        if any("\n" in t for t in titles):
+            # a title across lines (only a hostile catalog's): taken out of the whole text
+            bare = "\n".join(lines)
+            for title in titles:
                 bare = bare.replace(title, " ")
-        self.numbers = numbers_in(QUOTED_SPAN_RE.sub(" ", bare))
+            self.numbers = numbers_in(QUOTED_SPAN_RE.sub(" ", bare))
+        else:
+            self.numbers = set()
+            for line in lines:
+                for title in titles:
+                    if title in line:
+                        line = line.replace(title, " ")
+                self.numbers |= _line_numbers(line)
         self.numbers |= {c for n in self.fact_numbers if (c := canonical_number(str(n)))}
 
     @cached_property
@@ -77,7 +95,7 @@ class Support:
     @cached_property
     def stems(self) -> set[str]:
         """Every English stem the facts hold (what a content word must be one of)."""
-        return stems_of(self.text)
+        return set().union(*map(_line_stems, self._folded))
 
     @cached_property
     def item_text(self) -> str:
@@ -104,10 +122,16 @@ class Support:
                   keys: str | None = None) -> list[str]:
         """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, and
         ``keys``: its tokens between spaces, if known)."""
+        return list(self._cited(text, folded, keys))
+
+    def cites_any(self, text: str, folded: str | None = None, keys: str | None = None) -> bool:
+        """Whether ``text`` cites any fact (:meth:`cited_ids` not empty), found at the first."""
+        return next(self._cited(text, folded, keys), None) is not None
+
+    def _cited(self, text: str, folded: str | None, keys: str | None) -> Iterator[str]:
         folded = fold(text) if folded is None else folded
         keys = token_text(folded) if keys is None else keys
         text_stems: set[str] | None = None
-        cited = []
         for fact_id, terms in self.fact_terms.items():
             if any(term.count(" ") >= PARAPHRASED_WORDS for term in terms):
                 # a reason in words (free text, a stated preference) is cited by a rewording:
@@ -115,7 +139,7 @@ class Support:
                 text_stems = stems_of(text) if text_stems is None else text_stems
                 wanted = {stem(w) for term in terms for w in en_content(term)}
                 if wanted and len(wanted & text_stems) >= min(CITING_STEMS, len(wanted)):
-                    cited.append(fact_id)
+                    yield fact_id
                     continue
             # a title is cited by any of its names ("Casino" for "Casino (1995)"); a count or
             # a mean rating by the number standing alone ("10人", "4.9分" in Chinese, where
@@ -123,8 +147,7 @@ class Support:
             if any(_number_key(term).search(folded) is not None if _NUMBER_TERM_RE.fullmatch(term)
                    else any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
                    for term in terms if term):
-                cited.append(fact_id)
-        return cited
+                yield fact_id
 
 
 #: the quotes :func:`whyrec.text.normalise` straightens, as (from, to) pairs
@@ -136,8 +159,12 @@ def fold(text: str) -> str:
     the same string, faster: ``str.translate`` walks a text with non-ASCII characters one
     character at a time (some 40x slower than a few ``str.replace``); short strings go to
     ``normalise`` itself, which memoises them."""
-    if len(text) <= SHORT:
-        return normalise(text)
+    return normalise(text) if len(text) <= SHORT else fold_once(text)
+
+
+def fold_once(text: str) -> str:
+    """:func:`fold` without the memo, for strings that seldom recur (a person's worded facts):
+    memoised, they would fill the memo with every person's lines."""
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     if not text.isascii():
         for quote, straight in _QUOTE_PAIRS:
@@ -152,9 +179,28 @@ def token_text(folded: str) -> str:
     return f" {' '.join(tokens(folded))} "
 
 
+@lru_cache(maxsize=1024)  # titles, named again in every text about them
 def history_key(name: str) -> str:
     """A title as compared with the history items: Chinese as characters, Latin by tokens."""
     return normalise(name).strip('"') if has_cjk(name) else token_key(name)
+
+
+# the memos of a fact's lines (worded facts recur across a person's recommendations, titles
+# and tags across everyone's): bounded, like the others
+@lru_cache(maxsize=512)
+def _line_tokens(folded: str) -> tuple[str, ...]:
+    return tuple(tokens(folded))
+
+
+@lru_cache(maxsize=512)
+def _line_stems(folded: str) -> frozenset[str]:
+    return frozenset(stems_of(folded))
+
+
+@lru_cache(maxsize=512)
+def _line_numbers(bare: str) -> frozenset[str]:
+    """:func:`numbers_in` of one line with its titles taken out, quoted spans too."""
+    return frozenset(numbers_in(QUOTED_SPAN_RE.sub(" ", bare)))
 
 
 # the memos below are keyed by catalog words (titles, tags): bounded, so that a batch walking a

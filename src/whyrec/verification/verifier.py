@@ -169,7 +169,7 @@ class Verifier:
         blanked = [(s, e) for s, e in masked if all(e <= ts or s >= te for ts, te in title_spans)]
         claims = mask(base, title_spans, blanked, support)
         sentences = check_claims(claims, support, language, claim_flag)
-        if support.fact_terms and not support.cited_ids(base, folded, keys) and not any(
+        if support.fact_terms and not support.cites_any(base, folded, keys) and not any(
                 sentence.paraphrase for sentence in sentences):
             flag(base[:40], "ungrounded", "it states none of the facts")
         if require_item and not _names(folded, keys, support.item_title):

@@ -65,6 +65,9 @@ class Vocabulary:
     #: Chinese terms by first character, built on first use (``add`` resets it)
     _cjk_index: dict[str, list[tuple[str, str]]] | None = field(
         default=None, init=False, repr=False, compare=False)
+    #: the first characters of the Chinese terms (built with ``_cjk_index``)
+    _cjk_first: re.Pattern[str] | None = field(
+        default=None, init=False, repr=False, compare=False)
     #: the Latin terms as a trie of words (each node: word -> node, ``KIND`` -> the kind of
     #: the term ending there), and how many terms it was built from
     _trie: tuple[int, dict[str, Any]] | None = field(
@@ -120,6 +123,10 @@ class Vocabulary:
         keys = [w.group().casefold() for w in words]
         root = self._word_trie()
         count = len(words)
+        # how many sentence ends lie before each word: a walk from word i to word j crosses
+        # one when the counts differ (a sentence end is all marks and spaces, so it lies
+        # between two words; one scan of the text instead of one search a step)
+        ends_before: list[int] | None = None
         i = 0
         while i < count:
             # walk the trie from this word: one dict lookup a word, and the walk stops at the
@@ -127,20 +134,21 @@ class Vocabulary:
             node = root.get(keys[i])
             best: tuple[int, str] | None = None
             j = i
-            crossed = False  # a sentence end lies inside the words walked so far
             while node is not None:
                 kind = node.get(KIND)
                 # a one-word title counts only when written as a name; only a title runs
                 # across a sentence mark ("When Harry Met Sally... (1989)", "Hola! Stand"):
                 # "category. 26" is not the category "category 26"
                 if kind is not None and (j > i or kind != "title"
-                                         or _named(text, words[i].start())) and (
-                        not crossed or kind == "title"):
-                    best = (j, kind)
+                                         or _named(text, words[i].start())):
+                    if kind != "title" and j > i:
+                        if ends_before is None:
+                            ends_before = _ends_before(text, words)
+                        if ends_before[j] != ends_before[i]:
+                            kind = None  # a sentence end lies inside the words walked
+                    if kind is not None:
+                        best = (j, kind)
                 j += 1
-                if j < count:
-                    crossed = crossed or bool(_BREAK_RE.search(text, words[j - 1].end(),
-                                                               words[j].start()))
                 node = node.get(keys[j]) if j < count else None
             if best is not None:
                 last, kind = best
@@ -153,8 +161,9 @@ class Vocabulary:
             by_first = self._cjk_by_first_char()
             # every occurrence of every term, overlaps included (the longest wins below);
             # indexed by first character, so a text costs its length, not the vocabulary's size
-            for start, char in enumerate(folded):
-                for term, kind in by_first.get(char, ()):
+            for at in self._cjk_first_re().finditer(folded):
+                start = at.start()
+                for term, kind in by_first[at.group()]:
                     if folded.startswith(term, start):
                         end = start + len(term)
                         found.append((start, end, text[start:end], kind))
@@ -184,7 +193,15 @@ class Vocabulary:
             for term, kind in self.cjk.items():
                 index.setdefault(term[0], []).append((term, kind))
             self._cjk_index = index
+            # the characters a term begins with, as one pattern: the text's other characters
+            # are skipped by the regex engine, not looked up one by one
+            self._cjk_first = re.compile("|".join(map(re.escape, sorted(index))) or "(?!)")
         return self._cjk_index
+
+    def _cjk_first_re(self) -> re.Pattern[str]:
+        self._cjk_by_first_char()
+        assert self._cjk_first is not None
+        return self._cjk_first
 
 
 def _stronger(current: str | None, kind: str) -> str:
@@ -196,12 +213,33 @@ def _stronger(current: str | None, kind: str) -> str:
 def _named(text: str, start: int) -> bool:
     """A one-word title counts only when written as a name: capitalised, not sentence-initial,
     or quoted ("It" the pronoun is not *It* the film)."""
-    before = text[:start].rstrip()
-    if before.endswith(('"', "“", "'", "‘", "《", "「")):
+    end = start  # where ``text[:start].rstrip()`` ends, found without copying the text
+    while end > 0 and text[end - 1].isspace():
+        end -= 1
+    last = text[end - 1] if end else ""
+    if last and last in _NAME_OPENERS:
         return True
     if not text[start].isupper():
         return False
-    return bool(before) and before[-1] not in ".!?。！？:"
+    return bool(last) and last not in ".!?。！？:"
+
+
+#: marks a name may be written after
+_NAME_OPENERS = frozenset('"“\'‘《「')
+
+
+def _ends_before(text: str, words: list[re.Match[str]]) -> list[int]:
+    """For each word of ``text`` (and one past the last), how many sentence ends
+    (:data:`_BREAK_RE`) begin before it."""
+    ends = [m.start() for m in _BREAK_RE.finditer(text)]
+    out, seen = [], 0
+    for word in words:
+        start = word.start()
+        while seen < len(ends) and ends[seen] < start:
+            seen += 1
+        out.append(seen)
+    out.append(len(ends))
+    return out
 
 
 def _without_overlaps(found: list[Match]) -> list[Match]:
