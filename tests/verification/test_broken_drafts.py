@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from whyrec.explanation.explainer import Explainer
 from whyrec.evidence.quality import ItemQuality
+from whyrec.explanation.explainer import Explainer
 from whyrec.types import HistoryItem, Recommendation
 from whyrec.values import ItemDetails
 from whyrec.verification.verifier import unclosed_quote
@@ -104,8 +104,9 @@ def _movie_problems(text: str, language: str) -> list[str]:
     ("Also, you rated it 3.43/5 on average.", "en"),
 ])
 def test_a_rating_of_the_recommended_item_by_the_person_fails(claim: str, language: str) -> None:
-    lead = ("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。" if language == "zh"
-            else "“Batman Begins (2005)” may suit you, since you rated “Sin City (2005)” 5/5. ")
+    zh_lead = "《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。"
+    en_lead = "“Batman Begins (2005)” may suit you, since you rated “Sin City (2005)” 5/5. "
+    lead = zh_lead if language == "zh" else en_lead
     assert "history" in _movie_problems(lead + claim, language)
 
 
@@ -140,10 +141,18 @@ def test_a_title_with_an_inch_mark_keeps_its_template_text(language: str) -> Non
 
 def test_a_deed_run_into_a_shared_feature_fails() -> None:
     # the bundled model's, delivered: "because you clicked X's 11 items are in books"
-    problems = _movie_problems("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》的11部"
-                               "电影同属“Action”类型。", "zh")
+    problems = _movie_problems("《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》"
+                               "的11部电影同属“Action”类型。", "zh")
     assert "fluency" in problems
     # a cohort of the people who watched a title reads the same way, and is a sentence
     assert "fluency" not in _movie_problems(
         "《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。看过《Sin City "
         "(2005)》的84人中，有75%也看过它。", "zh")
+
+
+def test_a_deed_done_to_people_fails() -> None:
+    # delivered once: "“Stridewell Flow 1 Pro Foam Roller” could be your next pick, since you
+    # added up to 21 people."
+    problems = _movie_problems("“Batman Begins (2005)” could be your next pick, since you rated "
+                               "up to 78 people.", "en")
+    assert "fluency" in problems

@@ -21,8 +21,8 @@ def _cited(text: str, language: str, mean: float = 4.9, raters: int = 10) -> lis
                           n_ratings=raters, rating_scale=5.0)
     rec = Recommendation(user_id="u1", item_id="i1", title="Boss Tuner", score=1.0, rank=1,
                          algorithm="external", evidence=[SIN_CITY, quality])
-    support = support_for(rec, ItemDetails(title="Boss Tuner"), TemplateExplainer(language=language))
-    return support.cited_ids(text)
+    wording = TemplateExplainer(language=language)
+    return support_for(rec, ItemDetails(title="Boss Tuner"), wording).cited_ids(text)
 
 
 @pytest.mark.parametrize("text, language", [
@@ -44,3 +44,27 @@ def test_the_item_quality_is_cited_by_its_numbers(text: str, language: str) -> N
 ])
 def test_other_numbers_do_not_cite_it(text: str, language: str, mean: float) -> None:
     assert "quality:i1" not in _cited(text, language, mean=mean)
+
+
+def _cohort_support(language: str) -> object:
+    from whyrec.evidence.cohort import Cohort
+
+    cohort = Cohort(id="cohort:h1", anchor_item_id="h1", anchor_title="Sin City (2005)",
+                    co_count=63, anchor_count=84, share=0.75)
+    rec = Recommendation(user_id="u1", item_id="i1", title="Boss Tuner", score=1.0, rank=1,
+                         algorithm="external", evidence=[SIN_CITY, cohort])
+    return support_for(rec, ItemDetails(title="Boss Tuner"), TemplateExplainer(language=language))
+
+
+@pytest.mark.parametrize("text, language, stated", [
+    # the anchor title alone names the history fact, not the cohort's statistic
+    ("“Boss Tuner” may suit you, since you rated “Sin City (2005)” 4.5/5.", "en", False),
+    ("《Boss Tuner》可能适合你，因为你给《Sin City (2005)》打了4.5分。", "zh", False),
+    ("“Boss Tuner” may suit you: 75% of the 84 people who watched “Sin City (2005)” watched "
+     "it too.", "en", True),
+    ("《Boss Tuner》可能适合你：看过《Sin City (2005)》的84人中，有75%也看过它。", "zh", True),
+])
+def test_a_cohort_is_stated_by_its_numbers(text: str, language: str, stated: bool) -> None:
+    support = _cohort_support(language)
+    assert ("cohort:h1" in support.cited_ids(text)) is stated  # type: ignore[attr-defined]
+    assert support.cites_any(text)  # type: ignore[attr-defined]

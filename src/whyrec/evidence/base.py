@@ -138,6 +138,12 @@ class Evidence:
         """The words whose presence in a text shows it cites this fact."""
         raise NotImplementedError(f"{type(self).__name__} does not say what cites it")
 
+    def stating_numbers(self) -> list[str]:
+        """Numbers of which a text must also give one to *state* this fact, not merely name
+        what it is about (a cohort is named by its anchor title, which a history fact names
+        too); empty: its citing terms suffice."""
+        return []
+
     def describe(self) -> str:
         """One line for people checking why a model ranked an item (the terminal's fact list)."""
         raise NotImplementedError(f"{type(self).__name__} does not describe itself")

@@ -33,6 +33,12 @@ class Cohort(Evidence):
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
         return [self.anchor_title]
 
+    def stating_numbers(self) -> list[str]:
+        # the share as worded (to the percent, or to the nearest ten when noisy) or a count
+        return list(dict.fromkeys([str(round(self.share * 100)),
+                                   str(max(1, round(self.share * 10) * 10)),
+                                   str(self.anchor_count), str(self.co_count)]))
+
     def items(self) -> tuple[ItemRef, ...]:
         return (ItemRef(self.anchor_item_id, self.anchor_title, "other"),)
 

@@ -148,6 +148,7 @@ def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetai
         sentences=[*sentences, item_line, *_detail_words(details),
                    *(t for terms in fact_terms.values() for t in terms)],
         fact_terms=fact_terms, untrusted=list(untrusted),
+        stating={f.id: numbers for f in facts if (numbers := f.stating_numbers())},
         history_titles=[ref.title for f in facts for ref in f.items()
                         if ref.role == "history" and ref.item_id],
         counts=_counts(facts, translations),

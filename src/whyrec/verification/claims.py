@@ -678,6 +678,10 @@ _EN_NO_VERB_RE = re.compile(
     # "You might like “X” and because you rated …"
     + r"|\b(?:because|since)\s+(?:and|but|or|so|because|since|like)\b"
     + r"|" + TITLE_MARK + r"\s+and\s+(?:because|since)\b"
+    # a deed done to people or a share ("since you added up to 21 people", delivered once)
+    + r"|\byou (?:added|bought|purchased|viewed|rated|clicked|watched|ordered|liked)\s+"
+      r"(?:up to |about |over |around |nearly )?\d+(?:\.\d+)?\s*(?:people|persons|users|"
+      r"others|%)"
     + r"|\b(?:this|the) user (?!(?:is|was|would|has|had|may|might|will|can|could|should|seems|"
       r"tends|likes|enjoys|loves|prefers|appreciates|values|wants|seeks|needs|also|often|"
       r"usually|really|likely|probably)\b)\w+")

@@ -43,6 +43,8 @@ class Support:
     item_title: str
     sentences: list[str] = field(default_factory=list)
     fact_terms: dict[str, list[str]] = field(default_factory=dict)
+    #: per fact, numbers of which a text must give one to state it (Evidence.stating_numbers)
+    stating: dict[str, list[str]] = field(default_factory=dict)
     untrusted: list[str] = field(default_factory=list)
     #: titles of the person's history items among the facts (what "you bought X" may name)
     history_titles: list[str] = field(default_factory=list)
@@ -120,15 +122,19 @@ class Support:
 
     def cited_ids(self, text: str, folded: str | None = None,
                   keys: str | None = None) -> list[str]:
-        """Facts whose words appear in ``text`` (``folded``: its :func:`normalise`, and
-        ``keys``: its tokens between spaces, if known)."""
-        return list(self._cited(text, folded, keys))
+        """Facts ``text`` states: their words appear in it (``folded``: its
+        :func:`normalise`, and ``keys``: its tokens between spaces, if known), with one of
+        their ``stating`` numbers where they have some (a cohort's share or counts, not only
+        its anchor title)."""
+        return list(self._cited(text, folded, keys, stated=True))
 
     def cites_any(self, text: str, folded: str | None = None, keys: str | None = None) -> bool:
-        """Whether ``text`` cites any fact (:meth:`cited_ids` not empty), found at the first."""
-        return next(self._cited(text, folded, keys), None) is not None
+        """Whether ``text`` names any fact (its words, numbers or not), found at the first:
+        "people who bought “X” often bought it too" is grounded, if vague."""
+        return next(self._cited(text, folded, keys, stated=False), None) is not None
 
-    def _cited(self, text: str, folded: str | None, keys: str | None) -> Iterator[str]:
+    def _cited(self, text: str, folded: str | None, keys: str | None, *,
+               stated: bool) -> Iterator[str]:
         folded = fold(text) if folded is None else folded
         keys = token_text(folded) if keys is None else keys
         text_stems: set[str] | None = None
@@ -146,7 +152,9 @@ class Support:
             # no space sets a number apart from the words around it)
             if any(_number_key(term).search(folded) is not None if _NUMBER_TERM_RE.fullmatch(term)
                    else any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
-                   for term in terms if term):
+                   for term in terms if term) and (
+                    not stated or not (needed := self.stating.get(fact_id))
+                    or any(_number_key(n).search(folded) is not None for n in needed)):
                 yield fact_id
 
 
