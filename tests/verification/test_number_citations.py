@@ -63,8 +63,27 @@ def _cohort_support(language: str) -> object:
     ("“Boss Tuner” may suit you: 75% of the 84 people who watched “Sin City (2005)” watched "
      "it too.", "en", True),
     ("《Boss Tuner》可能适合你：看过《Sin City (2005)》的84人中，有75%也看过它。", "zh", True),
+    # a cohort said without its numbers still says what the cohort did
+    ("“Boss Tuner” may suit you. People who watched “Sin City (2005)” often chose it too.",
+     "en", True),
+    ("《Boss Tuner》可能适合你，看过《Sin City (2005)》的人常常也选择它。", "zh", True),
+    # other people in another sentence do not make the anchor's history sentence a cohort's
+    ("“Boss Tuner” may suit you, since you rated “Sin City (2005)” 4.5/5. Many people love it.",
+     "en", False),
 ])
 def test_a_cohort_is_stated_by_its_numbers(text: str, language: str, stated: bool) -> None:
     support = _cohort_support(language)
     assert ("cohort:h1" in support.cited_ids(text)) is stated  # type: ignore[attr-defined]
     assert support.cites_any(text)  # type: ignore[attr-defined]
+
+
+def test_a_scale_is_not_a_count() -> None:
+    from whyrec.evidence.cohort import Cohort
+
+    cohort = Cohort(id="cohort:h1", anchor_item_id="h1", anchor_title="Sin City (2005)",
+                    co_count=5, anchor_count=40, share=0.125)
+    rec = Recommendation(user_id="u1", item_id="i1", title="Boss Tuner", score=1.0, rank=1,
+                         algorithm="external", evidence=[SIN_CITY, cohort])
+    support = support_for(rec, ItemDetails(title="Boss Tuner"), TemplateExplainer(language="en"))
+    assert "cohort:h1" not in support.cited_ids(
+        "“Boss Tuner” may suit you, since you rated “Sin City (2005)” 5/5.")

@@ -154,7 +154,7 @@ class Support:
                    else any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
                    for term in terms if term) and (
                     not stated or not (needed := self.stating.get(fact_id))
-                    or any(_number_key(n).search(folded) is not None for n in needed)):
+                    or _states(folded, terms, needed)):
                 yield fact_id
 
 
@@ -225,6 +225,27 @@ def _term_key(term: str) -> tuple[bool, str]:
     return (True, normalise(term)) if has_cjk(term) else (False, token_key(term))
 
 
+#: other people, as a sentence about a cohort names them
+_PEOPLE_RE = re.compile(r"\b(?:people|others|other users|viewers|fans|buyers|customers|readers|"
+                        r"shoppers|listeners|everyone|those who)\b|人|用户|顾客|观众|读者")
+#: where a folded text's sentences end
+_FOLDED_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
+
+
+def _states(folded: str, terms: list[str], numbers: list[str]) -> bool:
+    """Whether a sentence of ``folded`` that names one of ``terms`` says what the fact says of
+    it: one of its ``numbers``, or other people ("people who watched “X” often chose it too");
+    "because you rated “X”" names a cohort's anchor and states nothing of the cohort."""
+    keys = [key for term in terms if term for _, key in _citing_keys(term)]
+    for sentence in _FOLDED_END_RE.split(folded):
+        spaced = token_text(sentence)
+        if any(key in sentence or key in spaced for key in keys) and (
+                _PEOPLE_RE.search(sentence)
+                or any(_count_key(n).search(sentence) for n in numbers)):
+            return True
+    return False
+
+
 #: a citing term that is a number (a count, a mean rating)
 _NUMBER_TERM_RE = re.compile(r"\d+(?:\.\d+)?")
 
@@ -232,8 +253,14 @@ _NUMBER_TERM_RE = re.compile(r"\d+(?:\.\d+)?")
 @lru_cache(maxsize=1024)
 def _number_key(term: str) -> re.Pattern[str]:
     """``term`` as a whole number in a text: "10" is not in "100" or "2010", "4.9" not in
-    "4.95" (though "4.9分" and "4.9/5" hold it)."""
-    return re.compile(rf"(?<![\d.]){re.escape(term)}(?!\d|\.\d)")
+    "4.95", nor "5" in a scale's "/5" (though "4.9分" and "4.9/5" hold "4.9")."""
+    return re.compile(rf"(?<![\d./]){re.escape(term)}(?!\d|\.\d)")
+
+
+@lru_cache(maxsize=1024)
+def _count_key(number: str) -> re.Pattern[str]:
+    """``number`` as a count or share in a text, not as a rating ("5/5", "5分", "5 out of")."""
+    return re.compile(rf"(?<![\d./]){re.escape(number)}(?!\d|\.\d|\s*/|分|\s*out of)")
 
 
 @lru_cache(maxsize=1024)
