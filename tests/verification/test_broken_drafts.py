@@ -156,3 +156,13 @@ def test_a_deed_done_to_people_fails() -> None:
     problems = _movie_problems("“Batman Begins (2005)” could be your next pick, since you rated "
                                "up to 78 people.", "en")
     assert "fluency" in problems
+
+
+def test_a_cohort_deed_without_its_object_fails() -> None:
+    # delivered: "Plus, of the 56 people who checked out “The Northern Observatory”, 14 also
+    # checked out."
+    lead = "“Batman Begins (2005)” may suit you, since you rated “Sin City (2005)” 5/5. "
+    assert "fluency" in _movie_problems(
+        lead + "Plus, of the 78 people who watched “Sin City (2005)”, 60 also watched.", "en")
+    assert "fluency" not in _movie_problems(
+        lead + "Plus, of the 78 people who watched “Sin City (2005)”, 60 also watched it.", "en")
