@@ -40,7 +40,7 @@ def demo_recs(demo_dataset: Dataset) -> list[Recommendation]:
     ("It fits your taste: you rated \u201cHeat\u201d 5/5.", "en", "you rated"),
     ("它很符合你的口味：你给《盗火线》打了5分。", "zh", "你给"),
     ("It shares the tag \u201ca: b\u201d with 2 of your items.", "en", "it shares"),
-    ("它与你的4件商品同样带有\u201c环保\u201d标签。", "zh", "它与"),
+    ("它与你的4件商品同样带有\u201c环保\u201d标签。", "zh", "它与你的"),
     ("你给《盗火线》打了5分。", "zh", "你给"),
     ("《盗火线》很受欢迎。", "zh", ""),
     ("买过或看过《A》的48人中，有33%也买过或看过它。", "zh", "买过"),
@@ -57,7 +57,7 @@ def test_further_sentences_open_with_a_new_connective_each() -> None:
     assert first == "We picked “A”. Also, it shares"
     assert second.endswith(" Plus, people who")
     zh = next_sentence_start("推荐《A》。", "它与你的商品同属“鞋”类。", "zh", 0)
-    assert zh == "推荐《A》。另外，它与"
+    assert zh == "推荐《A》。另外，它与你的"
     assert next_sentence_start("We picked “A”.", "“B” is rated 4/5.", "en", 2) == (
         "We picked “A”. And")
 

@@ -87,3 +87,24 @@ def test_a_scale_is_not_a_count() -> None:
     support = support_for(rec, ItemDetails(title="Boss Tuner"), TemplateExplainer(language="en"))
     assert "cohort:h1" not in support.cited_ids(
         "“Boss Tuner” may suit you, since you rated “Sin City (2005)” 5/5.")
+
+
+def test_a_feature_inside_a_title_is_not_stated() -> None:
+    # a bundled model's one sentence "cited" 3 facts: the brand and the tag are words of the
+    # history title it names
+    from whyrec.evidence.feature import SharedFeature
+
+    game = HistoryItem(id="hist:g1", item_id="g1", title="新手友好策略桌游 Twin Dice Studio Mosaic "
+                       "Isles 5", score_share=0.6, event="click")
+    brand = SharedFeature(id="feature:brand", feature="brand", value="Twin Dice Studio",
+                          history_count=1)
+    tag = SharedFeature(id="feature:tag", feature="tag", value="策略", history_count=1)
+    rec = Recommendation(user_id="u1", item_id="i1", title="Twin Dice Studio Castlereach 5",
+                         score=1.0, rank=1, algorithm="external", evidence=[game, brand, tag])
+    wording = TemplateExplainer(language="zh")
+    support = support_for(rec, ItemDetails(title=rec.title), wording)
+    named = ("我们想推荐《Twin Dice Studio Castlereach 5》，因为你点击过"
+             "《新手友好策略桌游 Twin Dice Studio Mosaic Isles 5》。")
+    assert support.cited_ids(named) == ["hist:g1"]
+    assert set(support.cited_ids(named + "它和你的一件商品同样带有“策略”标签。")) == {
+        "hist:g1", "feature:tag"}

@@ -36,9 +36,10 @@ _COMMON_FIRST = frozenset({
 def sentence_lead(sentence: str, language: str) -> str:
     """The first words of a fact's wording, up to (not into) a title or a number: the model
     writes the rest. English: up to two words, lower-cased ("it shares", "people who");
-    Chinese: up to two characters ("它与", "你给"). A framing clause before a colon is
-    skipped ("It fits your taste: you rated “X” 5/5." is begun "you rated"): begun on the
-    frame, the model wrote the frame alone ("另外，它很符合你的口味。") and stated nothing."""
+    Chinese: up to two characters ("你给"), and "你的" after them ("它与你的"). A framing
+    clause before a colon is skipped ("It fits your taste: you rated “X” 5/5." is begun "you
+    rated"): begun on the frame, the model wrote the frame alone ("另外，它很符合你的口味。")
+    and stated nothing."""
     sentence = _after_frame(sentence)
     if language == "zh":
         chars = ""
@@ -46,6 +47,10 @@ def sentence_lead(sentence: str, language: str) -> str:
             if char in _ZH_LEAD_STOP:
                 break
             chars += char
+        # "它与你的238部电影…" is begun "它与你的": begun "它与", the model wrote "它与你给它的平均
+        # 评分…" (a rating of the item said to be the person's, which the verifier rejects)
+        if chars and sentence[len(chars):].startswith("你的"):
+            chars += "你的"
         return chars
     words = sentence.split()
     if words and words[0].casefold() in {"because", "since"}:

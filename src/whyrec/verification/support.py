@@ -120,6 +120,19 @@ class Support:
         cjk, key = _term_key(term)
         return (key in self.text) if cjk else (bool(key) and f" {key} " in self.token_text)
 
+    @cached_property
+    def _title_keys(self) -> frozenset[str]:
+        """The titles the facts name, normalised, each with its other names."""
+        titles = {self.item_title, *self.history_titles, *self.other_titles}
+        return frozenset(normalise(v) for t in titles if t for v in title_variants(t))
+
+    def _without_titles(self, folded: str) -> str:
+        """``folded`` with every title the facts name blanked (longest first)."""
+        for title in sorted(self._title_keys, key=len, reverse=True):
+            if title and title in folded:
+                folded = folded.replace(title, " ")
+        return folded
+
     def cited_ids(self, text: str, folded: str | None = None,
                   keys: str | None = None) -> list[str]:
         """Facts ``text`` states: their words appear in it (``folded``: its
@@ -138,7 +151,15 @@ class Support:
         folded = fold(text) if folded is None else folded
         keys = token_text(folded) if keys is None else keys
         text_stems: set[str] | None = None
+        # to state a fact that names no title (a tag, a brand, a count), a text must say it
+        # outside the titles it names: "《新手友好策略桌游 …》" states no "策略" tag
+        untitled = self._without_titles(folded) if stated else folded
+        untitled_keys = token_text(untitled) if stated else keys
         for fact_id, terms in self.fact_terms.items():
+            if stated and not any(normalise(t) in self._title_keys for t in terms if t):
+                folded_here, keys_here = untitled, untitled_keys
+            else:
+                folded_here, keys_here = folded, keys
             if any(term.count(" ") >= PARAPHRASED_WORDS for term in terms):
                 # a reason in words (free text, a stated preference) is cited by a rewording:
                 # enough of its content words, by stem, in the text
@@ -150,8 +171,10 @@ class Support:
             # a title is cited by any of its names ("Casino" for "Casino (1995)"); a count or
             # a mean rating by the number standing alone ("10人", "4.9分" in Chinese, where
             # no space sets a number apart from the words around it)
-            if any(_number_key(term).search(folded) is not None if _NUMBER_TERM_RE.fullmatch(term)
-                   else any(key in (folded if cjk else keys) for cjk, key in _citing_keys(term))
+            if any(_number_key(term).search(folded_here) is not None
+                   if _NUMBER_TERM_RE.fullmatch(term)
+                   else any(key in (folded_here if cjk else keys_here)
+                            for cjk, key in _citing_keys(term))
                    for term in terms if term) and (
                     not stated or not (needed := self.stating.get(fact_id))
                     or _states(folded, terms, needed)):
