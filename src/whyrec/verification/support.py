@@ -12,6 +12,7 @@ from whyrec.evidence.base import Signal
 from whyrec.text import (
     _QUOTES,
     INVISIBLE_RE,
+    SENTENCE_END_RE,
     SHORT,
     has_cjk,
     normalise,
@@ -126,6 +127,12 @@ class Support:
         titles = {self.item_title, *self.history_titles, *self.other_titles}
         return frozenset(normalise(v) for t in titles if t for v in title_variants(t))
 
+    @cached_property
+    def _titled_facts(self) -> frozenset[str]:
+        """The facts cited by a title (history items, cohorts' anchors), not by a word."""
+        return frozenset(fact_id for fact_id, terms in self.fact_terms.items()
+                         if any(normalise(t) in self._title_keys for t in terms if t))
+
     def _without_titles(self, folded: str) -> str:
         """``folded`` with every title the facts name blanked (longest first)."""
         for title in sorted(self._title_keys, key=len, reverse=True):
@@ -156,7 +163,7 @@ class Support:
         untitled = self._without_titles(folded) if stated else folded
         untitled_keys = token_text(untitled) if stated else keys
         for fact_id, terms in self.fact_terms.items():
-            if stated and not any(normalise(t) in self._title_keys for t in terms if t):
+            if stated and fact_id not in self._titled_facts:
                 folded_here, keys_here = untitled, untitled_keys
             else:
                 folded_here, keys_here = folded, keys
@@ -251,20 +258,16 @@ def _term_key(term: str) -> tuple[bool, str]:
 #: other people, as a sentence about a cohort names them
 _PEOPLE_RE = re.compile(r"\b(?:people|others|other users|viewers|fans|buyers|customers|readers|"
                         r"shoppers|listeners|everyone|those who)\b|人|用户|顾客|观众|读者")
-#: where a folded text's sentences end
-_FOLDED_END_RE = re.compile(r"(?<=[.!?])\s+|(?<=[。！？])")
-
-
 def _states(folded: str, terms: list[str], numbers: list[str]) -> bool:
     """Whether a sentence of ``folded`` that names one of ``terms`` says what the fact says of
     it: one of its ``numbers``, or other people ("people who watched “X” often chose it too");
     "because you rated “X”" names a cohort's anchor and states nothing of the cohort."""
     keys = [key for term in terms if term for _, key in _citing_keys(term)]
-    for sentence in _FOLDED_END_RE.split(folded):
+    for sentence in SENTENCE_END_RE.split(folded):
         spaced = token_text(sentence)
         if any(key in sentence or key in spaced for key in keys) and (
                 _PEOPLE_RE.search(sentence)
-                or any(_count_key(n).search(sentence) for n in numbers)):
+                or any(_number_key(n, count=True).search(sentence) for n in numbers)):
             return True
     return False
 
@@ -274,16 +277,12 @@ _NUMBER_TERM_RE = re.compile(r"\d+(?:\.\d+)?")
 
 
 @lru_cache(maxsize=1024)
-def _number_key(term: str) -> re.Pattern[str]:
+def _number_key(term: str, *, count: bool = False) -> re.Pattern[str]:
     """``term`` as a whole number in a text: "10" is not in "100" or "2010", "4.9" not in
-    "4.95", nor "5" in a scale's "/5" (though "4.9分" and "4.9/5" hold "4.9")."""
-    return re.compile(rf"(?<![\d./]){re.escape(term)}(?!\d|\.\d)")
-
-
-@lru_cache(maxsize=1024)
-def _count_key(number: str) -> re.Pattern[str]:
-    """``number`` as a count or share in a text, not as a rating ("5/5", "5分", "5 out of")."""
-    return re.compile(rf"(?<![\d./]){re.escape(number)}(?!\d|\.\d|\s*/|分|\s*out of)")
+    "4.95", nor "5" in a scale's "/5" (though "4.9分" and "4.9/5" hold "4.9"); with ``count``,
+    not a rating either ("5/5", "5分", "5 out of")."""
+    rating = r"|\s*/|分|\s*out of" if count else ""
+    return re.compile(rf"(?<![\d./]){re.escape(term)}(?!\d|\.\d{rating})")
 
 
 @lru_cache(maxsize=1024)

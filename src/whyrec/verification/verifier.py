@@ -367,8 +367,8 @@ WHOLE_TEXT = frozenset({"length", "language", "missing_item", "ungrounded", "pro
 
 
 #: the marks that open a quotation, and the mark that closes each
-_QUOTE_PAIRS = {"\u201c": "\u201d", "《": "》", "「": "」", "『": "』"}
-_QUOTE_CLOSERS = {close: open_ for open_, close in _QUOTE_PAIRS.items()}
+_QUOTATION_PAIRS = {"\u201c": "\u201d", "《": "》", "「": "」", "『": "』"}
+_QUOTATION_CLOSERS = {close: open_ for open_, close in _QUOTATION_PAIRS.items()}
 
 
 def unclosed_quote(text: str) -> str | None:
@@ -378,10 +378,10 @@ def unclosed_quote(text: str) -> str | None:
     straight one is as often an inch mark ("Fender 1/4\" Output Jack")."""
     opened: list[tuple[str, int]] = []
     for at, char in enumerate(text):
-        if char in _QUOTE_PAIRS:
+        if char in _QUOTATION_PAIRS:
             opened.append((char, at))
-        elif char in _QUOTE_CLOSERS:
-            if not opened or opened[-1][0] != _QUOTE_CLOSERS[char]:
+        elif char in _QUOTATION_CLOSERS:
+            if not opened or opened[-1][0] != _QUOTATION_CLOSERS[char]:
                 return text[max(0, at - 30): at + 1]
             opened.pop()
     return text[opened[0][1]: opened[0][1] + 40] if opened else None
