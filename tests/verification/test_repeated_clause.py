@@ -39,3 +39,18 @@ def test_two_clauses_alike_but_about_different_items_pass() -> None:
     assert _problems("“Kitchbright Market 1 Pro” may suit you, because you viewed “Hearthly "
                      "Sunrise 3 Green Tea”, and you viewed “Hearthly Larder 2 Nonstick Pan”.",
                      "en") == []
+
+
+def test_two_titles_sharing_the_words_after_a_comma_are_no_clause_said_twice() -> None:
+    """Amazon's string sets both end ", HD Light Gauge": the bundled model's faithful draft
+    was rejected as saying that clause twice."""
+    strings = HistoryItem(id="hist:h3", item_id="h3", title="Elixir Strings 16182 Acoustic "
+                          "Phosphor Bronze Guitar Strings with NANOWEB Coating, HD Light Gauge",
+                          score_share=0.9, event="rating", rating=5.0)
+    rec = Recommendation(user_id="u1", item_id="i2", title="Elixir Strings 11182 Acoustic 80/20 "
+                         "Bronze Guitar Strings with NANOWEB Coating, HD Light Gauge", score=1.0,
+                         rank=1, algorithm="external", evidence=[strings])
+    verdict = Explainer("template").verify(
+        f"You may like “{rec.title}”, because you rated “{strings.title}”.", rec,
+        details=ItemDetails(title=rec.title), language="en")
+    assert verdict.passed, verdict.unsupported

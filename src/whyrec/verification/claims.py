@@ -774,7 +774,9 @@ def _sentence_key(claim: Claim, titles: Sequence[Title]) -> tuple[str, set[str],
     text = claim.text
     for title in sorted(titles, key=lambda t: t.start, reverse=True):
         start, end = title.start - claim.start, title.end - claim.start
-        text = text[:start] + f" {title.name or ''} " + text[end:]
+        # a title's own commas split no clause: two names ending "…, HD Light Gauge" are two
+        name = _CLAUSE_SPLIT_RE.sub(" ", title.name or "")
+        text = text[:start] + f" {name} " + text[end:]
 
     whole = _said_key(text)
     clauses = [k for k in map(_said_key, _CLAUSE_SPLIT_RE.split(text)) if k]
