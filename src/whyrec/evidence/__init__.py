@@ -9,6 +9,7 @@ re-exports them, as it always did.
 from whyrec.evidence.base import (
     EVIDENCE_TYPES,
     REQUIRED,
+    TITLE_CHARS,
     Cleaner,
     Evidence,
     ItemRef,
@@ -35,8 +36,8 @@ for _kind in BUILT_IN:
     register_kind(_kind)
 
 __all__ = [
-    "BUILT_IN", "EVIDENCE_TYPES", "REQUIRED", "Cleaner", "Cohort", "Evidence", "FreeText",
-    "HistoryItem", "ItemQuality", "ItemRef", "Preference", "SharedFeature", "Signal",
+    "BUILT_IN", "EVIDENCE_TYPES", "REQUIRED", "TITLE_CHARS", "Cleaner", "Cohort", "Evidence",
+    "FreeText", "HistoryItem", "ItemQuality", "ItemRef", "Preference", "SharedFeature", "Signal",
     "TextField", "Trend", "evidence_from_dict", "kind_of_id", "missing_behaviour",
     "on_five_point_scale", "register_kind", "unregister_kind",
 ]

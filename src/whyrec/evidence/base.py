@@ -54,6 +54,12 @@ class TextField:
     translated: bool = False
 
 
+#: the longest a title is quoted in a prompt: as long as the catalog keeps one whole
+#: (``data.catalog_text.TITLE_LIMIT``), since a model copies the name it is shown, and a name
+#: cut in the prompt ("… endless tone ben…") is one the verifier cannot tell from an invented one
+TITLE_CHARS = 200
+
+
 @dataclass(frozen=True, slots=True)
 class ItemRef:
     """A catalog item a fact names: one of the person's own (``history``) or another one."""

@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, ItemRef, Signal, TextField
+from whyrec.evidence.base import TITLE_CHARS, Evidence, ItemRef, Signal, TextField
 
 
 @dataclass(slots=True)
@@ -21,7 +21,7 @@ class Cohort(Evidence):
     id_prefix: ClassVar[str] = "cohort"
     priority: ClassVar[int] = 4
     label: ClassVar[str] = "what other people did"
-    text_fields: ClassVar[tuple[TextField, ...]] = (TextField("anchor_title"),)
+    text_fields: ClassVar[tuple[TextField, ...]] = (TextField("anchor_title", limit=TITLE_CHARS),)
     anchor_item_id: str
     anchor_title: str
     co_count: int  # people with both the anchor and the recommended item

@@ -6,7 +6,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar, Self
 
-from whyrec.evidence.base import Evidence, ItemRef, Signal, TextField, on_five_point_scale
+from whyrec.evidence.base import (
+    TITLE_CHARS,
+    Evidence,
+    ItemRef,
+    Signal,
+    TextField,
+    on_five_point_scale,
+)
 
 
 @dataclass(slots=True)
@@ -21,7 +28,7 @@ class HistoryItem(Evidence):
     id_prefix: ClassVar[str] = "hist"
     priority: ClassVar[int] = 0
     label: ClassVar[str] = "your own history"
-    text_fields: ClassVar[tuple[TextField, ...]] = (TextField("title"),)
+    text_fields: ClassVar[tuple[TextField, ...]] = (TextField("title", limit=TITLE_CHARS),)
     item_id: str
     title: str
     score_share: float

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from whyrec.backends.base import Message
-from whyrec.evidence import TextField
+from whyrec.evidence import TITLE_CHARS, TextField
 from whyrec.explanation.examples import example_for
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
@@ -21,7 +21,7 @@ from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
-PROMPT_VERSION = "p3"
+PROMPT_VERSION = "p4"
 DEFAULT_TOKEN_BUDGET = 700
 
 SYSTEM = {
@@ -229,7 +229,12 @@ def answer_start(title: str, language: str, variant: int = 0) -> str:
 
 def tuned_start(title: str, language: str) -> str:
     """The answer start of a tuned model: the item's title, quoted as the language quotes it."""
-    return quote_title(clean_text(title, purpose="prompt"), language)
+    return quote_title(prompt_title(title), language)
+
+
+def prompt_title(title: str) -> str:
+    """A title as a prompt quotes it: made safe, and whole up to what the catalog keeps."""
+    return clean_text(title, purpose="prompt", limit=TITLE_CHARS)
 
 
 def repair_messages(prompt: Prompt, draft: str, complaint: str, title: str,
@@ -249,7 +254,7 @@ def _messages(details: ItemDetails, item_line: str, sentences: list[str], langua
               domain: str, style: Style, compact: bool = False) -> list[Message]:
     system = SYSTEM[language].format(length=LENGTH_WORDS[language][style.length],
                                      tone=TONE_WORDS[language][style.tone])
-    request = _request(clean_text(details.title, purpose="prompt"), item_line,
+    request = _request(prompt_title(details.title), item_line,
                        [s for s in sentences if s], language)
     if compact:
         return [{"role": "system", "content": system}, {"role": "user", "content": request}]
@@ -300,7 +305,7 @@ def _with_clean_text(rec: Recommendation) -> Recommendation:
     """The recommendation with every catalog string in its facts made safe to quote (each
     text field up to the length its kind gives it); the facts keep their ids."""
     facts = [fact.with_text(_quoted) for fact in rec.evidence]
-    return replace(rec, title=clean_text(rec.title, purpose="prompt"), evidence=facts)
+    return replace(rec, title=prompt_title(rec.title), evidence=facts)
 
 
 def _quoted(value: str, spec: TextField) -> str:

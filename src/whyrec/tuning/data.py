@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from whyrec.errors import ConfigError
 from whyrec.explanation.explainer import Explainer
-from whyrec.privacy.clean import clean_text
+from whyrec.explanation.prompt import prompt_title
 from whyrec.tuning.distill import distill_pairs
 from whyrec.tuning.pairs import (
     COMPACT,
@@ -157,7 +157,7 @@ def _pair(explainer: Explainer, rec: Any, language: str, rng: random.Random,
         target = paraphrase(chosen, language, explainer.domain, rng, translations=translations,
                             rating_scale=scale)
     else:  # the compact prompt: the whole text in one of many shapes, after the title if begun
-        text = framed(clean_text(prompt.support.item_title, purpose="prompt"), chosen,
+        text = framed(prompt_title(prompt.support.item_title), chosen,
                       language, explainer.domain, rng, tone=style.tone,
                       translations=translations, rating_scale=scale, title_first=bool(start))
         target = text[len(start):] if start and text.startswith(start) else text
