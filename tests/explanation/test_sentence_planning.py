@@ -135,10 +135,42 @@ def test_a_further_sentence_that_fails_is_left_out(
     explanation = explainer.explain(rec, language="en")
     assert explanation.text.endswith(f"you bought \u201c{history.title}\u201d.")
     assert not explanation.fallback and explanation.verdict.passed
-    assert len(calls) == 2  # one failed sentence ends the planning
+    assert len(calls) == 3  # two failed sentences end the planning
     assert explanation.drafts[-1].extension and not explanation.drafts[-1].passed
     assert explanation.drafts[-1].to_dict()["extension"] is True
     assert "extension" not in explanation.drafts[0].to_dict()
+
+
+def test_a_failed_sentence_is_followed_by_one_on_the_next_fact(
+    demo_dataset: Dataset, demo_recs: list[Recommendation]
+) -> None:
+    """The bundled model that fumbles one fact often words the next one well: planning stopped
+    at the first failure, and left Chinese texts with one fact."""
+    rec = next(r for r in demo_recs if len(r.evidence) >= 4)
+    history = _history(rec)
+    requests: list[str] = []
+
+    def reply(messages: list[Message]) -> str:
+        content = messages[-1]["content"]
+        requests.append(content)
+        if len(requests) == 1:
+            return f"you bought \u201c{history.title}\u201d."
+        if len(requests) == 2:
+            return "it is rated 4.9/5 by 5,000 people."  # no fact says so
+        return _planned_rest(content, sentences) or "nothing."
+
+    explainer = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset)
+    prompt, _, start = explainer.prompt_for(rec, language="en")
+    sentences = [s for s in prompt.sentences if s]
+    explanation = explainer.explain(rec, language="en")
+    extensions = [d for d in explanation.drafts if d.extension]
+    assert not extensions[0].passed and extensions[1].passed
+    assert len(explanation.cited_ids) >= 2
+    # the sentence after the failed one opens as the failed one would have ("Also,")
+    first = f"{start} you bought \u201c{history.title}\u201d."
+    assert requests[2].startswith(f"{first} Also,") and requests[1].startswith(f"{first} Also,")
+    assert requests[1] != requests[2]  # begun on another fact
+    assert explainer.verify(explanation.text, rec, language="en").passed
 
 
 def test_an_outage_while_growing_keeps_the_verified_text(

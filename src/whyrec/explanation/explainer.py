@@ -28,6 +28,7 @@ from whyrec.explanation.extension import (
     unstated,
     warm_close_start,
 )
+from whyrec.explanation.mend import mended
 from whyrec.explanation.prompt import (
     DEFAULT_TOKEN_BUDGET,
     PROMPT_VERSION,
@@ -298,7 +299,8 @@ class Explainer:
                         completion = _streamed(self.backend, request, options, on_piece)
                     else:
                         completion = self.backend.complete(request, **options)
-                    text = clean_draft(continued(begun, completion.text, language))
+                    text = mended(clean_draft(continued(begun, completion.text, language)),
+                                  prompt.support.titles)
                     judged.append((*self._judged(text, prompt, verifier, language, style,
                                                  completion.latency_ms, drafts), completion))
             except BackendError as exc:
@@ -345,50 +347,59 @@ class Explainer:
         """``text`` grown by sentence planning (:mod:`whyrec.explanation.extension`) until it
         states as many facts as its length asks, and the ids of the facts it cites; each
         further sentence is begun here and written by the model, and kept only when the whole
-        passes and says something new."""
+        passes and says something new. A sentence that fails is followed by one on the next
+        fact (up to :data:`EXTENSION_MISSES` in all); an outage stops the growing."""
         cited = prompt.support.cited_ids(text)
         if not self.backend.supports_prefill:
             return text, cited
         aimed = FACTS_AIMED[style.length]
         facts = list(zip((f.id for f in prompt.facts), prompt.sentences, strict=False))
-        for step in range(aimed - 1):
-            todo = unstated(facts, cited)
-            if len(cited) >= aimed or not todo:
-                break
-            longer = self._sentence(next_sentence_start(text, todo[0], language, step), prompt,
-                                    verifier, details, language, style,
-                                    seed + EXTENSION_SEED_STEP * (step + 1), drafts)
-            now = prompt.support.cited_ids(longer) if longer else []
-            # kept only when it states more, and as a continuation (what was shown stays)
-            if longer is None or len(now) <= len(cited) or not longer.startswith(text):
-                break
-            if on_piece is not None:
-                on_piece(longer[len(text):])
-            text, cited = longer, now
-        if style.tone == "friendly":  # a warm close, worded by the model
-            closed = self._sentence(warm_close_start(text, language), prompt, verifier, details,
-                                    language, style, seed + EXTENSION_SEED_STEP, drafts)
-            if closed is not None and closed.startswith(text) and len(closed) > len(text):
+        tried: set[str] = set()
+        step = misses = 0
+        try:
+            while len(cited) < aimed:
+                todo = [s for s in unstated(facts, cited) if s not in tried]
+                if not todo:
+                    break
+                tried.add(todo[0])
+                longer = self._sentence(next_sentence_start(text, todo[0], language, step),
+                                        prompt, verifier, details, language, style,
+                                        seed + EXTENSION_SEED_STEP * len(tried), drafts)
+                now = prompt.support.cited_ids(longer) if longer else []
+                # kept only when it states more, and as a continuation (what was shown stays)
+                if longer is None or len(now) <= len(cited) or not longer.startswith(text):
+                    misses += 1
+                    if misses >= EXTENSION_MISSES:
+                        break
+                    continue
                 if on_piece is not None:
-                    on_piece(closed[len(text):])
-                text, cited = closed, prompt.support.cited_ids(closed)
+                    on_piece(longer[len(text):])
+                text, cited, step = longer, now, step + 1
+            if style.tone == "friendly":  # a warm close, worded by the model
+                closed = self._sentence(warm_close_start(text, language), prompt, verifier,
+                                        details, language, style, seed + EXTENSION_SEED_STEP,
+                                        drafts)
+                if closed is not None and closed.startswith(text) and len(closed) > len(text):
+                    if on_piece is not None:
+                        on_piece(closed[len(text):])
+                    text, cited = closed, prompt.support.cited_ids(closed)
+        except BackendError:
+            pass  # the text so far is verified: an outage only stops it growing
         return text, cited
 
     def _sentence(self, begun: str, prompt: Prompt, verifier: Verifier, details: ItemDetails,
                   language: str, style: Style, seed: int, drafts: list[Draft]) -> str | None:
         """``begun`` finished by the model, when the whole passes the verifier (recorded as an
-        extension draft either way); ``None`` when it fails or the backend does."""
+        extension draft either way); ``None`` when it fails. A backend's error is raised."""
         request: list[Message] = [*prompt.messages, {"role": "assistant", "content": begun}]
         if self.audit is not None:
             self.audit.record(self.backend, prompt.facts, details, request, purpose="extend",
                               language=language)
-        try:
-            completion = self.backend.complete(
-                request, max_tokens=int(EXTENSION_TOKENS * (1.5 if language == "zh" else 1)),
-                temperature=0.2, seed=seed, stop=STOP)
-        except BackendError:
-            return None  # the text so far is verified: an outage only stops it growing
-        longer = clean_draft(continued(begun, completion.text, language))
+        completion = self.backend.complete(
+            request, max_tokens=int(EXTENSION_TOKENS * (1.5 if language == "zh" else 1)),
+            temperature=0.2, seed=seed, stop=STOP)
+        longer = mended(clean_draft(continued(begun, completion.text, language)),
+                        prompt.support.titles)
         verdict = verifier.verify(longer, prompt.support, language, style)
         drafts.append(_private_draft(longer, verdict, completion.latency_ms))
         drafts[-1].extension = True
@@ -498,6 +509,9 @@ DRAFT_SEED_STEP = 104729
 EXTENSION_SEED_STEP = 15485863
 #: tokens one further sentence may use (Chinese: half again as many)
 EXTENSION_TOKENS = 60
+#: further sentences that may fail (or say nothing new) before a text stops growing: the
+#: bundled model that fumbles one fact often words the next one well
+EXTENSION_MISSES = 2
 
 
 def clean_draft(text: str) -> str:

@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import Any
 
 from whyrec.explanation.explainer import Explainer
+from whyrec.explanation.mend import mended
 from whyrec.privacy.clean import clean_text
 from whyrec.text import SENTENCE_END_RE
 from whyrec.types import Explanation, Recommendation
@@ -56,7 +57,8 @@ def stream_explanation(explainer: Explainer, rec: Recommendation, *,
         finished = _finished_part(written)
         if failed or len(finished) <= len(shown):
             continue
-        candidate = clean_text(finished, purpose="reply")
+        # cleaned and mended as the explainer does, so what is shown is what it delivers
+        candidate = mended(clean_text(finished, purpose="reply"), prompt.support.titles)
         verdict = verifier.verify(candidate, prompt.support, language, relaxed,
                                   require_item=False)
         if any(span.kind not in UNFINISHED_KINDS for span in verdict.unsupported):

@@ -73,8 +73,7 @@ class Support:
         self.token_text = f" {' '.join(t for line in folded for t in _line_tokens(line))} "
         # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
         # like "1995 people rated it": titles are taken out before numbers are collected
-        titles = [t for t in sorted({self.item_title, *self.history_titles, *self.other_titles},
-                                    key=len, reverse=True) if t]
+        titles = self.titles
         if any("\n" in t for t in titles):
             # a title across lines (only a hostile catalog's): taken out of the whole text
             bare = "\n".join(lines)
@@ -89,6 +88,12 @@ class Support:
                         line = line.replace(title, " ")
                 self.numbers |= _line_numbers(line)
         self.numbers |= {c for n in self.fact_numbers if (c := canonical_number(str(n)))}
+
+    @cached_property
+    def titles(self) -> tuple[str, ...]:
+        """Every title the facts name (the item's, the history's, other items'), longest first."""
+        return tuple(t for t in sorted({self.item_title, *self.history_titles,
+                                        *self.other_titles}, key=len, reverse=True) if t)
 
     @cached_property
     def history_keys(self) -> frozenset[str]:

@@ -1,0 +1,80 @@
+"""A draft's quotation marks put back where the names it quotes end, before it is verified.
+
+A small model copies a title from its prompt and then runs on inside the quotation: "you rated
+“Jim Dunlop Capo, 5/5”", "you rated “Epiphone Ukulele Outfit, 5/5." (never closed), or closes
+it with a straight mark. The draft says something true in a broken form, which the verifier
+rightly rejects. Where the quoted text begins with a name the facts give, the quotation is
+closed right after that name, so the rating (or whatever follows) stands outside it, and the
+verifier then judges what the draft says. Nothing is mended in a quotation that holds no known
+name whole, or that closes after words other than a rating: those are the verifier's to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+#: each opening mark, and the marks that may close it in a draft
+_CLOSERS = {"\u201c": ("\u201d", '"'), "《": ("》",)}
+_PROPER_CLOSER = {"\u201c": "\u201d", "《": "》"}
+#: a rating run into a quotation after its name: ", 5/5", " 4.5/5", "，5分"
+_RATING_RE = re.compile(r"[,，]?\s*(\d+(?:\.\d+)?\s*/\s*\d+|\d+(?:\.\d+)?分)\s*")
+#: where a sentence or a new quotation begins: an unclosed quotation ends before it
+_BOUNDARY_RE = re.compile(r"[.!?。！？\u201c《]")
+#: "5/5 out of 5" says the scale twice
+_SCALE_TWICE_RE = re.compile(r"\b(\d+(?:\.\d+)?)/(\d+) out of \2\b")
+
+
+def mended(text: str, titles: Iterable[str]) -> str:
+    """``text`` with each quotation that begins with one of ``titles`` closed after it, and a
+    rating's scale said once ("5/5 out of 5" -> "5/5")."""
+    names = sorted({t for t in titles if t}, key=len, reverse=True)
+    text = _SCALE_TWICE_RE.sub(r"\1/\2", text)
+    if not names:
+        return text
+    out: list[str] = []
+    at = 0
+    while True:
+        opening = _next_opening(text, at)
+        if opening is None:
+            out.append(text[at:])
+            return "".join(out)
+        mark_at, mark = opening
+        name_at = mark_at + 1
+        name = next((n for n in names if text.startswith(n, name_at)), None)
+        out.append(text[at:name_at])
+        if name is None:
+            at = name_at
+            continue
+        out.append(name)
+        at = _closed_after(text, name_at + len(name), mark, out)
+
+
+def _next_opening(text: str, start: int) -> tuple[int, str] | None:
+    found = [(i, m) for m in _CLOSERS if (i := text.find(m, start)) >= 0]
+    return min(found) if found else None
+
+
+def _closed_after(text: str, end: int, mark: str, out: list[str]) -> int:
+    """Appends the closing mark (and a rating moved out of the quotation) to ``out``; returns
+    where the rest of ``text`` resumes."""
+    closer = _PROPER_CLOSER[mark]
+    if text.startswith(_CLOSERS[mark], end):  # closed where the name ends (a straight mark
+        out.append(closer)                     # becomes the proper one)
+        return end + 1
+    rest = text[end:]
+    rating = _RATING_RE.match(rest)
+    if rating is not None and rest.startswith(_CLOSERS[mark], rating.end()):
+        # "“X, 5/5”" -> "“X” 5/5"
+        out.append(closer + ("" if mark == "《" else " ") + rating.group(1))
+        return end + rating.end() + 1
+    # a rating's own decimal point ends no sentence
+    boundary = _BOUNDARY_RE.search(rest, rating.end() if rating is not None else 0)
+    stop = boundary.start() if boundary is not None else len(rest)
+    if not any(c in rest[:stop] for c in _CLOSERS[mark]):
+        # never closed before the sentence ends or the next name opens: closed after the name
+        out.append(closer)
+        if rating is not None:
+            out.append(("" if mark == "《" else " ") + rating.group(1))
+            return end + rating.end()
+    return end
