@@ -256,7 +256,8 @@ class Explainer:
                             translations=self._translations(language),
                             untrusted=self._untrusted(rec, details),
                             compact=self.backend.tuned,
-                            item_details=not self.backend.brief_prompt)
+                            item_details=not self.backend.brief_prompt,
+                            plain=self.backend.brief_prompt)
 
     def _explain(self, rec: Recommendation, language: str, style: Style,
                  details: ItemDetails, on_piece: Callable[[str], None] | None = None

@@ -70,6 +70,9 @@ ITEM_NOUNS = {
 # no "popular" for a bare count of people, "number one" only for a first rank.
 PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
     "en": {
+        #: a history fact in a small model's prompt: said plainly, since the model copies
+        #: what it is shown, and a frame costs prompt tokens and comes back in every text
+        "history_plain": ("You {did}.",),
         "history": (
             "You {did}, and {this_one} is a close match.",
             "You {did}, and {this_one} is similar.",
@@ -217,6 +220,7 @@ PHRASES: dict[str, dict[str, tuple[str, ...]]] = {
                      "You may well enjoy it!"),
     },
     "zh": {
+        "history_plain": ("你{did}。",),
         "history": (
             "你{did}，{this_one}与之很相近。",
             "它很符合你的口味：你{did}。",

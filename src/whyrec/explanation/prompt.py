@@ -21,7 +21,7 @@ from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
-PROMPT_VERSION = "p4"
+PROMPT_VERSION = "p5"
 DEFAULT_TOKEN_BUDGET = 700
 
 SYSTEM = {
@@ -95,7 +95,7 @@ def build_prompt(
     rec: Recommendation, details: ItemDetails, wording: TemplateExplainer, *,
     style: Style, token_budget: int = DEFAULT_TOKEN_BUDGET,
     translations: Mapping[str, str] | None = None, untrusted: Sequence[str] = (),
-    compact: bool = False, item_details: bool = True,
+    compact: bool = False, item_details: bool = True, plain: bool = False,
 ) -> Prompt:
     """Messages asking for an explanation of ``rec`` from its strongest facts.
 
@@ -103,7 +103,8 @@ def build_prompt(
     ``style.n_facts + 1`` of them; the weakest are dropped until the prompt fits the budget.
     ``compact`` leaves out the worked example (a model tuned on these prompts needs none);
     ``item_details=False`` the line of the item's category, brand and tags (a small model on
-    a CPU reads every prompt token before it writes; what the line says still backs a claim).
+    a CPU reads every prompt token before it writes; what the line says still backs a claim);
+    ``plain`` words history facts plainly (:meth:`TemplateExplainer.fact_sentences`).
     """
     language = wording.language
     translations = translations or {}
@@ -113,7 +114,7 @@ def build_prompt(
     dropped = [f.id for f in ranked if all(f is not kept for kept in facts)]
     item_line = _item_line(details, language, translations)
     while True:
-        sentences = wording.fact_sentences(safe_rec, facts)
+        sentences = wording.fact_sentences(safe_rec, facts, plain=plain)
         messages = _messages(details, item_line if item_details else "", sentences, language,
                              wording.domain, style, compact)
         size = sum(estimate_tokens(m["content"]) for m in messages)

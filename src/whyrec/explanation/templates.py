@@ -185,10 +185,19 @@ class TemplateExplainer:
         return [named, self.pick("fallback", key)] if self.name_item else [
             self.pick("fallback", key)]
 
-    def fact_sentences(self, rec: Recommendation, facts: list[Evidence]) -> list[str]:
-        """Each fact worded on its own (history items one by one): the prompt's fact list."""
+    def fact_sentences(self, rec: Recommendation, facts: list[Evidence], *,
+                       plain: bool = False) -> list[str]:
+        """Each fact worded on its own (history items one by one): the prompt's fact list;
+        ``plain`` says what the person did with a history item and nothing more ("You rated
+        “Heat” 5/5.", not "…, and this one is a close match.")."""
         key = f"{rec.user_id}\x1f{rec.item_id}"
-        return [self.sentence([fact], key) or "" for fact in facts]
+        return [(self._plain_history(fact, key) if plain and isinstance(fact, HistoryItem)
+                 else self.sentence([fact], key)) or "" for fact in facts]
+
+    def _plain_history(self, fact: HistoryItem, key: str) -> str | None:
+        if not fact.item_id:
+            return None  # the remainder stands for many items: nothing to name
+        return self.pick("history_plain", key).format(did=_did(self, fact))
 
     def sentence(self, facts: Sequence[Evidence], key: str = "") -> str | None:
         """Facts of one kind worded in one sentence (``None`` when they say nothing to word,
