@@ -209,7 +209,22 @@ def _clean_catalog(text: str, limit: int) -> str:
     text = INVISIBLE_RE.sub("", unicodedata.normalize("NFKC", text))
     text = _UNQUOTABLE_RE.sub(" ", text)
     text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return text if len(text) <= limit else _cut(text, limit)
+
+
+#: where a text too long to quote whole is best cut: after a clause, else between words
+_CLAUSE_END_RE = re.compile(r"[,;，；、]\s*")
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` cut to ``limit`` characters with "…": after its last clause or word that fits
+    (when that keeps half of it), never inside a word: a model copies what it is shown, and
+    copied "… and trendy piz." ends its sentence on half a word."""
+    head = text[: limit - 1]
+    clause = max((m.start() for m in _CLAUSE_END_RE.finditer(head)), default=-1)
+    space = head.rfind(" ") if text[limit - 1] != " " else len(head)
+    at = clause if clause >= limit // 2 else space if space >= limit // 2 else len(head)
+    return head[:at].rstrip(" ,;:-，；、") + "…"
 
 
 #: marks that could close a quotation or start markup in a prompt

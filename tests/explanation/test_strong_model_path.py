@@ -27,6 +27,7 @@ from tests.support.strong_model import (
 from whyrec.api import explain, verify
 from whyrec.explanation.requests import ExplanationRequest, parse_request
 from whyrec.types import FallbackReason, FreeText
+from whyrec.voice import spoken_to
 
 BENCHMARKS = Path(__file__).resolve().parents[2] / "benchmarks"
 XREC_DIR = BENCHMARKS.parents[1] / "shared" / "data" / "xrec-dev"
@@ -99,7 +100,8 @@ def test_xrec_texts_through_the_openai_backend() -> None:
             assert sent[0]["model"] == server.model
             prompt = sent[0]["messages"][-1]["content"]
             assert f"\u201c{pair.row['title']}\u201d" in prompt
-            assert all(fact[:40] in prompt for fact in pair.facts)
+            # a profile of the person is said to them (explanation.voice)
+            assert all(spoken_to(fact)[:40] in prompt for fact in pair.facts)
             for repair in sent[1:]:
                 assert repair["messages"][-1]["content"].startswith(REPAIR_ASK)
             # the model's text reached the verifier as the server sent it (cut at max_tokens

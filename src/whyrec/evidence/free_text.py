@@ -24,7 +24,9 @@ class FreeText(Evidence):
     priority: ClassVar[int] = 2
     label: ClassVar[str] = "notes"
     text_fields: ClassVar[tuple[TextField, ...]] = (
-        TextField("text", limit=200, personal=True),)
+        # a profile's sentence is often longer than 200 characters, and cut, the model copied
+        # the cut part as a sentence ("Also, individuals who appreciate organic products…")
+        TextField("text", limit=300, personal=True),)
     text: str
     source: str = "caller"
     #: whom the words describe: "user" (the person's tastes), "item" (the item), "" (either)

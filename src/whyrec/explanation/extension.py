@@ -30,7 +30,9 @@ _COMMON_FIRST = frozenset({
     "on", "with", "for", "rated", "tagged", "shared", "every", "each", "everyone", "some", "one",
     "two", "three", "both", "also", "and", "as", "at", "from", "more", "over", "there", "they",
     "their", "we", "our", "here", "when", "while", "what", "who", "which", "all", "same",
-    "similar", "fans", "viewers", "buyers", "customers", "readers", "listeners"})
+    "similar", "fans", "viewers", "buyers", "customers", "readers", "listeners", "diners",
+    "individuals", "users", "travelers", "travellers", "families", "patrons", "guests",
+    "shoppers", "visitors", "lovers", "enthusiasts", "anyone", "someone"})
 
 
 def sentence_lead(sentence: str, language: str) -> str:

@@ -44,6 +44,7 @@ from whyrec.types import (
     Trend,
 )
 from whyrec.values import LANGUAGES, Style
+from whyrec.voice import spoken_to
 
 #: the longest text the template delivers (titles are bounded at load, a caller's need not be)
 MAX_TEXT_CHARACTERS = 1_200
@@ -469,6 +470,8 @@ def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str,
     if title is not None:
         return None  # a caller's own words: not rewritten around the title, a lead goes first
     text = facts[0].text.strip().rstrip("。.!！")
+    if facts[0].about == "user" and ex.language == "en":
+        text = spoken_to(text)  # "The user enjoys X" is said to them: "You enjoy X"
     return ex.pick("free_text", key).format(text=text) if text else None
 
 

@@ -22,6 +22,7 @@ from whyrec.text import (
 )
 from whyrec.verification.content import en_content, stem, stems_of
 from whyrec.verification.patterns import canonical_number, numbers_in
+from whyrec.voice import spoken_to
 
 #: a citing term longer than this many words is a reason in words, cited by a paraphrase
 PARAPHRASED_WORDS = 6
@@ -113,7 +114,9 @@ class Support:
         about_user = [s.text for s in self.signals if s.kind == "free_text" and s.about == "user"]
         if not about_user:
             return self.text
-        kept = [s for s in self.sentences if not any(text in s for text in about_user)]
+        # as the caller wrote it, or said to the person ("The user enjoys" -> "You enjoy")
+        forms = {form for text in about_user for form in (text, spoken_to(text).rstrip("."))}
+        kept = [s for s in self.sentences if not any(form in s for form in forms)]
         return normalise("\n".join([self.item_title, *kept]))
 
     @cached_property
