@@ -163,6 +163,7 @@ def run_config(config: str, count: int, options: argparse.Namespace,
     pipeline = Pipeline(dataset, model, ExplainSettings(backend="template"))
     explainer = Explainer("llamacpp", dataset=dataset, max_repairs=options.repairs,
                           cache=ExplanationCache())
+    count_tokens(explainer.backend)
     template = Explainer("template", dataset=dataset)
     users = dataset.user_ids.tolist()
     random.Random(f"{options.seed}:{config}").shuffle(users)
@@ -215,9 +216,25 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
     }
 
 
+def count_tokens(backend: Any) -> None:
+    """Each completion's tokens kept on ``backend.completions`` (what latency is made of: a
+    figure that does not move with the machine's load)."""
+    complete = backend.complete
+    backend.completions = []
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        completion = complete(*args, **kwargs)
+        backend.completions.append(completion)
+        return completion
+
+    backend.complete = counted
+
+
 def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,
             key: str) -> dict[str, Any]:
+    explainer.backend.completions.clear()
     explanation = explainer.explain(rec, language=language)
+    calls = list(explainer.backend.completions)
     cached = explainer.explain(rec, language=language)
     baseline = template.explain(rec, language=language)
     # judged again from scratch, against every fact of the recommendation
@@ -235,6 +252,11 @@ def measure(rec: Any, language: str, explainer: Any, template: Any, config: str,
         "cold_ms": explanation.latency_ms, "cached_ms": cached.latency_ms,
         "cache_hit": cached.cached, "template_ms": baseline.latency_ms,
         "facts": [f for f in facts if f],
+        "tokens": {"calls": len(calls),
+                   "first_prompt": calls[0].prompt_tokens if calls else 0,
+                   # prompt tokens read (not found in llama.cpp's prompt cache) and written
+                   "read": sum(c.prompt_tokens - c.cached_tokens for c in calls),
+                   "written": sum(c.completion_tokens for c in calls)},
     }
 
 
@@ -302,6 +324,10 @@ def summarise(records: list[dict[str, Any]]) -> dict[str, Any]:
             "median": round(statistics.median([r["cold_ms"] for r in model]), 1) if model else None,
             "p95": round(_p95([r["cold_ms"] for r in model]), 1) if model else None},
         "cache_hit_rate": _rate(sum(1 for r in records if r["cache_hit"]), len(records)),
+        "tokens_median": {
+            part: statistics.median(r["tokens"][part] for r in records)
+            for part in ("calls", "first_prompt", "read", "written")
+        } if "tokens" in records[0] else None,
     }
 
 
