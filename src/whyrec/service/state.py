@@ -85,7 +85,7 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
         log.info("training %s recommender on %s", settings.algorithm, settings.data)
         model = get_model(dataset, settings.algorithm,
                           None if settings.recommender is None else _path(settings.recommender),
-                          (), progress=False)
+                          (), progress=False, keep=settings.keep_model)
     # a model call that fails is the guard's to handle at once: no retries behind its deadline
     inner = backend if backend is not None else create_backend(
         settings.backend, **settings.backend_options(retries=0))
