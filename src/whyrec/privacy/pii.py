@@ -109,7 +109,9 @@ MAX_RESCANS = 2
 class PiiScrubber:
     """Finds personal data in text and replaces it with placeholders.
 
-    The recognisers are built on first use (Presidio imports spaCy, which takes a moment).
+    The recognisers are built when a text first needs one (Presidio imports spaCy, which takes
+    about a second): text with nothing any recogniser could match (no "@", "://", "www", dot,
+    run of digits or cue) is answered without them. :meth:`load` builds them at once.
 
     Examples
     --------
@@ -136,8 +138,11 @@ class PiiScrubber:
             # "bob＠gmail．com": one character for one, so positions stay those of the original
             text = text.translate(_FULL_WIDTH)
         wanted = ["email"] if "@" in text else []
-        if "." in text or "://" in text:
-            wanted += ["url", "domain"] if names else ["url"]
+        # every link pattern needs "://" or "www", every bare domain a dot
+        if "://" in text or "www" in text.lower():
+            wanted.append("url")
+        if names and "." in text:
+            wanted.append("domain")
         digits = len(_DIGITS_RE.findall(text))
         if digits >= 6:
             wanted += ["phone", "card", "iban", "cn_id", "ip"]
@@ -163,6 +168,8 @@ class PiiScrubber:
 
     def _scan(self, text: str, original: str, wanted: list[str], names: bool
               ) -> list[Finding]:
+        if not wanted:  # most text: nothing to look for, and no need for Presidio yet
+            return []
         recognizers = self._load()
         found: list[Finding] = []
         for name in wanted:
@@ -192,6 +199,14 @@ class PiiScrubber:
             last = finding.end
         parts.append(text[last:])
         return "".join(parts)
+
+    def load(self) -> None:
+        """Build the recognisers now, if not yet (thread-safe: others wait for this one)."""
+        self._load()
+
+    @property
+    def loaded(self) -> bool:
+        return self._recognizers is not None
 
     def _load(self) -> dict[str, Any]:
         if self._recognizers is None:
@@ -326,6 +341,22 @@ def scrub_catalog_text(text: str) -> str:
     'Mrs. Doubtfire (1993), fan club (link)'
     """
     return _default.scrub(text, names=False)
+
+
+def load_scrubber() -> None:
+    """Build the shared scrubber's recognisers now (Presidio's import: about a second), so that
+    the first text that needs them does not wait; ``whyrec serve`` does it once it listens."""
+    _default.load()
+
+
+def require_presidio() -> None:
+    """One-line :class:`ConfigError` when Presidio is not installed (checked without importing
+    it, which takes about a second)."""
+    from importlib.util import find_spec
+
+    if find_spec("presidio_analyzer") is None:
+        raise ConfigError("PII scrubbing needs presidio-analyzer (a core dependency): "
+                          "pip install presidio-analyzer")
 
 
 def find_pii(text: str, *, names: bool = True) -> list[Finding]:

@@ -1,0 +1,56 @@
+"""Presidio (and the spaCy it imports: a second and more) is loaded only when a text could hold
+something a recogniser finds; the service loads it beside its first requests, not before it
+listens. What is found is unchanged (the rest of tests/privacy)."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import pytest
+
+from whyrec.data.dataset import Dataset
+from whyrec.models.registry import create
+from whyrec.privacy import pii
+from whyrec.privacy.pii import PiiScrubber
+
+
+@pytest.mark.parametrize("text, names", [
+    ("Trail Shoe. Rated 4.5/5 by 12 people.", False),  # catalog text: a dot is no link
+    ("Because you bought “Espresso Beans 1kg”, 14 of 56 people also did", False),
+    ("I love trail running and dark roast coffee", True),
+    ("因为你买了咖啡豆，也许你会喜欢这个", True),
+])
+def test_text_with_nothing_to_find_needs_no_recognisers(text: str, names: bool) -> None:
+    scrubber = PiiScrubber()
+    assert scrubber.scrub(text, names=names) == text
+    assert not scrubber.loaded
+
+
+@pytest.mark.parametrize("text, names, scrubbed", [
+    ("fan club WWW.Trail-Fans.org today", False, "fan club (link) today"),
+    ("HTTPS://shop.example/x?y=1 has it", False, "(link) has it"),
+    ("order at lamps.com", True, "order at (link)"),
+    ("call 13812345678", True, "call (phone)"),
+])
+def test_text_that_may_hold_something_loads_them(text: str, names: bool, scrubbed: str) -> None:
+    scrubber = PiiScrubber()
+    assert scrubber.scrub(text, names=names) == scrubbed
+    assert scrubber.loaded
+
+
+def test_the_service_loads_them_once_it_starts_not_while_it_builds(
+        tmp_path: Path, demo_dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.service.conftest import make_client
+
+    fresh = PiiScrubber()
+    monkeypatch.setattr(pii, "_default", fresh)
+    client = make_client(tmp_path, demo_dataset, create("popular").fit(demo_dataset),
+                         auth=False)
+    assert not fresh.loaded  # built, ready to listen, Presidio not imported for it
+    with client:
+        assert client.get("/healthz").status_code == 200
+        for thread in threading.enumerate():
+            if thread.name == "whyrec-pii-load":
+                thread.join(timeout=120)
+        assert fresh.loaded
