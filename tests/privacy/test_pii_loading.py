@@ -1,6 +1,7 @@
-"""Presidio (and the spaCy it imports: a second and more) is loaded only when a text could hold
-something a recogniser finds; the service loads it beside its first requests, not before it
-listens. What is found is unchanged (the rest of tests/privacy)."""
+"""Presidio (and the spaCy it imports: a second and more) is loaded only for a text that could
+hold something one of its recognisers finds (this module's own patterns run without it); the
+service loads it beside its first requests, not before it listens. What is found is unchanged
+(the rest of tests/privacy)."""
 
 from __future__ import annotations
 
@@ -31,11 +32,25 @@ def test_text_with_nothing_to_find_needs_no_recognisers(text: str, names: bool) 
     ("fan club WWW.Trail-Fans.org today", False, "fan club (link) today"),
     ("HTTPS://shop.example/x?y=1 has it", False, "(link) has it"),
     ("order at lamps.com", True, "order at (link)"),
-    ("call 13812345678", True, "call (phone)"),
+    ("ship to 12 Baker Street now", True, "(address) now"),
+    ("my name is Ann Lee", True, "(name)"),
+    ("我叫王小明，住北京市朝阳区建国路88号", True, "(name)，(address)"),
 ])
-def test_text_that_may_hold_something_loads_them(text: str, names: bool, scrubbed: str) -> None:
+def test_this_modules_own_patterns_need_no_presidio(text: str, names: bool,
+                                                     scrubbed: str) -> None:
     scrubber = PiiScrubber()
     assert scrubber.scrub(text, names=names) == scrubbed
+    assert not scrubber.loaded
+
+
+@pytest.mark.parametrize("text, scrubbed", [
+    ("call 13812345678", "call (phone)"),
+    ("mail bob@corp.internal", "mail (email)"),
+    ("card 4111 1111 1111 1111", "card (card number)"),
+])
+def test_an_at_sign_or_a_run_of_digits_loads_presidio(text: str, scrubbed: str) -> None:
+    scrubber = PiiScrubber()
+    assert scrubber.scrub(text) == scrubbed
     assert scrubber.loaded
 
 
