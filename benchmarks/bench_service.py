@@ -16,6 +16,17 @@
   after the kill the explanations are template texts flagged ``degraded`` and ``/healthz`` says
   the model is down (and, 16 s after the clients stop, ``ok`` again: see the README).
 
+* **start-up** (in ``all``; ``--part startup`` alone writes
+  ``benchmarks/results/service_startup.json``):
+  ``--starts`` starts of ``whyrec serve --backend template`` on the demo shop and a SQLite store
+  made (and migrated) beforehand, each timed from the spawn to the first ``/healthz``, to the
+  answer of the first top-10 (``/v1/users/{u}/recommendations?n=10``) and to the first
+  explanation of its first item; *cold* with an empty ``$WHYREC_HOME`` (no fitted model kept
+  from an earlier start), *warm* with the model the previous start kept there. Medians. With
+  ``--baseline-src DIR`` (a checkout of other code, e.g. ``git archive main | tar -x -C DIR``),
+  the same starts of that code (``PYTHONPATH=DIR/src``, same interpreter and packages) are
+  interleaved with these, and each median is also given as a ratio to the baseline's.
+
 Every client is an ``httpx.AsyncClient`` with one keep-alive connection, all in this one
 process (the load generator), which is not the server's: the server's own cost is its CPU time
 (``/proc/<pid>/stat`` before and after each scenario), reported as requests per server
@@ -26,6 +37,7 @@ a rate limit too high to matter) and log to a file. Prints one JSON object and w
 ``benchmarks/results/service.json`` (``--out``).
 
     nice -n 5 .venv/bin/python benchmarks/bench_service.py
+    .venv/bin/python benchmarks/bench_service.py --part startup --starts 5 --baseline-src /tmp/base
     .venv/bin/python benchmarks/bench_service.py --duration 5 --clients 10 --after-kill 5
 """
 
@@ -35,8 +47,10 @@ import argparse
 import asyncio
 import json
 import os
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -87,6 +101,10 @@ class Service:
     command: list[str] = field(default_factory=list)
     #: seconds from the spawn to the answer of the first top-10 request (after /healthz)
     first_recommendation_s: float | None = None
+    #: seconds from the spawn to the answer of the first explanation (``explain_first``)
+    first_explanation_s: float | None = None
+    #: the server's CPU seconds (user + system, all its threads) at those three moments
+    cpu_at: dict[str, float] = field(default_factory=dict)
 
     def cpu_seconds(self) -> float:
         return _cpu_seconds(self.process.pid)
@@ -152,17 +170,23 @@ def create_key(db_url: str) -> str:
     return done.stdout.strip().splitlines()[0]
 
 
-def start_service(folder: Path, name: str, options: list[str], *, wait_s: float) -> Service:
-    """``whyrec serve`` with its own store in ``folder``; returns once ``/healthz`` answers."""
+def start_service(folder: Path, name: str, options: list[str], *, wait_s: float,
+                  env: dict[str, str] | None = None, token: str | None = None,
+                  explain_first: bool = False) -> Service:
+    """``whyrec serve`` with its own store in ``folder``; returns once ``/healthz`` answers and
+    the first top-10 (and, with ``explain_first``, its first item's explanation) is answered.
+
+    ``token``: a key already made in ``folder/name.sqlite`` (none made then); ``env``: the
+    server's environment."""
     db_url = f"sqlite:///{folder / name}.sqlite"
-    token = create_key(db_url)
+    token = token or create_key(db_url)
     port = free_port()
     command = [*WHYREC, "serve", "--port", str(port), "--db", db_url, *options]
     log_path = folder / f"{name}.log"
     started = time.perf_counter()
     with log_path.open("wb") as sink:
         process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, cwd=REPO_ROOT,
-                                   start_new_session=True)
+                                   start_new_session=True, env=env)
     url = f"http://127.0.0.1:{port}"
     service = Service(process, url, {"Authorization": f"Bearer {token}"}, log_path, 0.0,
                       command=["whyrec", *command[len(WHYREC):]])
@@ -173,15 +197,24 @@ def start_service(folder: Path, name: str, options: list[str], *, wait_s: float)
         try:
             if httpx.get(f"{url}/healthz", timeout=2.0).status_code == 200:
                 service.startup_s = round(time.perf_counter() - started, 2)
+                service.cpu_at["healthz_s"] = round(service.cpu_seconds(), 2)
                 first = get_json(service, "/v1/users?limit=1")["users"][0]["id"]
-                get_json(service, f"/v1/users/{first}/recommendations?n=10")
+                recs = get_json(service, f"/v1/users/{first}/recommendations?n=10")
                 service.first_recommendation_s = round(time.perf_counter() - started, 2)
+                service.cpu_at["first_top10_s"] = round(service.cpu_seconds(), 2)
+                if explain_first:
+                    item = recs["recommendations"][0]["item_id"]
+                    get_json(service, f"/v1/users/{first}/items/{item}/explanation")
+                    service.first_explanation_s = round(time.perf_counter() - started, 2)
+                    service.cpu_at["first_explanation_s"] = round(service.cpu_seconds(), 2)
                 log(f"{name}: serving on {url} after {service.startup_s} s (first top-10 "
-                    f"answered at {service.first_recommendation_s} s)")
+                    f"answered at {service.first_recommendation_s} s"
+                    + (f", first explanation at {service.first_explanation_s} s)"
+                       if explain_first else ")"))
                 return service
         except httpx.HTTPError:
             pass
-        time.sleep(0.05)
+        time.sleep(0.02)
     service.stop()
     tail = log_path.read_text(encoding="utf-8", errors="replace")[-3000:]
     sys.exit(f"error: the {name} service did not come up within {wait_s:g} s:\n{tail}")
@@ -357,6 +390,64 @@ def run_load(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
                         recs["requests_per_s"], baseline["requests_per_s"])}}
     finally:
         service.stop()
+
+
+STARTUP_MEASURES = ("healthz_s", "first_top10_s", "first_explanation_s")
+
+
+def run_startup(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    """Cold and warm starts of this code (and of ``--baseline-src``'s), interleaved."""
+    codes: dict[str, str | None] = {"this": None}
+    if options.baseline_src is not None:
+        codes = {"baseline": str(options.baseline_src.resolve() / "src"), "this": None}
+    db_name = "startup"
+    token = create_key(f"sqlite:///{folder / db_name}.sqlite")  # the store exists, migrated
+    times: dict[tuple[str, str], list[dict[str, float]]] = {}
+    for start in range(options.starts):
+        for code, src in codes.items():
+            home = folder / f"home-{code}"
+            for kind in ("cold", "warm"):
+                if kind == "cold":  # nothing kept from an earlier start
+                    shutil.rmtree(home, ignore_errors=True)
+                home.mkdir(exist_ok=True)
+                env = {**os.environ, "WHYREC_HOME": str(home)}
+                if src is not None:
+                    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+                log(f"start {start + 1}/{options.starts}: {code} code, {kind}")
+                service = start_service(folder, db_name, ["--backend", "template"],
+                                        wait_s=options.startup_timeout, env=env, token=token,
+                                        explain_first=True)
+                service.stop()
+                times.setdefault((code, kind), []).append({
+                    "healthz_s": service.startup_s,
+                    "first_top10_s": service.first_recommendation_s or 0.0,
+                    "first_explanation_s": service.first_explanation_s or 0.0,
+                    **{f"server_cpu_{name}": value for name, value in service.cpu_at.items()}})
+    result: dict[str, Any] = {
+        "command": "whyrec serve --backend template --db sqlite:///<made beforehand> "
+                   "--port <free>",
+        "data": "demo", "starts": options.starts,
+        "what": "seconds from the spawn to the first /healthz, to the answer of the first "
+                "top-10 and to the first explanation of its first item (median of the starts)",
+        "cold": "empty $WHYREC_HOME: the recommender is fitted at start-up",
+        "warm": "$WHYREC_HOME as the cold start left it (the fitted recommender kept there)",
+        "server_cpu": "server_cpu_*: the server process's CPU seconds (user + system, every "
+                      "thread: the cold fit's and the background PII load's too) at those "
+                      "moments, less sensitive than wall time to what else runs on the cores",
+        "load_average_1min_after": round(os.getloadavg()[0], 2)}
+    for (code, kind), runs in times.items():
+        entry = result.setdefault(code, {})
+        entry[kind] = {name: round(statistics.median([r[name] for r in runs]), 2)
+                       for name in (*STARTUP_MEASURES, *(f"server_cpu_{m}"
+                                                         for m in STARTUP_MEASURES))}
+        entry[kind]["runs"] = runs
+    if "baseline" in result:
+        result["baseline_src"] = str(options.baseline_src)
+        result["ratios_this_over_baseline"] = {
+            kind: {name: _ratio(result["this"][kind][name], result["baseline"][kind][name])
+                   for name in (*STARTUP_MEASURES, "server_cpu_first_top10_s")}
+            for kind in ("cold", "warm")}
+    return result
 
 
 def run_outage(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
@@ -557,12 +648,25 @@ def main(argv: list[str] | None = None) -> int:
                            help="the outage service's --llm-timeout: long, so requests queued "
                                 "behind the model's one slot do not trip the breaker early")
     arguments.add_argument("--startup-timeout", type=float, default=300.0)
-    arguments.add_argument("--part", choices=["all", "load", "outage"], default="all")
+    arguments.add_argument("--part", choices=["all", "load", "outage", "startup"],
+                           default="all",
+                           help="startup: only the start-up timings, written to "
+                                "benchmarks/results/service_startup.json (unless --out)")
+    arguments.add_argument("--starts", type=int, default=3,
+                           help="startup: starts of each kind (cold, warm) to take medians of")
+    arguments.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
+                           help="startup: a checkout of other whyrec code, started too "
+                                "(interleaved) as the baseline of the ratios")
     arguments.add_argument("--check", action="store_true",
                            help="exit with status 1 when a target is missed")
-    arguments.add_argument("--out", type=Path,
-                           default=REPO_ROOT / "benchmarks" / "results" / "service.json")
+    arguments.add_argument("--out", type=Path, default=None,
+                           help="default: benchmarks/results/service.json "
+                                "(service_startup.json for --part startup)")
     options = arguments.parse_args(argv)
+    results = REPO_ROOT / "benchmarks" / "results"
+    if options.out is None:
+        options.out = results / ("service_startup.json" if options.part == "startup"
+                                 else "service.json")
     started = time.perf_counter()
     result: dict[str, Any] = {
         "benchmark": "service", "cpus": os.cpu_count(), "data": "demo",
@@ -572,6 +676,13 @@ def main(argv: list[str] | None = None) -> int:
     targets: list[Target] = []
     with tempfile.TemporaryDirectory(prefix="whyrec-bench-service-") as name:
         folder = Path(name)
+        if options.part in ("all", "startup"):
+            if options.part == "startup":
+                result["benchmark"] = "service_startup"
+            result["startup"] = run_startup(options, folder)
+            warm = result["startup"]["this"]["warm"]
+            targets += [Target(f"warm_{measure}_median", warm[measure], 3.0, "<=")
+                        for measure in STARTUP_MEASURES]
         if options.part in ("all", "load"):
             result.update(run_load(options, folder))
             for scenario in ("baseline_healthz", "cached_explanations", "recommendations"):
@@ -583,7 +694,6 @@ def main(argv: list[str] | None = None) -> int:
                 ratio = result["ratios"][f"{name}_per_server_cpu_s_over_healthz"]
                 targets.append(Target(f"{name}_per_server_cpu_s_over_healthz", ratio or 0.0,
                                       0.5, ">="))
-            targets.append(Target("startup_s", result["server"]["startup_s"], 3.0, "<="))
         if options.part == "load" and options.out.exists():
             # keep the outage figures of the last full run in the file, marked as such
             earlier = json.loads(options.out.read_text(encoding="utf-8")).get("llm_outage")

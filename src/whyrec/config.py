@@ -39,7 +39,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
-from whyrec.backends.registry import available_backends
+from whyrec.backends.registry import available_backends, is_backend
 from whyrec.errors import ConfigError
 from whyrec.settings import MODEL_BACKENDS, ExplainSettings
 from whyrec.values import LANGUAGES, Style
@@ -332,7 +332,7 @@ def _check(name: str, value: Any, where: Source) -> Any:
         return value  # the service's own settings are checked by ServiceSettings
     try:
         value = _adapter(name).validate_python(value)
-        if name == "backend" and value not in available_backends():
+        if name == "backend" and not is_backend(value):
             raise ConfigError(f"unknown backend {value!r}; available: "
                               f"{', '.join(available_backends())}")
         if name == "language" and value is not None and value not in LANGUAGES:

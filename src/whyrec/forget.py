@@ -10,7 +10,10 @@
   caller asks, since the copy still holds them (the caller deletes it once checked);
 - **model**: a saved recommender is *retrained* without their interactions (same algorithm
   and parameters, from ``model.json``), so nothing they did shapes any score or statistic,
-  and checked afterwards: no saved model under its folder lists them.
+  and checked afterwards: no saved model under its folder lists them;
+- **kept models**: every recommender that ``whyrec serve`` kept under
+  ``$WHYREC_HOME/recommenders`` (so a restart does not refit, :mod:`whyrec.models.cache`) and
+  that lists them is deleted, always: the next start fits afresh on the data as it is then.
   Retraining, not folding out: every model whyrec trains (ALS factors, item-kNN similarities,
   popularity) mixes everyone's interactions, and only a refit removes a person exactly.
 
@@ -34,6 +37,7 @@ from sqlalchemy import Connection, delete, or_, select
 from whyrec.data.columns import resolve_columns, split_column_map
 from whyrec.data.readers import read_table, table_suffix
 from whyrec.errors import DataError, PrivacyError
+from whyrec.models.cache import forget_user
 from whyrec.models.persist import META_FILE, mentions_user
 from whyrec.models.registry import create
 from whyrec.store.engine import Store
@@ -61,12 +65,14 @@ class ForgetReport:
     #: copies of the data files as they were before (they still hold the person)
     backups: list[str] = field(default_factory=list)
     model: str | None = None
+    #: recommenders kept by start-ups (``$WHYREC_HOME/recommenders``) deleted: they listed them
+    kept_models: int = 0
     #: one ``BatchForgetReport.to_dict()`` per batch output
     batch_outputs: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"user_id": self.user_id, "store": self.store, "data_rows": self.data_rows,
-                "backups": self.backups, "model": self.model,
+                "backups": self.backups, "model": self.model, "kept_models": self.kept_models,
                 "batch_outputs": self.batch_outputs}
 
 
@@ -111,6 +117,12 @@ def forget_in_store(store: Store, user_id: str) -> dict[str, int]:
         return {name: int(n or 0) for name, n in counts.items()}
 
     return store.run_write(work)
+
+
+def forget_in_kept_models(user_id: str) -> int:
+    """Delete every recommender kept under ``$WHYREC_HOME/recommenders`` that lists
+    ``user_id`` (:mod:`whyrec.models.cache`); how many were deleted."""
+    return forget_user(str(user_id))
 
 
 def forget_in_folder(folder: str | os.PathLike[str], user_id: str, *,

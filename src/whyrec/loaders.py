@@ -13,6 +13,7 @@ from whyrec.data.dataset import Dataset
 from whyrec.data.load import load_dataset
 from whyrec.errors import ConfigError
 from whyrec.models.base import Recommender
+from whyrec.models.cache import fit_cached
 from whyrec.models.registry import create
 from whyrec.privacy.limits import contained
 from whyrec.store import Store, open_store
@@ -41,9 +42,12 @@ def load_data(source: str) -> Dataset:
 
 
 def get_model(
-    dataset: Dataset, algo: str, model_dir: Path | None, params: tuple[str, ...], progress: bool
+    dataset: Dataset, algo: str, model_dir: Path | None, params: tuple[str, ...], progress: bool,
+    *, keep: bool = False,
 ) -> Recommender:
-    """Load ``model_dir`` when given (it must match the data), else train ``algo`` now."""
+    """Load ``model_dir`` when given (it must match the data), else train ``algo`` now; with
+    ``keep``, the model is kept under ``$WHYREC_HOME/recommenders`` and a later call with the
+    same data, algorithm, parameters and code loads it instead (:mod:`whyrec.models.cache`)."""
     if model_dir is not None:
         model = Recommender.load(model_dir)
         unknown = set(model.item_ids.tolist()) ^ set(dataset.item_ids.tolist())
@@ -52,6 +56,8 @@ def get_model(
                 f"model {model_dir} was trained on another catalog "
                 f"({len(unknown)} items differ); pass the same --data it was trained on")
         return model
+    if keep:
+        return fit_cached(dataset, algo, parse_params(params), progress=progress)
     return create(algo, **parse_params(params)).fit(dataset, progress=progress)
 
 

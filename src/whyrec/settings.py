@@ -25,7 +25,7 @@ from typing import Any, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from whyrec.backends.registry import available_backends
+from whyrec.backends.registry import available_backends, is_backend
 from whyrec.errors import ConfigError
 from whyrec.values import LANGUAGES, LENGTH_ALIASES, Style
 
@@ -78,7 +78,7 @@ class ExplainSettings(BaseModel):
 
     @model_validator(mode="after")
     def _check(self) -> Self:
-        if self.backend not in available_backends():
+        if not is_backend(self.backend):
             raise ConfigError(f"unknown backend {self.backend!r}; available: "
                               f"{', '.join(available_backends())}")
         if self.language is not None and self.language not in LANGUAGES:

@@ -61,3 +61,19 @@ def test_unknown_backends_and_bad_options_are_config_errors() -> None:
     with pytest.raises(ConfigError, match="backend 'fake'"):
         create_backend("fake", temperature_of_the_sun=3)
     assert isinstance(create_backend("fake", replies=["x"], prefill=None), FakeBackend)
+
+
+def test_a_built_in_backend_is_found_without_reading_entry_points(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Reading every installed package's entry points is start-up time a built-in never needs
+    (a plug-in cannot take a built-in name)."""
+    from whyrec.backends import registry
+    from whyrec.settings import ExplainSettings
+
+    def no_scan(**_: object) -> list[object]:
+        raise AssertionError("entry points read for a built-in backend")
+
+    monkeypatch.setattr(registry, "entry_points", no_scan)
+    assert create_backend("template").name == "template"
+    assert ExplainSettings(backend="fake").backend == "fake"
+    assert registry.is_backend("template")

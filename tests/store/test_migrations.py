@@ -32,7 +32,7 @@ from whyrec.feedback import (
 from whyrec.privacy.dp import BudgetAccountant
 from whyrec.service.keys import KeyChecker, create_key, list_keys
 from whyrec.store import open_store
-from whyrec.store.migrations import LEGACY_REVISIONS, head, include_name, script
+from whyrec.store.migrations import HEAD, LEGACY_REVISIONS, head, include_name, script
 from whyrec.store.schema import conversation_turns, metadata
 from whyrec.types import Explanation
 
@@ -109,6 +109,22 @@ def differences(url: str) -> list[Any]:
 def test_the_revisions_carry_over_the_numbered_migrations() -> None:
     assert REVISIONS == ["0001", "0002", "0003"] and head() == "0003"
     assert list(LEGACY_REVISIONS) == [m.version for m in legacy.MIGRATIONS]
+
+
+def test_head_names_alembics_head() -> None:
+    """A store at ``HEAD`` is opened without Alembic: it must be the newest revision."""
+    assert HEAD == head() == REVISIONS[-1]
+
+
+def test_a_store_at_head_opens_without_importing_alembic(tmp_path: Path) -> None:
+    """Alembic's import is a fifth of a second of every start (``whyrec serve`` too)."""
+    url = f"sqlite:///{tmp_path / 'at-head.sqlite'}"
+    open_store(url).close()
+    check = ("import sys; from whyrec.store import open_store; store = open_store(sys.argv[1]); "
+             "print(store.migrated, 'alembic' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", check, url], capture_output=True, text=True,
+                          check=True, timeout=120)
+    assert done.stdout.split() == ["[]", "False"]
 
 
 def test_a_new_store_at_head_is_the_model_in_schema_py(store_url: str) -> None:

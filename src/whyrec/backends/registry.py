@@ -30,6 +30,12 @@ def _registered() -> dict[str, str]:
     return found
 
 
+def is_backend(name: str) -> bool:
+    """Whether :func:`create_backend` knows ``name`` (a built-in one without reading the
+    installed packages' entry points: a plug-in cannot take a built-in name)."""
+    return name in BUILTIN or name in _registered()
+
+
 def available_backends() -> list[str]:
     """Names accepted by :func:`create_backend`, built-ins first."""
     return list(_registered())
@@ -37,13 +43,14 @@ def available_backends() -> list[str]:
 
 def backend_class(name: str) -> type[Backend]:
     """The class registered under ``name`` (imports its module)."""
-    registered = _registered()
-    if name not in registered:
-        raise ConfigError(f"unknown backend {name!r}; available: {', '.join(registered)}")
-    module_name, _, attr = registered[name].partition(":")
+    target = BUILTIN.get(name) or _registered().get(name)
+    if target is None:
+        raise ConfigError(f"unknown backend {name!r}; available: "
+                          f"{', '.join(available_backends())}")
+    module_name, _, attr = target.partition(":")
     cls = getattr(importlib.import_module(module_name), attr)
     if not (isinstance(cls, type) and issubclass(cls, Backend)):
-        raise ConfigError(f"backend {name!r} ({registered[name]}) is not a whyrec Backend")
+        raise ConfigError(f"backend {name!r} ({target}) is not a whyrec Backend")
     return cls
 
 

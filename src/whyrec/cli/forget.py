@@ -42,9 +42,10 @@ if TYPE_CHECKING:  # imported when the command runs, so that `whyrec --help` sta
 @json_option
 def forget(user_id: str, db_url: str | None, data: str | None, model_dir: Path | None,
            batch_outputs: tuple[Path, ...], yes: bool, backup: bool, as_json: bool) -> None:
-    """Forget USER: feedback, preferences, cached and recorded explanations, conversations;
-    with --data their interactions, with --recommender the model's memory of them (retrained),
-    with --batch-output their rows in batch shards.
+    """Forget USER: feedback, preferences, cached and recorded explanations, conversations,
+    recommenders 'whyrec serve' kept that list them; with --data their interactions, with
+    --recommender the model's memory of them (retrained), with --batch-output their rows in
+    batch shards.
     """
     targets = _check_targets(data, model_dir, batch_outputs)
     if targets.files and not yes:
@@ -110,10 +111,17 @@ def _confirm(user_id: str, files: list[str]) -> None:
 def _forget(user_id: str, db_url: str | None, targets: _Targets, *,
             backup: bool) -> ForgetReport:
     from whyrec.batch.forget import forget_in_batch_output
-    from whyrec.forget import ForgetReport, forget_in_folder, forget_in_store, retrain
+    from whyrec.forget import (
+        ForgetReport,
+        forget_in_folder,
+        forget_in_kept_models,
+        forget_in_store,
+        retrain,
+    )
 
     report = ForgetReport(user_id=user_id)
     report.store = forget_in_store(open_db(db_url), user_id)
+    report.kept_models = forget_in_kept_models(user_id)
     if targets.data is not None:
         from whyrec.data.load import load_dataset
 
@@ -139,6 +147,9 @@ def _print(report: ForgetReport) -> None:
         click.echo(f"backup: {backup} (still holds them: delete it once you have checked)")
     if report.model:
         click.echo(f"model: {report.model}")
+    if report.kept_models:
+        click.echo(f"kept models: {report.kept_models} recommender(s) kept by 'whyrec serve' "
+                   "deleted (the next start trains afresh)")
     for out in report.batch_outputs:
         parts = [f"{out['rows']} row(s) from {len(out['shards'])} shard(s)"]
         parts += [f"shard {d['shard']} deleted ({d['why']}; a resumed run rebuilds it)"

@@ -2,18 +2,25 @@
 IP and street addresses, and person names where a cue gives them away.
 
 Detection uses Presidio's pattern recognisers (``presidio-analyzer``) without its NLP engine:
-no spaCy model is loaded and nothing is downloaded. Card numbers are checked with Luhn, IBANs
-with their mod-97 checksum, phone numbers with Google's ``phonenumbers`` (so Chinese mobile
-numbers and international formats are found); Chinese resident ID numbers are checked with
-their GB 11643 check digit. Person names need a named-entity model, which cannot be shipped
-offline here, so names are found only after a cue ("my name is …", "Mr …", "我叫…",
-"王先生"). Every match is replaced by a neutral placeholder such as ``(email)``.
+no spaCy model is loaded and nothing is downloaded. This module's own patterns (links, bare
+domains, Chinese ID numbers, street addresses, names after a cue) are matched as Presidio's
+``PatternRecognizer`` matches them, with the same ``regex`` engine, but without importing
+Presidio, whose package imports spaCy (a second and more): Presidio is loaded only for the
+text that needs one of its recognisers (an "@" or a run of digits). Card numbers are checked
+with Luhn, IBANs with their mod-97 checksum, phone numbers with Google's ``phonenumbers`` (so
+Chinese mobile numbers and international formats are found); Chinese resident ID numbers are
+checked with their GB 11643 check digit. Person names need a named-entity model, which cannot
+be shipped offline here, so names are found only after a cue ("my name is …", "Mr …",
+"我叫…", "王先生"). Every match is replaced by a neutral placeholder such as ``(email)``.
 """
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -30,7 +37,7 @@ PLACEHOLDERS: dict[str, str] = {
 PHONE_REGIONS = ("CN", "US", "GB", "DE", "FR", "IN", "HK", "TW", "SG", "AU")
 #: a candidate must score at least this (Presidio's scale, 0..1)
 MIN_SCORE = 0.3
-#: recognisers built from this module's patterns (run case-sensitively)
+#: recognisers built from this module's patterns (run case-sensitively, without Presidio)
 OWN_PATTERNS = ("url", "domain", "cn_id", "address", "person")
 CASE_SENSITIVE = re.DOTALL | re.MULTILINE
 
@@ -72,6 +79,10 @@ _NAME_PATTERNS = (
     (r"(?:我叫|我的名字是|我的名字叫|本人|联系人[:：]?)\s*[\u4e00-\u9fff]{2,3}", 0.6),
     (rf"[{_SURNAMES}][\u4e00-\u9fff]{{0,2}}(?:先生|女士|小姐|老师)", 0.5),
 )
+#: Presidio's time limit for one pattern's matches (its ``REGEX_TIMEOUT_SECONDS``), ours too
+REGEX_TIMEOUT_S = int(os.environ.get("REGEX_TIMEOUT_SECONDS", 60))
+log = logging.getLogger("whyrec.privacy")
+
 #: cheap tests that decide which recognisers can possibly match (most text needs none)
 _DIGITS_RE = re.compile(r"\d")
 _NAME_CUE_RE = re.compile(
@@ -109,7 +120,9 @@ MAX_RESCANS = 2
 class PiiScrubber:
     """Finds personal data in text and replaces it with placeholders.
 
-    The recognisers are built on first use (Presidio imports spaCy, which takes a moment).
+    Presidio's recognisers are built when a text first needs one (Presidio imports spaCy,
+    which takes about a second): text with no "@" and no run of six digits is answered without
+    them. :meth:`load` builds them at once.
 
     Examples
     --------
@@ -136,8 +149,11 @@ class PiiScrubber:
             # "bob＠gmail．com": one character for one, so positions stay those of the original
             text = text.translate(_FULL_WIDTH)
         wanted = ["email"] if "@" in text else []
-        if "." in text or "://" in text:
-            wanted += ["url", "domain"] if names else ["url"]
+        # every link pattern needs "://" or "www", every bare domain a dot
+        if "://" in text or "www" in text.lower():
+            wanted.append("url")
+        if names and "." in text:
+            wanted.append("domain")
         digits = len(_DIGITS_RE.findall(text))
         if digits >= 6:
             wanted += ["phone", "card", "iban", "cn_id", "ip"]
@@ -163,22 +179,23 @@ class PiiScrubber:
 
     def _scan(self, text: str, original: str, wanted: list[str], names: bool
               ) -> list[Finding]:
-        recognizers = self._load()
         found: list[Finding] = []
         for name in wanted:
-            recognizer = recognizers[name]
-            # our own patterns are case-sensitive (names and streets are capitalised);
-            # Presidio's default flags would ignore case
-            flags = CASE_SENSITIVE if name in OWN_PATTERNS else None
-            for result in recognizer.analyze(text, [recognizer.supported_entities[0]], None,
-                                             **({"regex_flags": flags} if flags else {})):
-                if result.score < MIN_SCORE or result.end <= result.start:
+            if name in OWN_PATTERNS:  # no Presidio needed
+                own = _own_recognizers()[name]
+                results = [(start, end, score, own.entity)
+                           for start, end, score in own.analyze(text)]
+            else:
+                recognizer = self._load()[name]
+                results = [(r.start, r.end, float(r.score), r.entity_type) for r in
+                           recognizer.analyze(text, [recognizer.supported_entities[0]], None)]
+            for start, end, score, kind in results:
+                if score < MIN_SCORE or end <= start:
                     continue
-                if (not names and result.entity_type == "PHONE_NUMBER"
-                        and not _phone_in_catalog(original, result.start, result.end)):
+                if (not names and kind == "PHONE_NUMBER"
+                        and not _phone_in_catalog(original, start, end)):
                     continue  # a part number ("Fender 099-2250-000"), not a phone
-                found.append(Finding(result.start, result.end, result.entity_type,
-                                     float(result.score), original[result.start:result.end]))
+                found.append(Finding(start, end, kind, score, original[start:end]))
         return found
 
     def scrub(self, text: str, *, names: bool = True) -> str:
@@ -193,6 +210,16 @@ class PiiScrubber:
         parts.append(text[last:])
         return "".join(parts)
 
+    def load(self) -> None:
+        """Build the recognisers now, if not yet (thread-safe: others wait for this one)."""
+        _own_recognizers()
+        self._load()
+
+    @property
+    def loaded(self) -> bool:
+        """Whether Presidio's recognisers are built."""
+        return self._recognizers is not None
+
     def _load(self) -> dict[str, Any]:
         if self._recognizers is None:
             with self._lock:
@@ -202,8 +229,9 @@ class PiiScrubber:
 
 
 def _build_recognizers(regions: tuple[str, ...]) -> dict[str, Any]:
+    """Presidio's recognisers (e-mail, phone, card, IBAN, IP): importing Presidio takes about a
+    second, since its package imports spaCy."""
     try:
-        from presidio_analyzer import Pattern, PatternRecognizer
         from presidio_analyzer.predefined_recognizers import (
             CreditCardRecognizer,
             EmailRecognizer,
@@ -224,28 +252,75 @@ def _build_recognizers(regions: tuple[str, ...]) -> dict[str, Any]:
             # ("admin@example-shop.test", "bob@corp.internal")
             return _offline_fqdn(pattern_text) or _TOP_LABEL_RE.search(pattern_text) is not None
 
-    class ChineseIdRecognizer(PatternRecognizer):
-        def validate_result(self, pattern_text: str) -> bool:
-            return cn_id_valid(pattern_text)
-
-    def patterns(name: str, specs: tuple[tuple[str, float], ...]) -> list[Any]:
-        return [Pattern(f"{name} {k}", regex, score) for k, (regex, score) in enumerate(specs)]
-
     return {
         "email": OfflineEmailRecognizer(),
-        "url": PatternRecognizer("URL", patterns=patterns("url", _URL_PATTERNS), name="url"),
-        "domain": PatternRecognizer("URL", patterns=patterns("domain", _DOMAIN_PATTERNS),
-                                    name="domain"),
         "phone": PhoneRecognizer(supported_regions=list(regions)),
         "card": CreditCardRecognizer(),
         "iban": IbanRecognizer(),
         "ip": IpRecognizer(),
-        "cn_id": ChineseIdRecognizer("CN_ID_CARD", patterns=[Pattern("cn id", _CN_ID, 0.9)],
-                                     name="cn_id"),
-        "address": PatternRecognizer("ADDRESS", patterns=patterns("address", _ADDRESS_PATTERNS),
-                                     name="address"),
-        "person": PatternRecognizer("PERSON", patterns=patterns("person", _NAME_PATTERNS),
-                                    name="person"),
+    }
+
+
+class OwnRecognizer:
+    """One of this module's pattern sets, matched as Presidio's ``PatternRecognizer`` matches a
+    pattern list (``analyze`` with ``regex_flags``), without importing Presidio.
+
+    The same engine (the ``regex`` package, with a time limit per pattern), the same rules: an
+    empty match is skipped; a validator's verdict makes the score 1 (valid) or 0 (invalid, and
+    dropped); then Presidio's ``EntityRecognizer.remove_duplicates``, which drops a result held
+    in an earlier kept one of at least its score. The patterns are case-sensitive (names and
+    streets are capitalised): Presidio's default flags would ignore case.
+    """
+
+    def __init__(self, entity: str, specs: tuple[tuple[str, float], ...],
+                 validate: Callable[[str], bool] | None = None) -> None:
+        import regex
+
+        self.entity = entity
+        self.patterns = [(regex.compile(spec, flags=CASE_SENSITIVE), score)
+                         for spec, score in specs]
+        self.validate = validate
+
+    def analyze(self, text: str) -> list[tuple[int, int, float]]:
+        """(start, end, score) of every match that stands."""
+        found: list[tuple[int, int, float]] = []
+        for pattern, score in self.patterns:
+            try:
+                for match in pattern.finditer(text, timeout=REGEX_TIMEOUT_S):
+                    start, end = match.span()
+                    if start == end:
+                        continue
+                    if self.validate is not None:
+                        score_now = 1.0 if self.validate(text[start:end]) else 0.0
+                    else:
+                        score_now = score
+                    if score_now > 0.0:
+                        found.append((start, end, score_now))
+            except TimeoutError:  # as Presidio: this pattern's further matches are skipped
+                log.warning("%s pattern timed out after %s s, skipped", self.entity,
+                            REGEX_TIMEOUT_S)
+        return _remove_contained(found)
+
+
+def _remove_contained(found: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
+    """Presidio's ``EntityRecognizer.remove_duplicates`` for the results of one entity type:
+    duplicates once; by start, longest and surest first, a result inside a kept one whose
+    score is at least its own is dropped."""
+    kept: list[tuple[int, int, float]] = []
+    for start, end, score in sorted(set(found), key=lambda r: (r[0], r[0] - r[1], -r[2])):
+        if not any(k[0] <= start and end <= k[1] and score <= k[2] for k in kept):
+            kept.append((start, end, score))
+    return kept
+
+
+@lru_cache(maxsize=1)
+def _own_recognizers() -> dict[str, OwnRecognizer]:
+    return {
+        "url": OwnRecognizer("URL", _URL_PATTERNS),
+        "domain": OwnRecognizer("URL", _DOMAIN_PATTERNS),
+        "cn_id": OwnRecognizer("CN_ID_CARD", ((_CN_ID, 0.9),), validate=cn_id_valid),
+        "address": OwnRecognizer("ADDRESS", _ADDRESS_PATTERNS),
+        "person": OwnRecognizer("PERSON", _NAME_PATTERNS),
     }
 
 
@@ -326,6 +401,22 @@ def scrub_catalog_text(text: str) -> str:
     'Mrs. Doubtfire (1993), fan club (link)'
     """
     return _default.scrub(text, names=False)
+
+
+def load_scrubber() -> None:
+    """Build the shared scrubber's recognisers now (Presidio's import: about a second), so that
+    the first text that needs them does not wait; ``whyrec serve`` does it once it listens."""
+    _default.load()
+
+
+def require_presidio() -> None:
+    """One-line :class:`ConfigError` when Presidio is not installed (checked without importing
+    it, which takes about a second)."""
+    from importlib.util import find_spec
+
+    if find_spec("presidio_analyzer") is None:
+        raise ConfigError("PII scrubbing needs presidio-analyzer (a core dependency): "
+                          "pip install presidio-analyzer")
 
 
 def find_pii(text: str, *, names: bool = True) -> list[Finding]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import threading
 import time
 import uuid
 from collections.abc import Awaitable, Callable, MutableMapping
@@ -35,6 +36,7 @@ from whyrec.errors import (
     ValidationError,
     WhyrecError,
 )
+from whyrec.privacy.pii import load_scrubber
 from whyrec.service.hot import MARKER_SECONDS
 from whyrec.service.routes import router
 from whyrec.service.schemas import ErrorOut, HealthOut
@@ -63,6 +65,10 @@ def create_app(state: ServiceState) -> FastAPI:
         # turns at the interpreter lock (measured: fewer threads, more requests a second)
         to_thread.current_default_thread_limiter().total_tokens = state.settings.threads
         await to_thread.run_sync(state.hot.check_marker)  # fresh from the first request
+        # the PII recognisers (Presidio, spaCy: a second and more) are built beside the first
+        # requests, not before listening: most texts need none (a request whose text does
+        # waits for them, as it would have waited for the start-up)
+        threading.Thread(target=load_scrubber, name="whyrec-pii-load", daemon=True).start()
         watcher = asyncio.create_task(_watch_store(state))
         yield
         watcher.cancel()

@@ -49,6 +49,9 @@ class ServiceSettings(BaseSettings, ExplainSettings):
     algorithm: str = "hybrid"
     #: a recommender saved by ``whyrec train`` (otherwise one is trained at start-up)
     recommender: str | None = None
+    #: keep the recommender trained at start-up under ``$WHYREC_HOME/recommenders``, so a
+    #: restart on the same data and code loads it instead of training it again
+    keep_model: bool = True
     host: str = "127.0.0.1"
     port: int = Field(8000, ge=0, le=65535)
     #: the store for feedback, keys and the explanation cache (default: $WHYREC_HOME's SQLite)

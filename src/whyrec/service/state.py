@@ -22,8 +22,8 @@ from whyrec.feedback.preferences import Preferences
 from whyrec.loaders import get_model, load_data
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline, make_explainer
-from whyrec.privacy.clean import clean_text
 from whyrec.privacy.limits import contained
+from whyrec.privacy.pii import require_presidio
 from whyrec.service.guard import GuardedBackend
 from whyrec.service.hot import MISSING, HotCache, HotState
 from whyrec.service.keys import KeyChecker
@@ -85,7 +85,7 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
         log.info("training %s recommender on %s", settings.algorithm, settings.data)
         model = get_model(dataset, settings.algorithm,
                           None if settings.recommender is None else _path(settings.recommender),
-                          (), progress=False)
+                          (), progress=False, keep=settings.keep_model)
     # a model call that fails is the guard's to handle at once: no retries behind its deadline
     inner = backend if backend is not None else create_backend(
         settings.backend, **settings.backend_options(retries=0))
@@ -99,9 +99,10 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
                                cache=HotExplanationCache(store))
     pipeline = ServicePipeline(dataset, model, explainer, store=store,
                                k_anonymity=settings.k_anonymity, hot=hot)
-    # the PII scrubber imports Presidio and spaCy on first use (seconds): load it now, not
-    # inside the first explanation request, which would stall every request behind it
-    clean_text("warm-up", purpose="record", source="person")
+    # the PII scrubber imports Presidio and spaCy when a text first needs it (a second and
+    # more): the app builds it in the background once it starts (``create_app``'s lifespan),
+    # so the first answers that need none do not wait for it; a missing Presidio fails now
+    require_presidio()
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
                         limiter=limiter, metrics=ServiceMetrics(), hot=hot)
