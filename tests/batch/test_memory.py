@@ -15,6 +15,7 @@ from whyrec.batch.shards import plan_shards
 from whyrec.batch.worker import ShardRunner
 from whyrec.data.load import load_dataset
 from whyrec.models.base import Recommender
+from whyrec.privacy.pii import load_scrubber
 
 pytestmark = pytest.mark.slow
 
@@ -34,6 +35,7 @@ def test_working_memory_does_not_grow_with_users(shop: Path, shop_model: Path,
     tracemalloc.start()
     try:
         ShardRunner(dataset, model, spec).run(shards[0])  # build every lazy index once
+        load_scrubber()  # and Presidio's recognisers, which a later shard's text may first need
         peaks = []
         for count in (3, 24):  # 120 users, then 960 users: 8 times as many
             folder = OutputFolder(tmp_path / f"out-{count}", {"users": count},

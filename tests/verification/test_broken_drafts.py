@@ -166,3 +166,11 @@ def test_a_cohort_deed_without_its_object_fails() -> None:
         lead + "Plus, of the 78 people who watched “Sin City (2005)”, 60 also watched.", "en")
     assert "fluency" not in _movie_problems(
         lead + "Plus, of the 78 people who watched “Sin City (2005)”, 60 also watched it.", "en")
+
+
+def test_peoples_deed_run_into_the_persons_fails() -> None:
+    # delivered: "而且已有14人买过你浏览过《Copperleaf Golden Hour 3 Ground Coffee》。"
+    lead = "《Batman Begins (2005)》可能适合你，因为你给《Sin City (2005)》打了5分。"
+    assert "fluency" in _movie_problems(lead + "而且已有78人看过你看过《Sin City (2005)》。", "zh")
+    assert "fluency" not in _movie_problems(
+        lead + "而且看过《Sin City (2005)》的78人中，有77%也看过它。", "zh")

@@ -710,7 +710,9 @@ _ZH_GARBLED_RE = re.compile(
     # bundled model's draft)
     + r"|你(?:给|把)了?[ ]*\d|(?:买|购买|看|浏览|点击)(?:了|过)[ ]*\d+(?:\.\d+)?分"
     # a deed's title run into a shared feature's count ("因为你点击过《X》的11件商品同属“图书”类")
-    + r"|" + TITLE_MARK + r"[ ]*的[ ]*\d+[ ]*(?:件|部|篇|本|个)")
+    + r"|" + TITLE_MARK + r"[ ]*的[ ]*\d+[ ]*(?:件|部|篇|本|个)"
+    # people's deed run into the person's ("已有14人买过你浏览过《X》", delivered)
+    + r"|(?:买|购买|看|浏览|点击|读)过[ ]*你[ ]*(?:购买|买|浏览|点击|看|读|喜欢|评价)过")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
