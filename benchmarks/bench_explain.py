@@ -10,7 +10,10 @@ with the ``llamacpp`` backend (the bundled SmolLM2-135M-Instruct) and default se
   or catalog text that the facts do not back);
 * times each explanation cold and again from the cache, with the template backend timed in the
   same process as the baseline;
-* writes 30 random delivered explanations with their facts for a hand check.
+* writes 30 random delivered explanations with their facts for a hand check;
+* counts each explanation's model calls and tokens (prompt tokens read, tokens written), and
+  times the engine itself before and after the run (``engine_speed``): on a shared machine the
+  seconds move with its load, the tokens do not.
 
 Every explanation is appended to a JSON-lines checkpoint, so an interrupted run resumes where it
 stopped (``--fresh`` starts over). Prints one JSON object on stdout.
@@ -69,6 +72,7 @@ def main(argv: list[str] | None = None) -> int:
         result = report(records, configs, options)
         result["recheck"] = recheck(records, options)
         return finish(result, [], options.check, started)
+    engine = {"before": engine_speed()}
     # round-robin over the configurations, a page of explanations at a time, so a partial run
     # still covers every one of them; one at a time, every request met a prompt of another
     # language and catalog, and llama.cpp's prompt cache (which a service explaining one
@@ -91,6 +95,8 @@ def main(argv: list[str] | None = None) -> int:
     records = [r for r in read_checkpoint(options.checkpoint).values()
                if r["config"] in configs]
     result = report(records, configs, options)
+    engine["after"] = engine_speed()
+    result["engine_speed"] = engine
     targets = [
         Target("delivered_with_unsupported_fact", result["overall"]["delivered_unsupported"],
                0, "<="),
@@ -221,6 +227,31 @@ def recheck(records: list[dict[str, Any]], options: argparse.Namespace) -> dict[
         "now_rejected_kinds": dict(kinds.most_common()),
         "llm_delivered_rate_now": _rate(llm - sum(rejected.values()), len(records)),
     }
+
+
+#: words of the fixed prompt that times the engine itself (no cached prefix, nothing to copy)
+_PROBE_WORDS = "apple river stone cloud green paper music light table window garden story"
+
+
+def engine_speed(repeats: int = 3) -> dict[str, float]:
+    """Prompt tokens read and tokens written per second by the bundled model on this machine
+    now (medians of ``repeats``): the same figure moves with the machine's load, so latency
+    measured at another hour can be compared through it."""
+    from whyrec.backends.llamacpp import LlamaCppBackend
+
+    backend = LlamaCppBackend()
+    read, written = [], []
+    for attempt in range(repeats):
+        words = random.Random(attempt).choices(_PROBE_WORDS.split(), k=300)
+        prompt = [{"role": "user", "content": f"{attempt} " + " ".join(words)}]
+        completion = backend.complete(prompt, max_tokens=1, temperature=0.0)
+        read.append((completion.prompt_tokens - completion.cached_tokens)
+                    / completion.latency_ms * 1000)
+        story = [{"role": "user", "content": f"Write a story about a {words[0]} ({attempt})."}]
+        completion = backend.complete(story, max_tokens=64, temperature=0.0)
+        written.append(completion.completion_tokens / completion.latency_ms * 1000)
+    return {"prompt_tokens_per_s": round(statistics.median(read), 1),
+            "tokens_written_per_s": round(statistics.median(written), 1)}
 
 
 def count_tokens(backend: Any) -> None:

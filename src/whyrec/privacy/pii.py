@@ -211,9 +211,13 @@ class PiiScrubber:
         return "".join(parts)
 
     def load(self) -> None:
-        """Build the recognisers now, if not yet (thread-safe: others wait for this one)."""
+        """Build the recognisers now, if not yet (thread-safe: others wait for this one), and
+        run each once: Presidio compiles its patterns and ``phonenumbers`` reads a region's
+        metadata on first use, which would otherwise fall on the first text that needs them."""
         _own_recognizers()
-        self._load()
+        if self._recognizers is None:
+            self._load()
+            self.scrub(_WARM_UP)
 
     @property
     def loaded(self) -> bool:
@@ -226,6 +230,12 @@ class PiiScrubber:
                 if self._recognizers is None:
                     self._recognizers = _build_recognizers(self.regions)
         return self._recognizers
+
+
+#: one of everything the recognisers find: what :meth:`PiiScrubber.load` runs them on
+_WARM_UP = ("Write to ann@example.com or www.example.com, call +1 415 867 5309 or 13812345678, "
+            "card 4111 1111 1111 1111, IBAN DE89370400440532013000, IP 192.168.0.1, "
+            "ID 11010519491231002X, 221B Baker Street, my name is Ann Lee.")
 
 
 def _build_recognizers(regions: tuple[str, ...]) -> dict[str, Any]:
