@@ -134,6 +134,7 @@ class PiiScrubber:
         self.regions = regions
         self._recognizers: dict[str, Any] | None = None
         self._lock = threading.Lock()
+        self._warm = False  # every recogniser run once (load)
 
     def find(self, text: str, *, names: bool = True) -> list[Finding]:
         """Every non-overlapping finding in ``text``, left to right (the surest wins overlaps).
@@ -215,8 +216,9 @@ class PiiScrubber:
         run each once: Presidio compiles its patterns and ``phonenumbers`` reads a region's
         metadata on first use, which would otherwise fall on the first text that needs them."""
         _own_recognizers()
-        if self._recognizers is None:
-            self._load()
+        self._load()
+        if not self._warm:  # also when a text loaded them, but ran only some of them
+            self._warm = True
             self.scrub(_WARM_UP)
 
     @property
