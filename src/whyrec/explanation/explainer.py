@@ -300,8 +300,7 @@ class Explainer:
                         completion = _streamed(self.backend, request, options, on_piece)
                     else:
                         completion = self.backend.complete(request, **options)
-                    text = mended(clean_draft(continued(begun, completion.text, language)),
-                                  prompt.support.titles)
+                    text = _drafted(begun, completion.text, language, prompt)
                     judged.append((*self._judged(text, prompt, verifier, language, style,
                                                  completion.latency_ms, drafts), completion))
             except BackendError as exc:
@@ -399,8 +398,7 @@ class Explainer:
         completion = self.backend.complete(
             request, max_tokens=int(EXTENSION_TOKENS * (1.5 if language == "zh" else 1)),
             temperature=0.2, seed=seed, stop=STOP)
-        longer = mended(clean_draft(continued(begun, completion.text, language)),
-                        prompt.support.titles)
+        longer = _drafted(begun, completion.text, language, prompt)
         verdict = verifier.verify(longer, prompt.support, language, style)
         drafts.append(_private_draft(longer, verdict, completion.latency_ms))
         drafts[-1].extension = True
@@ -518,6 +516,11 @@ EXTENSION_MISSES = 2
 def clean_draft(text: str) -> str:
     """A reply as a person would see it: ``clean_text(text, purpose="reply")``."""
     return clean_text(text, purpose="reply")
+
+
+def _drafted(begun: str, reply: str, language: str, prompt: Prompt) -> str:
+    """A model's reply as it is judged: the whole answer, cleaned, its quotations mended."""
+    return mended(clean_draft(continued(begun, reply, language)), prompt.support.titles)
 
 
 def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],
