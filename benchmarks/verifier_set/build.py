@@ -966,13 +966,39 @@ def p_other_profile(base: Text, rng: random.Random) -> Perturbed:
     return None
 
 
+def p_splice(base: Text, rng: random.Random) -> Perturbed:
+    """The pair's own reasons spliced in one clause: the item's audience made to like what the
+    person's profile names, or the person said to like what only the item's audience does."""
+    case = base.case
+    if case.source != "xrec" or case.xrec_row is None:
+        return None
+    row = case.xrec_row
+    audience = item_audience(row["item_summary"])
+    tastes = [m.group(2).rstrip(".") for sentence in SENTENCE_SPLIT_RE.split(row["user_summary"])
+              for pattern, _ in USER_RULES[:1] if (m := pattern.match(sentence.strip()))]
+    if not audience or " who " not in f" {audience} ":
+        return None
+    liked = audience.split(" who ", 1)[1]
+    liked = re.sub(r"^(?:\w+ )?(?:enjoy|appreciate|love|like|seek|value|prefer)s? ", "", liked)
+    if tastes and rng.random() < 0.5:
+        sentence = f"Also, {audience} would enjoy {tastes[0]}."
+        change = "the item's audience joined to the person's tastes"
+    else:
+        sentence = f"Also, you appreciate {liked}."
+        change = "the person said to like what the item's audience likes"
+    own_words = set(WORD_RE.findall(sentence.lower())) - OVERLAP_STOP
+    if len(own_words) < 4:
+        return None
+    return insert(base.text, sentence, "en", rng), f"{change}: {sentence}"
+
+
 OTHER_ROWS: list[dict[str, Any]] = []
 
 FALSE_CLASSES: dict[str, Perturb] = {
     "event": p_event, "sentiment": p_sentiment, "comparison": p_comparison,
     "item_rating": p_item_rating, "attribute": p_attribute, "stated": p_stated,
     "other_profile": p_other_profile, "fluency": p_fluency, "title": p_title,
-    "number": p_number, "pii": p_pii,
+    "number": p_number, "pii": p_pii, "splice": p_splice,
 }
 
 
@@ -1004,6 +1030,32 @@ def handwritten(demo: DatasetSource, rng: random.Random) -> list[Text]:
 
 
 # --- assembly ------------------------------------------------------------------------------
+@dataclass
+class _Kept:
+    """A text already in the set, written back as it was read."""
+
+    record: dict[str, Any]
+
+    @property
+    def id(self) -> str:
+        return str(self.record["id"])
+
+    @property
+    def language(self) -> str:
+        return str(self.record["language"])
+
+    @property
+    def label(self) -> str:
+        return str(self.record["label"])
+
+    @property
+    def cls(self) -> str:
+        return str(self.record["class"])
+
+    def to_json(self) -> dict[str, Any]:
+        return self.record
+
+
 def build(seed: int) -> list[Text]:
     rng = random.Random(seed)
     cases: dict[str, list[Case]] = {}
@@ -1066,6 +1118,35 @@ def build(seed: int) -> list[Text]:
     chosen.extend(handwritten(sources["demo"], random.Random(f"{seed}:handwritten")))
     _set_lengths(chosen, datasets)
     return chosen
+
+
+def build_appended(seed: int, classes: list[str]) -> list[Text]:
+    """The false texts of ``classes`` alone, made from XRec's pairs (classes added after the
+    set was built: the rest of the set stays as it was, its hand-written texts bound to the
+    demo recommendations of its day)."""
+    rng = random.Random(f"{seed}:append:{','.join(classes)}")
+    cases = xrec_cases(random.Random(f"{seed}:xrec"))
+    OTHER_ROWS[:] = [c.xrec_row for c in cases if c.xrec_row is not None]
+    bases: list[Text] = []
+    for case in cases:
+        text = explain([_request(case)], language="en", backend="template")[0].text
+        bases.append(Text("", "xrec", "en", "faithful", "template", text, case))
+        para = xrec_paraphrase(case, rng)
+        if para:
+            bases.append(Text("", "xrec", "en", "faithful", "free_text_paraphrase", para, case))
+    counter: Counter[str] = Counter()
+
+    def new_id(source: str, language: str, cls: str) -> str:
+        key = f"{source}-{language}-{cls}"
+        counter[key] += 1
+        return f"{key}-{counter[key]:03d}"
+
+    seen: set[tuple[str, str]] = set()
+    made = [text for cls in classes
+            for text in _perturb_all(cls, FALSE_CLASSES[cls], "en", ["xrec"], bases, rng, seen,
+                                     new_id)]
+    _set_lengths(made, {})
+    return made
 
 
 def _perturb_all(cls: str, perturb: Perturb, language: str, sources: list[str],
@@ -1138,8 +1219,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Build the verifier's labelled set.")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=LABELLED)
+    parser.add_argument("--append", default="", metavar="CLASS[,CLASS]",
+                        help="add the false texts of these classes (XRec's pairs) to --out, "
+                             "leaving its texts as they are")
     options = parser.parse_args(argv)
-    texts = build(options.seed)
+    if options.append:
+        kept = options.out.read_text(encoding="utf-8").splitlines()
+        classes = options.append.split(",")
+        if any(json.loads(line)["class"] in classes for line in kept if line.strip()):
+            raise SystemExit(f"{options.out.name} already holds {options.append}")
+        texts = [*(_Kept(json.loads(line)) for line in kept if line.strip()),
+                 *build_appended(options.seed, classes)]
+    else:
+        texts = build(options.seed)
     ids = Counter(t.id for t in texts)
     duplicates = [i for i, n in ids.items() if n > 1]
     if duplicates:

@@ -18,10 +18,10 @@ from whyrec.values import ItemDetails
 
 SET_DIR = Path(__file__).resolve().parents[2] / "benchmarks" / "verifier_set"
 FALSE_CLASSES = {"event", "sentiment", "comparison", "item_rating", "attribute", "stated",
-                 "other_profile", "fluency", "title", "number", "pii"}
+                 "other_profile", "fluency", "title", "number", "pii", "splice"}
 FAITHFUL_CLASSES = {"template", "paraphrase", "free_text_paraphrase"}
 #: classes that need free-text (XRec) evidence, which is English only
-ENGLISH_ONLY = {"other_profile", "free_text_paraphrase"}
+ENGLISH_ONLY = {"other_profile", "free_text_paraphrase", "splice"}
 SOURCES = {"demo", "movielens", "amazon", "xrec"}
 FIELDS = {"id", "source", "language", "label", "class", "text", "length", "recommendation",
           "details", "base", "base_text", "change", "handwritten"}

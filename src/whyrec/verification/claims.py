@@ -168,6 +168,7 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _stated(claim.text, support, language, claim_flag)
         _experience(claim.text, support, language, claim_flag)
         claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
+        _spliced(claim.text, support, language, claim_flag)
         _fluency(claim.text, language, claim_flag)
         key, clause_keys, twice = _sentence_key(claim, titles)
         # the whole sentence, or every one of its clauses, said before
@@ -649,6 +650,72 @@ def _paraphrase(latin: list[str], plain: str, free: Sequence[str], language: str
     covered = sum(w in fact_stems for w in words) + sum(normalise(w) in fact_text
                                                          for w in chinese)
     return covered / total >= PARAPHRASE_COVERAGE
+
+
+# --- reasons spliced ---------------------------------------------------------------------------
+#: where a sentence's clauses part: what one reason says may be joined to another's there, not
+#: inside a clause ("fans of A would enjoy X, and you enjoy B" holds; "fans of A would enjoy
+#: places that offer B" makes the item's fans like what only the person's profile names)
+_CLAUSE_BREAK_RE = re.compile(
+    # a conjunction before a new subject, not one inside a list ("A, B, and C")
+    r"[;:；：]|,?\s*\b(?:and|but|while|whereas|plus|so|also)\s+(?=(?:you|your|it|its|they|"
+    r"their|people|those|users|fans|diners|guests|visitors|customers|travelers|this|these)\b|"
+    + TITLE_MARK + r")|\b(?:because|since)\b|，|因为|而且|并且|同时")
+#: a clause that says what the person likes, as a fact and not as a condition ("if you like")
+_EN_TASTE_RE = re.compile(
+    r"(?<!\bif )\byou(?:'re| are)?(?: also| really| especially| often)? (?:appreciate|value|like|"
+    r"love|enjoy|prefer|seek|are into|are a fan of)\b|\byour (?:taste|love|liking|preference)")
+_ZH_TASTE_RE = re.compile("(?<!如果)你(?:也|还|很|特别)?(?:喜欢|偏爱|欣赏|看重|青睐|钟爱)")
+#: words of a clause drawn from a reason about someone else, before the clause is a splice
+SPLICE_WORDS = 2
+
+
+def _spliced(text: str, support: Support, language: str,
+             flag: Callable[[str, str, str], None]) -> None:
+    """Flag a clause that joins what a caller's reason says of the person with what another
+    says of the item's audience, or says the person likes what only the item's reason names:
+    each clause may draw on the person's reasons or on the item's, not both."""
+    groups = _reason_words(tuple((s.text, "user" if s.kind == "stated" else s.about)
+                                 for s in support.signals if s.kind in ("free_text", "stated")),
+                           language)
+    if groups is None:
+        return
+    person, item = groups
+    taste_re = _ZH_TASTE_RE if language == "zh" else _EN_TASTE_RE
+    for clause in _CLAUSE_BREAK_RE.split(text):
+        words = _clause_words(clause, language)
+        only_person = [shown for shown, key in words if key in person and key not in item]
+        only_item = [shown for shown, key in words if key in item and key not in person]
+        if len(only_person) >= SPLICE_WORDS and len(only_item) >= SPLICE_WORDS:
+            flag(", ".join(dict.fromkeys(only_item + only_person)), "splice",
+                 "it joins what one reason says of the item's audience with what another says "
+                 "of you, in one clause")
+        elif (len(only_item) > SPLICE_WORDS and not only_person
+              and taste_re.search(clause.casefold())):
+            flag(", ".join(dict.fromkeys(only_item)), "splice",
+                 "it says you like what only a reason about the item names")
+
+
+@lru_cache(maxsize=1024)
+def _reason_words(reasons: tuple[tuple[str, str], ...], language: str
+                  ) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The words of the reasons about the person (stated ones too) and of those about the
+    item; None unless there are both (a reason about no one is either's)."""
+    person = [text for text, about in reasons if about == "user"]
+    item = [text for text, about in reasons if about == "item"]
+    if not person or not item:
+        return None
+    loose = [text for text, about in reasons if about not in ("user", "item")]
+    return (frozenset(key for _, key in _clause_words(" ".join(person + loose), language)),
+            frozenset(key for _, key in _clause_words(" ".join(item + loose), language)))
+
+
+def _clause_words(text: str, language: str) -> list[tuple[str, str]]:
+    """A clause's content words, each as written and as compared (stemmed, normalised)."""
+    words = [(w, stem(w)) for w in en_content(text)]
+    if language == "zh":
+        words += [(w, normalise(w)) for w in zh_content(text)]
+    return words
 
 
 # --- fluency ----------------------------------------------------------------------------------
