@@ -94,3 +94,12 @@ def test_reasons_about_one_side_only_are_never_splices() -> None:
         "We recommend “Harbor Lights Hotel” because you enjoy cultural experiences and upscale "
         "dining.", request.recommendation, details=request.details)
     assert "splice" not in {u.kind for u in verdict.unsupported}
+
+
+def test_the_person_is_not_the_one_who_recommends() -> None:
+    # delivered once for a caller's request: the person "recommending hotels like" a burger bar
+    verdict = _verdict("We recommend “Harbor Lights Hotel” to you, because you are recommending "
+                       "businesses that offer a mix of cultural experiences.")
+    assert not verdict.passed
+    assert _verdict("We recommend “Harbor Lights Hotel” to you, because you enjoy businesses that "
+                    "offer a mix of cultural experiences.").passed

@@ -761,6 +761,11 @@ _ZH_NO_VERB_RE = re.compile(
     + "|[，；、,][ ]*[。！？.]|(?:给|把|对)[ ]*[，。；！？]")
 
 
+#: English a small model garbles into: the person as the one who recommends ("because you are
+#: recommending hotels like …", delivered for a caller's request)
+_EN_GARBLED_RE = re.compile(r"\byou(?:'re| are| were| would| will)? recommend(?:s|ed|ing)?\b")
+
+
 #: Chinese a small model garbles into: an item that "is" something the person did (《X》是你点击
 #: 过…), "it is" another title, a dangling 的它, a rating said twice (5分的5分), the prompt's
 #: own label (推荐物品)
@@ -823,6 +828,10 @@ def _fluency_problem(compact: str, language: str) -> tuple[str, str, str] | None
         if match:
             return (match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
                     "a clause has lost its verb or ends on a word that needs more")
+        garbled = _EN_GARBLED_RE.search(compact.casefold())
+        if garbled:
+            return (garbled.group(), "fluency",
+                    "the sentence does not say what it seems to (the person recommends)")
     repeat = _repeated_phrase(compact, language)
     if repeat:
         return repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row"
