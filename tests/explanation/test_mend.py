@@ -64,3 +64,29 @@ def test_a_false_rating_moved_out_of_the_quotation_still_fails() -> None:
         _rec(), language="en", details=ItemDetails(title=GUITAR))
     assert explanation.fallback
     assert any(s.kind == "number" for s in explanation.drafts[0].unsupported)
+
+
+@pytest.mark.parametrize(("draft", "expected"), [
+    (f"since you added “{CAPO}”. Also, you looked at “{UKE}”.",
+     f"since you added “{CAPO}” to your cart. Also, you looked at “{UKE}”."),
+    (f"since you added “{CAPO}”, and you rated “{UKE}”.",
+     f"since you added “{CAPO}” to your cart, and you rated “{UKE}”."),
+    (f"since you added “{CAPO}” to your cart.", f"since you added “{CAPO}” to your cart."),
+    # only an item that went to the cart: "added" of anything else is the verifier's to judge
+    (f"since you added “{UKE}”.", f"since you added “{UKE}”."),
+])
+def test_an_item_added_to_the_cart_is_said_to_have_gone_there(draft: str, expected: str) -> None:
+    # the bundled model dropped "to your cart" from the prompt's "You added “X” to your cart."
+    assert mended(draft, TITLES, carted=[CAPO]) == expected
+
+
+def test_a_draft_that_drops_the_cart_is_delivered_whole() -> None:
+    carted = HistoryItem(id="hist:c1", item_id="c1", title=CAPO, score_share=0.7,
+                         event="add_to_cart")
+    rec = Recommendation(user_id="u1", item_id="g1", title=GUITAR, score=1.0, rank=1,
+                         algorithm="external", evidence=[carted])
+    draft = f"You might enjoy “{GUITAR}”, since you added “{CAPO}”."
+    explanation = Explainer(FakeBackend([draft])).explain(
+        rec, language="en", details=ItemDetails(title=GUITAR))
+    assert not explanation.fallback, explanation.drafts[0].unsupported
+    assert explanation.text == f"You might enjoy “{GUITAR}”, since you added “{CAPO}” to your cart."

@@ -520,7 +520,8 @@ def clean_draft(text: str) -> str:
 
 def _drafted(begun: str, reply: str, language: str, prompt: Prompt) -> str:
     """A model's reply as it is judged: the whole answer, cleaned, its quotations mended."""
-    return mended(clean_draft(continued(begun, reply, language)), prompt.support.titles)
+    return mended(clean_draft(continued(begun, reply, language)), prompt.support.titles,
+                  prompt.support.carted)
 
 
 def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],

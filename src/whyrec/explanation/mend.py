@@ -25,13 +25,31 @@ _BOUNDARY_RE = re.compile(r"[.!?。！？\u201c《]")
 _SCALE_TWICE_RE = re.compile(r"\b(\d+(?:\.\d+)?)/(\d+) out of \2\b")
 
 
-def mended(text: str, titles: Iterable[str]) -> str:
-    """``text`` with each quotation that begins with one of ``titles`` closed after it, and a
-    rating's scale said once ("5/5 out of 5" -> "5/5")."""
+def mended(text: str, titles: Iterable[str], carted: Iterable[str] = ()) -> str:
+    """``text`` with each quotation that begins with one of ``titles`` closed after it, a
+    rating's scale said once ("5/5 out of 5" -> "5/5"), and an item of ``carted`` (titles the
+    person added to their cart) said to have gone to the cart where the draft dropped it
+    ("you added “X”." -> "you added “X” to your cart.")."""
     names = sorted({t for t in titles if t}, key=len, reverse=True)
     text = _SCALE_TWICE_RE.sub(r"\1/\2", text)
     if not names:
         return text
+    text = _quotations_closed(text, names)
+    for title in sorted({t for t in carted if t}, key=len, reverse=True):
+        text = _to_cart(text, title)
+    return text
+
+
+#: "added “X”" where the sentence or the clause ends: the draft dropped "to your cart"
+_ADDED_AT_END = r"\badded (\u201c{0}\u201d|《{0}》)(?=\s*(?:[.,;!?]|$|and\b|but\b))"
+
+
+def _to_cart(text: str, title: str) -> str:
+    pattern = re.compile(_ADDED_AT_END.format(re.escape(title)))
+    return pattern.sub(r"added \1 to your cart", text)
+
+
+def _quotations_closed(text: str, names: list[str]) -> str:
     out: list[str] = []
     at = 0
     while True:

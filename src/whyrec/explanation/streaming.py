@@ -58,7 +58,8 @@ def stream_explanation(explainer: Explainer, rec: Recommendation, *,
         if failed or len(finished) <= len(shown):
             continue
         # cleaned and mended as the explainer does, so what is shown is what it delivers
-        candidate = mended(clean_text(finished, purpose="reply"), prompt.support.titles)
+        candidate = mended(clean_text(finished, purpose="reply"), prompt.support.titles,
+                           prompt.support.carted)
         verdict = verifier.verify(candidate, prompt.support, language, relaxed,
                                   require_item=False)
         if any(span.kind not in UNFINISHED_KINDS for span in verdict.unsupported):

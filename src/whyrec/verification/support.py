@@ -102,6 +102,12 @@ class Support:
         return frozenset(key for t in self.history_titles for key in _variant_keys(t))
 
     @cached_property
+    def carted(self) -> tuple[str, ...]:
+        """The history titles the person added to their cart (and did nothing more with)."""
+        return tuple(s.title for s in self.signals
+                     if s.kind == "history" and s.event == "add_to_cart" and s.title)
+
+    @cached_property
     def stems(self) -> set[str]:
         """Every English stem the facts hold (what a content word must be one of)."""
         return set().union(*map(_line_stems, self._folded))
