@@ -764,6 +764,9 @@ _ZH_NO_VERB_RE = re.compile(
 #: English a small model garbles into: the person as the one who recommends ("because you are
 #: recommending hotels like …", delivered for a caller's request)
 _EN_GARBLED_RE = re.compile(r"\byou(?:'re| are| were| would| will)? recommend(?:s|ed|ing)?\b")
+#: "yourself" in a clause whose subject is not the person ("people who watched “X” often chose
+#: it too yourself", delivered): a clause without "you" before it
+_EN_ORPHAN_YOURSELF_RE = re.compile(r"(?:^|[,;:.!?])(?:(?!\byou\b)[^,;:.!?])*\byourself\b")
 
 
 #: Chinese a small model garbles into: an item that "is" something the person did (《X》是你点击
@@ -828,10 +831,12 @@ def _fluency_problem(compact: str, language: str) -> tuple[str, str, str] | None
         if match:
             return (match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
                     "a clause has lost its verb or ends on a word that needs more")
-        garbled = _EN_GARBLED_RE.search(compact.casefold())
+        garbled = _EN_GARBLED_RE.search(compact.casefold()) or _EN_ORPHAN_YOURSELF_RE.search(
+            compact.casefold())
         if garbled:
-            return (garbled.group(), "fluency",
-                    "the sentence does not say what it seems to (the person recommends)")
+            return (garbled.group().replace(TITLE_MARK, "“…”").strip(" ,;:.!?"), "fluency",
+                    "the sentence does not say what it seems to (the person recommends, or "
+                    "'yourself' in a clause not about you)")
     repeat = _repeated_phrase(compact, language)
     if repeat:
         return repeat.replace(TITLE_MARK, "“…”"), "fluency", f"it says {repeat!r} twice in a row"
@@ -902,7 +907,9 @@ def _repeated_phrase(text: str, language: str) -> str | None:
                 return match.group(1)
         return None
     written = _WRITTEN_RE.findall(text)
-    words = [w.casefold() for w in written]
+    # a word's full stop is not part of it ("too yourself yourself." says it twice); a number's
+    # decimal point is
+    words = [w.casefold().rstrip(".") for w in written]
     for size in range(1, 7):
         for i in range(len(words) - 2 * size + 1):
             if words[i] != words[i + size]:

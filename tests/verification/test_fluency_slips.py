@@ -1,0 +1,45 @@
+"""Slips of the bundled model that were delivered: a word said twice at a sentence's end (the
+full stop hid the repeat), "yourself" in a clause about other people."""
+
+from __future__ import annotations
+
+import pytest
+
+from whyrec.explanation.explainer import Explainer
+from whyrec.types import Cohort, HistoryItem, Recommendation
+from whyrec.values import ItemDetails
+
+ITEM, SEEN = "Apollo 13 (1995)", "Fugitive, The (1993)"
+
+
+def _verdict(text: str):
+    rated = HistoryItem(id="hist:f", item_id="f", title=SEEN, score_share=0.6, event="rating",
+                        rating=5.0)
+    cohort = Cohort(id="cohort:f", anchor_item_id="f", anchor_title=SEEN, co_count=60,
+                    anchor_count=120, share=0.5)
+    rec = Recommendation(user_id="u1", item_id="a", title=ITEM, score=1.0, rank=1,
+                         algorithm="external", evidence=[rated, cohort])
+    return Explainer("template").verify(text, rec, details=ItemDetails(title=ITEM))
+
+
+@pytest.mark.parametrize("text", [
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5. Plus, people who watched "
+    f"“{SEEN}” often chose it too yourself yourself.",
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5. Plus, people who watched "
+    f"“{SEEN}” often chose it too yourself.",
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5 yourself yourself.",
+])
+def test_a_slip_fails(text: str) -> None:
+    verdict = _verdict(text)
+    assert not verdict.passed
+    assert {u.kind for u in verdict.unsupported} == {"fluency"}
+
+
+@pytest.mark.parametrize("text", [
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5 yourself. Plus, people who "
+    f"watched “{SEEN}” often chose it too.",
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5.",
+])
+def test_the_same_without_the_slip_passes(text: str) -> None:
+    verdict = _verdict(text)
+    assert verdict.passed, verdict.unsupported
