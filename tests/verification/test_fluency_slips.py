@@ -43,3 +43,13 @@ def test_a_slip_fails(text: str) -> None:
 def test_the_same_without_the_slip_passes(text: str) -> None:
     verdict = _verdict(text)
     assert verdict.passed, verdict.unsupported
+
+
+def test_people_doing_a_deed_to_nothing_or_to_the_person_fails() -> None:
+    from whyrec.verification.claims import _fluency_problem
+
+    # delivered: "Plus, 49 people checked out." and "而且已有31人买过你。"
+    assert _fluency_problem("Plus, 49 people checked out.", "en") is not None
+    assert _fluency_problem("Plus, 49 people checked out \ue000.", "en") is None
+    assert _fluency_problem("而且已有31人买过你。", "zh") is not None
+    assert _fluency_problem("而且已有31人买过它。", "zh") is None

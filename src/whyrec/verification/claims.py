@@ -733,6 +733,10 @@ _EN_DANGLING_RE = re.compile(
     # a cohort's deed left without its object: "of the 56 people who …, 14 also checked out."
     r"\balso (?:bought|viewed|watched|read|chose|clicked|checked out|looked at|ordered)"
     r"(?: or (?:bought|viewed|watched|read|checked out|looked at))?\s*[.!?;]|"
+    # … or the people without what they did it to: "Plus, 49 people checked out."
+    r"\b(?:people|others|users|shoppers|customers|viewers|readers)"
+    r" (?:have |also |too )?(?:bought|viewed|watched|read|chose|clicked|checked out|looked at|"
+    r"ordered|liked)(?: or (?:bought|viewed|watched|read|checked out|looked at))?\s*[.!?;]|"
     # an adjective left without its noun by a cut: "for its unique."
     r"\b(?:its|their|your|the|a|an|his|her|our) (?:unique|creative|delicious|cozy|friendly|"
     r"authentic|fresh|great|good|nice|lovely|wonderful|beautiful|excellent|amazing|tasty|warm|"
@@ -787,7 +791,9 @@ _ZH_GARBLED_RE = re.compile(
     # a deed's title run into a shared feature's count ("因为你点击过《X》的11件商品同属“图书”类")
     + r"|" + TITLE_MARK + r"[ ]*的[ ]*\d+[ ]*(?:件|部|篇|本|个)"
     # people's deed run into the person's ("已有14人买过你浏览过《X》", delivered)
-    + r"|(?:买|购买|看|浏览|点击|读)过[ ]*你[ ]*(?:购买|买|浏览|点击|看|读|喜欢|评价)过")
+    + r"|(?:买|购买|看|浏览|点击|读)过[ ]*你[ ]*(?:购买|买|浏览|点击|看|读|喜欢|评价)过"
+    # people's deed done to the person ("而且已有31人买过你。", delivered)
+    + r"|(?:买|购买|看|浏览|点击|读|选择|选)(?:过|了)[ ]*你[ ]*(?:[，。；！？,.;]|$)")
 #: a clause mark followed at once by a sentence's end ("口味；。", "taste,."): a lost clause
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
