@@ -53,3 +53,12 @@ def test_people_doing_a_deed_to_nothing_or_to_the_person_fails() -> None:
     assert _fluency_problem("Plus, 49 people checked out \ue000.", "en") is None
     assert _fluency_problem("而且已有31人买过你。", "zh") is not None
     assert _fluency_problem("而且已有31人买过它。", "zh") is None
+
+
+def test_a_chinese_function_word_said_twice_fails() -> None:
+    from whyrec.verification.claims import _fluency_problem
+
+    # delivered: "而且在买过《X》的67人里，17人也也买过。"
+    assert _fluency_problem("而且在买过\ue000的67人里，17人也也买过。", "zh") is not None
+    assert _fluency_problem("而且在买过\ue000的67人里，17人也买过。", "zh") is None
+    assert _fluency_problem("看过\ue000的人常常也选择它。", "zh") is None

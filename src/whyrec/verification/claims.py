@@ -903,6 +903,9 @@ def _fragment(text: str, language: str) -> bool:
 
 #: two to eight characters said twice in a row, at every place (overlaps included)
 _ZH_REPEAT_RE = re.compile(r"(?=(.{2,8}?)\1)")
+#: a function word said twice ("17人也也买过", delivered); a doubled verb or noun ("看看", "常常",
+#: "人人") is Chinese, so only these
+_ZH_DOUBLED_WORD_RE = re.compile(r"([也的了是都还和与在给把被而])\1")
 
 
 def _repeated_phrase(text: str, language: str) -> str | None:
@@ -911,7 +914,8 @@ def _repeated_phrase(text: str, language: str) -> str | None:
         for match in _ZH_REPEAT_RE.finditer(chars):
             if not _LATIN_OR_MARKS_RE.fullmatch(match.group(1)):
                 return match.group(1)
-        return None
+        doubled = _ZH_DOUBLED_WORD_RE.search(chars)
+        return doubled.group(1) if doubled else None
     written = _WRITTEN_RE.findall(text)
     # a word's full stop is not part of it ("too yourself yourself." says it twice); a number's
     # decimal point is
