@@ -90,3 +90,20 @@ def test_a_draft_that_drops_the_cart_is_delivered_whole() -> None:
         rec, language="en", details=ItemDetails(title=GUITAR))
     assert not explanation.fallback, explanation.drafts[0].unsupported
     assert explanation.text == f"You might enjoy “{GUITAR}”, since you added “{CAPO}” to your cart."
+
+
+@pytest.mark.parametrize(("draft", "expected"), [
+    ("Also, it shares yoga & fitness with 4 of your items.",
+     "Also, it shares the yoga & fitness category with 4 of your items."),
+    ("Plus, it shares yoga & fitness.", "Plus, it shares the yoga & fitness category."),
+    ("Also, it shares camping category with 3 of your items.",
+     "Also, it shares the camping category with 3 of your items."),
+    ("Also, it shares the Action genre with 5 of your films.",
+     "Also, it shares the Action genre with 5 of your films."),
+    ("Also, it shares action with 5 of your films.",
+     "Also, it shares the action genre with 5 of your films."),
+])
+def test_a_shared_category_is_named_as_one(draft: str, expected: str) -> None:
+    # the bundled model dropped "the … category" from "It shares the yoga & fitness category…"
+    grouping = [("category", "yoga & fitness"), ("category", "camping"), ("genre", "Action")]
+    assert mended(draft, TITLES, grouping=grouping) == expected

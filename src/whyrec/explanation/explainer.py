@@ -520,8 +520,9 @@ def clean_draft(text: str) -> str:
 
 def _drafted(begun: str, reply: str, language: str, prompt: Prompt) -> str:
     """A model's reply as it is judged: the whole answer, cleaned, its quotations mended."""
-    return mended(clean_draft(continued(begun, reply, language)), prompt.support.titles,
-                  prompt.support.carted)
+    support = prompt.support
+    return mended(clean_draft(continued(begun, reply, language)), support.titles,
+                  support.carted, support.grouping_features)
 
 
 def _streamed(backend: Backend, request: list[Message], options: dict[str, Any],

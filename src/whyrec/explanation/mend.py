@@ -25,19 +25,31 @@ _BOUNDARY_RE = re.compile(r"[.!?。！？\u201c《]")
 _SCALE_TWICE_RE = re.compile(r"\b(\d+(?:\.\d+)?)/(\d+) out of \2\b")
 
 
-def mended(text: str, titles: Iterable[str], carted: Iterable[str] = ()) -> str:
+def mended(text: str, titles: Iterable[str], carted: Iterable[str] = (),
+           grouping: Iterable[tuple[str, str]] = ()) -> str:
     """``text`` with each quotation that begins with one of ``titles`` closed after it, a
-    rating's scale said once ("5/5 out of 5" -> "5/5"), and an item of ``carted`` (titles the
+    rating's scale said once ("5/5 out of 5" -> "5/5"), an item of ``carted`` (titles the
     person added to their cart) said to have gone to the cart where the draft dropped it
-    ("you added “X”." -> "you added “X” to your cart.")."""
+    ("you added “X”." -> "you added “X” to your cart."), and a shared category or genre of
+    ``grouping`` ((feature, value) pairs) named as one ("it shares camping with 3 of your
+    items" -> "it shares the camping category with …")."""
     names = sorted({t for t in titles if t}, key=len, reverse=True)
     text = _SCALE_TWICE_RE.sub(r"\1/\2", text)
-    if not names:
-        return text
-    text = _quotations_closed(text, names)
+    if names:
+        text = _quotations_closed(text, names)
     for title in sorted({t for t in carted if t}, key=len, reverse=True):
         text = _to_cart(text, title)
+    for feature, value in grouping:
+        text = _grouping_named(text, feature, value)
     return text
+
+
+def _grouping_named(text: str, feature: str, value: str) -> str:
+    if not value or feature not in ("category", "genre"):
+        return text
+    pattern = re.compile(rf"\bshares (?:the )?({re.escape(value)})(?: {feature})?"
+                         r"(?=\s+with\b|\s*[.,;!?]|$)", re.IGNORECASE)
+    return pattern.sub(rf"shares the \1 {feature}", text)
 
 
 #: "added “X”" where the sentence or the clause ends: the draft dropped "to your cart"

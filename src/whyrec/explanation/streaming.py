@@ -59,7 +59,7 @@ def stream_explanation(explainer: Explainer, rec: Recommendation, *,
             continue
         # cleaned and mended as the explainer does, so what is shown is what it delivers
         candidate = mended(clean_text(finished, purpose="reply"), prompt.support.titles,
-                           prompt.support.carted)
+                           prompt.support.carted, prompt.support.grouping_features)
         verdict = verifier.verify(candidate, prompt.support, language, relaxed,
                                   require_item=False)
         if any(span.kind not in UNFINISHED_KINDS for span in verdict.unsupported):

@@ -108,6 +108,16 @@ class Support:
                      if s.kind == "history" and s.event == "add_to_cart" and s.title)
 
     @cached_property
+    def grouping_features(self) -> tuple[tuple[str, str], ...]:
+        """The categories and genres the item shares with the history, as (feature, value)."""
+        found = []
+        for fact_id, terms in self.fact_terms.items():
+            feature = fact_id.split(":")[1] if fact_id.startswith("feature:") else ""
+            if feature in ("category", "genre") and terms:
+                found.append((feature, terms[0]))
+        return tuple(found)
+
+    @cached_property
     def stems(self) -> set[str]:
         """Every English stem the facts hold (what a content word must be one of)."""
         return set().union(*map(_line_stems, self._folded))
