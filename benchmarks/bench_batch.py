@@ -12,6 +12,11 @@ Parts (``--part``, repeatable; default all):
 
 Every run is a real ``whyrec batch`` subprocess into a fresh folder; medians over ``--repeats``.
 Results are merged into ``benchmarks/results/batch.json``.
+
+``--baseline-src DIR`` (a checkout of other code, e.g. ``git worktree add /tmp/base REV``):
+``movielens`` also runs that code's ``whyrec batch`` (``PYTHONPATH=DIR/src``), interleaved
+with this code's run by run (baseline, this, baseline, ...) so both see the same load on shared
+cores, and gives each figure as this ÷ baseline (``before_after``).
 """
 
 from __future__ import annotations
@@ -60,6 +65,16 @@ def tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         stack += children.get(pid, [])
     return total
+
+
+def code_env(src: Path | None, env: dict[str, str] | None = None) -> dict[str, str] | None:
+    """``env`` (default: this process's) importing whyrec from ``src`` (None: unchanged)."""
+    if src is None:
+        return env
+    result = dict(os.environ if env is None else env)
+    result["PYTHONPATH"] = os.pathsep.join(
+        [str(src), *[p for p in result.get("PYTHONPATH", "").split(os.pathsep) if p]])
+    return result
 
 
 def run_batch(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -138,7 +153,20 @@ def in_process_rate(data: str, model_dir: Path, n: int = 10) -> dict[str, Any]:
             "explanations_per_cpu_s": round(count / cpu, 1)}
 
 
-def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any]:
+def local_figures(local: list[dict[str, Any]], base: float, base_cpu: float) -> dict[str, Any]:
+    """Medians of local-engine runs, and their ratios to the in-process rates."""
+    rate = median([r["explanations"] / r["wall_s"] for r in local])
+    per_cpu = median([r["explanations"] / r["cpu_s"] for r in local])
+    return {"explanations_per_s": rate, "over_in_process": round(rate / base, 3),
+            "explanations_per_cpu_s": per_cpu,
+            "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
+            "cpu_s": median([r["cpu_s"] for r in local]),
+            "wall_s": median([r["wall_s"] for r in local]),
+            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])}
+
+
+def bench_movielens(work: Path, repeats: int, ray: bool = True,
+                    baseline_src: Path | None = None) -> dict[str, Any]:
     data = str(MOVIELENS)
     model = train(data, work, "hybrid")
     common = ["--data", data, "--recommender", str(model), "--backend", "template",
@@ -152,23 +180,31 @@ def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any
     result: dict[str, Any] = {"in_process": {"explanations_per_s": base,
                                              "explanations_per_cpu_s": base_cpu,
                                              "seconds": median([r["seconds"] for r in inproc])}}
+    codes: dict[str, Path | None] = {"this": None}
+    if baseline_src is not None:
+        codes = {"baseline": baseline_src.resolve() / "src", "this": REPO / "src"}
+    before_after: dict[str, Any] = {}
     for workers in (1, 2):
-        local = []
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
         for k in range(repeats):
-            log(f"movielens local {workers} worker(s) {k + 1}/{repeats}")
-            local.append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
-                                    "--workers", str(workers)]))
-        rate = median([r["explanations"] / r["wall_s"] for r in local])
-        per_cpu = median([r["explanations"] / r["cpu_s"] for r in local])
-        result[f"local_{workers}_workers"] = {
-            "explanations_per_s": rate, "over_in_process": round(rate / base, 3),
-            "explanations_per_cpu_s": per_cpu,
-            "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
-            "cpu_s": median([r["cpu_s"] for r in local]),
-            "wall_s": median([r["wall_s"] for r in local]),
-            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])}
-        result.setdefault("users", local[0]["users"])
-        result.setdefault("explanations", local[0]["explanations"])
+            for name, src in codes.items():  # interleaved: both see the same load
+                log(f"movielens local {workers} worker(s) {name} {k + 1}/{repeats}")
+                runs[name].append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
+                                             "--workers", str(workers)], env=code_env(src)))
+        figures = {name: local_figures(local, base, base_cpu) for name, local in runs.items()}
+        result[f"local_{workers}_workers"] = figures["this"]
+        if baseline_src is not None:
+            before_after[f"local_{workers}_workers"] = {
+                "baseline": figures["baseline"], "this": figures["this"],
+                "this_over_baseline": {
+                    key: round(figures["this"][key] / figures["baseline"][key], 3)
+                    for key in ("explanations_per_s", "explanations_per_cpu_s", "wall_s",
+                                "cpu_s", "peak_rss_mb") if figures["baseline"][key]}}
+        result.setdefault("users", runs["this"][0]["users"])
+        result.setdefault("explanations", runs["this"][0]["explanations"])
+    if before_after:
+        result["before_after"] = {"baseline_src": str(baseline_src), **before_after,
+                                  "note": "runs interleaved (baseline, this, ...); medians"}
     if ray:
         from whyrec.batch.localcluster import LocalRayCluster
 
@@ -265,6 +301,8 @@ def main() -> None:
     parser.add_argument("--synthetic-n", type=int, default=10)
     parser.add_argument("--llm-users", type=int, default=6)
     parser.add_argument("--no-ray", action="store_true", help="movielens: skip the Ray engine")
+    parser.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
+                        help="movielens: also run DIR/src's whyrec batch, interleaved")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep data, models and outputs here (default: a temporary folder)")
@@ -278,7 +316,8 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for part in args.part or PARTS:
             if part == "movielens":
-                results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray)
+                results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray,
+                                                baseline_src=args.baseline_src)
             elif part == "synthetic":
                 results[part] = bench_synthetic(work, args.synthetic_users, args.synthetic_n)
             else:
