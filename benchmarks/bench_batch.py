@@ -230,7 +230,8 @@ def bench_movielens(work: Path, repeats: int, ray: bool = True,
     return result
 
 
-def bench_synthetic(work: Path, users: int, n: int) -> dict[str, Any]:
+def bench_synthetic(work: Path, users: int, n: int, max_users: int | None = None,
+                    baseline_src: Path | None = None) -> dict[str, Any]:
     from whyrec.data.load import load_dataset
     from whyrec.data.synthetic import write_synthetic
 
@@ -246,19 +247,41 @@ def bench_synthetic(work: Path, users: int, n: int) -> dict[str, Any]:
     started = time.perf_counter()
     model = train(str(folder), work, "itemknn")
     train_s = time.perf_counter() - started
-    log("synthetic: batch")
-    run = run_batch(["--data", str(folder), "--recommender", str(model), "--backend",
-                     "template", "--n", str(n), "--workers", "2", "--shard-size", "500",
-                     "--out", str(fresh(work, "synthetic-out"))])
-    return {
+    args = ["--data", str(folder), "--recommender", str(model), "--backend", "template",
+            "--n", str(n), "--workers", "2", "--shard-size", "500"]
+    if max_users is not None:
+        args += ["--max-users", str(max_users)]
+    codes: dict[str, Path | None] = {"this": None}
+    if baseline_src is not None:
+        codes = {"baseline": baseline_src.resolve() / "src", "this": REPO / "src"}
+    runs: dict[str, dict[str, Any]] = {}
+    for name, src in codes.items():
+        log(f"synthetic: batch ({name})")
+        runs[name] = run_batch([*args, "--out", str(fresh(work, "synthetic-out"))],
+                               env=code_env(src))
+
+    def figures(run: dict[str, Any]) -> dict[str, Any]:
+        return {"batch_wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
+                "peak_rss_mb": run["peak_rss_mb"], "explanations": run["explanations"],
+                "explanations_per_s": round(run["explanations"] / run["wall_s"], 1),
+                "explanations_per_cpu_s": round(run["explanations"] / run["cpu_s"], 1)}
+
+    result: dict[str, Any] = {
         "users": shape["n_users"], "items": shape["n_items"],
         "interactions": shape["n_interactions"], "n": n, "algorithm": "itemknn",
         "generate_s": round(generate_s, 1), "train_s": round(train_s, 1),
-        "batch_wall_s": run["wall_s"], "peak_rss_mb": run["peak_rss_mb"],
-        "explanations": run["explanations"],
-        "explanations_per_s": round(run["explanations"] / run["wall_s"], 1),
-        "workers": 2,
-    }
+        **figures(runs["this"]), "workers": 2,
+        "people_explained": runs["this"]["users"]}
+    if max_users is not None:
+        result["sample"] = f"the first {max_users} people (sorted ids) of the full data"
+    if baseline_src is not None:
+        result["before_after"] = {
+            "baseline_src": str(baseline_src), "baseline": figures(runs["baseline"]),
+            "this": figures(runs["this"]), "this_over_baseline": {
+                key: round(figures(runs["this"])[key] / figures(runs["baseline"])[key], 3)
+                for key in ("explanations_per_s", "explanations_per_cpu_s", "batch_wall_s",
+                            "cpu_s", "peak_rss_mb")}}
+    return result
 
 
 def bench_llm(work: Path, users: int, repeats: int) -> dict[str, Any]:
@@ -299,10 +322,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--synthetic-users", type=int, default=100_000)
     parser.add_argument("--synthetic-n", type=int, default=10)
+    parser.add_argument("--synthetic-max-users", type=int, default=None,
+                        help="synthetic: explain only the first N people (all data loaded)")
     parser.add_argument("--llm-users", type=int, default=6)
     parser.add_argument("--no-ray", action="store_true", help="movielens: skip the Ray engine")
     parser.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
-                        help="movielens: also run DIR/src's whyrec batch, interleaved")
+                        help="movielens, synthetic: also run DIR/src's whyrec batch "
+                             "(interleaved)")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep data, models and outputs here (default: a temporary folder)")
@@ -319,14 +345,17 @@ def main() -> None:
                 results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray,
                                                 baseline_src=args.baseline_src)
             elif part == "synthetic":
-                results[part] = bench_synthetic(work, args.synthetic_users, args.synthetic_n)
+                # a sample run is kept beside the whole job's figures, not over them
+                key = "synthetic_sample" if args.synthetic_max_users else part
+                results[key] = bench_synthetic(work, args.synthetic_users, args.synthetic_n,
+                                                args.synthetic_max_users, args.baseline_src)
             else:
                 results[part] = bench_llm(work, args.llm_users, args.repeats)
     results["runtime_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(results, indent=2))
     if not args.no_save:
         saved = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-        saved.update({k: v for k, v in results.items() if k in PARTS})
+        saved.update({k: v for k, v in results.items() if k in (*PARTS, "synthetic_sample")})
         saved["last_run"] = {"cores": results["cores"], "runtime_s": results["runtime_s"]}
         RESULTS.write_text(json.dumps(saved, indent=2) + "\n")
 
