@@ -162,7 +162,10 @@ def local_figures(local: list[dict[str, Any]], base: float, base_cpu: float) -> 
             "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
             "cpu_s": median([r["cpu_s"] for r in local]),
             "wall_s": median([r["wall_s"] for r in local]),
-            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])}
+            "peak_rss_mb": median([r["peak_rss_mb"] for r in local]),
+            # every run, in order: how far the load of shared cores spread them
+            "cpu_s_each": [r["cpu_s"] for r in local],
+            "wall_s_each": [r["wall_s"] for r in local]}
 
 
 def bench_movielens(work: Path, repeats: int, ray: bool = True,
