@@ -22,7 +22,8 @@ def _rec(title: str) -> Recommendation:
 @pytest.mark.parametrize("title", ["Trail Lamp 7", "《北方的河流》 “Amélie”"])
 def test_evidence_and_verdict_columns_are_their_json(title: str) -> None:
     rec = _rec(title)
-    verdict = Verdict(passed=False, unsupported=[UnsupportedSpan("“Amélie”", "title", "names no known title")])
+    span = UnsupportedSpan("“Amélie”", "title", "names no known title")
+    verdict = Verdict(passed=False, unsupported=[span])
     explanation = Explanation(
         user_id="u0042", item_id="7", text=f"Because of {title}.", cited_ids=[rec.evidence[0].id],
         verdict=verdict, backend="template", model="", language="en",
