@@ -12,6 +12,11 @@ Parts (``--part``, repeatable; default all):
 
 Every run is a real ``whyrec batch`` subprocess into a fresh folder; medians over ``--repeats``.
 Results are merged into ``benchmarks/results/batch.json``.
+
+``--baseline-src DIR`` (a checkout of other code, e.g. ``git worktree add /tmp/base REV``):
+``movielens`` also runs that code's ``whyrec batch`` (``PYTHONPATH=DIR/src``), interleaved
+with this code's run by run (baseline, this, baseline, ...) so both see the same load on shared
+cores, and gives each figure as this ÷ baseline (``before_after``).
 """
 
 from __future__ import annotations
@@ -60,6 +65,16 @@ def tree_rss(root: int) -> int:
         total += rss.get(pid, 0)
         stack += children.get(pid, [])
     return total
+
+
+def code_env(src: Path | None, env: dict[str, str] | None = None) -> dict[str, str] | None:
+    """``env`` (default: this process's) importing whyrec from ``src`` (None: unchanged)."""
+    if src is None:
+        return env
+    result = dict(os.environ if env is None else env)
+    result["PYTHONPATH"] = os.pathsep.join(
+        [str(src), *[p for p in result.get("PYTHONPATH", "").split(os.pathsep) if p]])
+    return result
 
 
 def run_batch(args: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -138,7 +153,23 @@ def in_process_rate(data: str, model_dir: Path, n: int = 10) -> dict[str, Any]:
             "explanations_per_cpu_s": round(count / cpu, 1)}
 
 
-def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any]:
+def local_figures(local: list[dict[str, Any]], base: float, base_cpu: float) -> dict[str, Any]:
+    """Medians of local-engine runs, and their ratios to the in-process rates."""
+    rate = median([r["explanations"] / r["wall_s"] for r in local])
+    per_cpu = median([r["explanations"] / r["cpu_s"] for r in local])
+    return {"explanations_per_s": rate, "over_in_process": round(rate / base, 3),
+            "explanations_per_cpu_s": per_cpu,
+            "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
+            "cpu_s": median([r["cpu_s"] for r in local]),
+            "wall_s": median([r["wall_s"] for r in local]),
+            "peak_rss_mb": median([r["peak_rss_mb"] for r in local]),
+            # every run, in order: how far the load of shared cores spread them
+            "cpu_s_each": [r["cpu_s"] for r in local],
+            "wall_s_each": [r["wall_s"] for r in local]}
+
+
+def bench_movielens(work: Path, repeats: int, ray: bool = True,
+                    baseline_src: Path | None = None) -> dict[str, Any]:
     data = str(MOVIELENS)
     model = train(data, work, "hybrid")
     common = ["--data", data, "--recommender", str(model), "--backend", "template",
@@ -152,23 +183,31 @@ def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any
     result: dict[str, Any] = {"in_process": {"explanations_per_s": base,
                                              "explanations_per_cpu_s": base_cpu,
                                              "seconds": median([r["seconds"] for r in inproc])}}
+    codes: dict[str, Path | None] = {"this": None}
+    if baseline_src is not None:
+        codes = {"baseline": baseline_src.resolve() / "src", "this": REPO / "src"}
+    before_after: dict[str, Any] = {}
     for workers in (1, 2):
-        local = []
+        runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
         for k in range(repeats):
-            log(f"movielens local {workers} worker(s) {k + 1}/{repeats}")
-            local.append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
-                                    "--workers", str(workers)]))
-        rate = median([r["explanations"] / r["wall_s"] for r in local])
-        per_cpu = median([r["explanations"] / r["cpu_s"] for r in local])
-        result[f"local_{workers}_workers"] = {
-            "explanations_per_s": rate, "over_in_process": round(rate / base, 3),
-            "explanations_per_cpu_s": per_cpu,
-            "per_cpu_over_in_process": round(per_cpu / base_cpu, 3),
-            "cpu_s": median([r["cpu_s"] for r in local]),
-            "wall_s": median([r["wall_s"] for r in local]),
-            "peak_rss_mb": median([r["peak_rss_mb"] for r in local])}
-        result.setdefault("users", local[0]["users"])
-        result.setdefault("explanations", local[0]["explanations"])
+            for name, src in codes.items():  # interleaved: both see the same load
+                log(f"movielens local {workers} worker(s) {name} {k + 1}/{repeats}")
+                runs[name].append(run_batch([*common, "--out", str(fresh(work, "ml-local")),
+                                             "--workers", str(workers)], env=code_env(src)))
+        figures = {name: local_figures(local, base, base_cpu) for name, local in runs.items()}
+        result[f"local_{workers}_workers"] = figures["this"]
+        if baseline_src is not None:
+            before_after[f"local_{workers}_workers"] = {
+                "baseline": figures["baseline"], "this": figures["this"],
+                "this_over_baseline": {
+                    key: round(figures["this"][key] / figures["baseline"][key], 3)
+                    for key in ("explanations_per_s", "explanations_per_cpu_s", "wall_s",
+                                "cpu_s", "peak_rss_mb") if figures["baseline"][key]}}
+        result.setdefault("users", runs["this"][0]["users"])
+        result.setdefault("explanations", runs["this"][0]["explanations"])
+    if before_after:
+        result["before_after"] = {"baseline_src": str(baseline_src), **before_after,
+                                  "note": "runs interleaved (baseline, this, ...); medians"}
     if ray:
         from whyrec.batch.localcluster import LocalRayCluster
 
@@ -194,7 +233,8 @@ def bench_movielens(work: Path, repeats: int, ray: bool = True) -> dict[str, Any
     return result
 
 
-def bench_synthetic(work: Path, users: int, n: int) -> dict[str, Any]:
+def bench_synthetic(work: Path, users: int, n: int, max_users: int | None = None,
+                    baseline_src: Path | None = None) -> dict[str, Any]:
     from whyrec.data.load import load_dataset
     from whyrec.data.synthetic import write_synthetic
 
@@ -210,19 +250,41 @@ def bench_synthetic(work: Path, users: int, n: int) -> dict[str, Any]:
     started = time.perf_counter()
     model = train(str(folder), work, "itemknn")
     train_s = time.perf_counter() - started
-    log("synthetic: batch")
-    run = run_batch(["--data", str(folder), "--recommender", str(model), "--backend",
-                     "template", "--n", str(n), "--workers", "2", "--shard-size", "500",
-                     "--out", str(fresh(work, "synthetic-out"))])
-    return {
+    args = ["--data", str(folder), "--recommender", str(model), "--backend", "template",
+            "--n", str(n), "--workers", "2", "--shard-size", "500"]
+    if max_users is not None:
+        args += ["--max-users", str(max_users)]
+    codes: dict[str, Path | None] = {"this": None}
+    if baseline_src is not None:
+        codes = {"baseline": baseline_src.resolve() / "src", "this": REPO / "src"}
+    runs: dict[str, dict[str, Any]] = {}
+    for name, src in codes.items():
+        log(f"synthetic: batch ({name})")
+        runs[name] = run_batch([*args, "--out", str(fresh(work, "synthetic-out"))],
+                               env=code_env(src))
+
+    def figures(run: dict[str, Any]) -> dict[str, Any]:
+        return {"batch_wall_s": run["wall_s"], "cpu_s": run["cpu_s"],
+                "peak_rss_mb": run["peak_rss_mb"], "explanations": run["explanations"],
+                "explanations_per_s": round(run["explanations"] / run["wall_s"], 1),
+                "explanations_per_cpu_s": round(run["explanations"] / run["cpu_s"], 1)}
+
+    result: dict[str, Any] = {
         "users": shape["n_users"], "items": shape["n_items"],
         "interactions": shape["n_interactions"], "n": n, "algorithm": "itemknn",
         "generate_s": round(generate_s, 1), "train_s": round(train_s, 1),
-        "batch_wall_s": run["wall_s"], "peak_rss_mb": run["peak_rss_mb"],
-        "explanations": run["explanations"],
-        "explanations_per_s": round(run["explanations"] / run["wall_s"], 1),
-        "workers": 2,
-    }
+        **figures(runs["this"]), "workers": 2,
+        "people_explained": runs["this"]["users"]}
+    if max_users is not None:
+        result["sample"] = f"the first {max_users} people (sorted ids) of the full data"
+    if baseline_src is not None:
+        result["before_after"] = {
+            "baseline_src": str(baseline_src), "baseline": figures(runs["baseline"]),
+            "this": figures(runs["this"]), "this_over_baseline": {
+                key: round(figures(runs["this"])[key] / figures(runs["baseline"])[key], 3)
+                for key in ("explanations_per_s", "explanations_per_cpu_s", "batch_wall_s",
+                            "cpu_s", "peak_rss_mb")}}
+    return result
 
 
 def bench_llm(work: Path, users: int, repeats: int) -> dict[str, Any]:
@@ -263,8 +325,13 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--synthetic-users", type=int, default=100_000)
     parser.add_argument("--synthetic-n", type=int, default=10)
+    parser.add_argument("--synthetic-max-users", type=int, default=None,
+                        help="synthetic: explain only the first N people (all data loaded)")
     parser.add_argument("--llm-users", type=int, default=6)
     parser.add_argument("--no-ray", action="store_true", help="movielens: skip the Ray engine")
+    parser.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
+                        help="movielens, synthetic: also run DIR/src's whyrec batch "
+                             "(interleaved)")
     parser.add_argument("--no-save", action="store_true")
     parser.add_argument("--work", type=Path, default=None,
                         help="keep data, models and outputs here (default: a temporary folder)")
@@ -278,16 +345,20 @@ def main() -> None:
         work.mkdir(parents=True, exist_ok=True)
         for part in args.part or PARTS:
             if part == "movielens":
-                results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray)
+                results[part] = bench_movielens(work, args.repeats, ray=not args.no_ray,
+                                                baseline_src=args.baseline_src)
             elif part == "synthetic":
-                results[part] = bench_synthetic(work, args.synthetic_users, args.synthetic_n)
+                # a sample run is kept beside the whole job's figures, not over them
+                key = "synthetic_sample" if args.synthetic_max_users else part
+                results[key] = bench_synthetic(work, args.synthetic_users, args.synthetic_n,
+                                                args.synthetic_max_users, args.baseline_src)
             else:
                 results[part] = bench_llm(work, args.llm_users, args.repeats)
     results["runtime_s"] = round(time.perf_counter() - started, 1)
     print(json.dumps(results, indent=2))
     if not args.no_save:
         saved = json.loads(RESULTS.read_text()) if RESULTS.is_file() else {}
-        saved.update({k: v for k, v in results.items() if k in PARTS})
+        saved.update({k: v for k, v in results.items() if k in (*PARTS, "synthetic_sample")})
         saved["last_run"] = {"cores": results["cores"], "runtime_s": results["runtime_s"]}
         RESULTS.write_text(json.dumps(saved, indent=2) + "\n")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -17,6 +18,10 @@ from tests.batch.conftest import WHYREC, read_output
 from whyrec.batch import BatchConfig, EngineOptions, run_batch
 from whyrec.batch.shards import SCHEMA
 from whyrec.cli.main import main
+from whyrec.data.load import load_dataset
+from whyrec.data.synthetic import write_synthetic
+from whyrec.errors import ConfigError, ModelError
+from whyrec.models.registry import create
 from whyrec.types import evidence_from_dict
 
 
@@ -52,6 +57,38 @@ def test_shards_hold_every_user_with_checked_explanations(
         assert row.text and row.backend == "template"
     # the recommender used is saved with the output, so a resumed run uses the same one
     assert (tmp_path / "out" / "recommender" / "model.json").is_file()
+
+
+def test_a_given_recommender_is_copied_file_for_file(
+    shop: Path, shop_model: Path, tmp_path: Path
+) -> None:
+    source = tmp_path / "model"
+    shutil.copytree(shop_model, source)
+    meta = source / "model.json"  # written otherwise than a save writes it: the copy keeps it
+    meta.write_text(json.dumps(json.loads(meta.read_text())))
+    (source / ".model.saving-1").mkdir()  # another process's save in progress is left out
+    run_batch(config(shop, source, tmp_path / "out", max_users=3, n=2),
+              EngineOptions(workers=1))
+    kept = tmp_path / "out" / "recommender"
+    files = sorted(p.relative_to(source) for p in source.rglob("*") if p.is_file())
+    assert files and files == sorted(p.relative_to(kept) for p in kept.rglob("*")
+                                     if p.is_file())
+    for name in files:
+        assert (kept / name).read_bytes() == (source / name).read_bytes(), name
+
+
+def test_a_recommender_of_another_catalog_or_none_is_refused_and_not_kept(
+    shop: Path, tmp_path: Path
+) -> None:
+    other = write_synthetic(tmp_path / "other", users=40, items=30, interactions=600, seed=1)
+    model = create("popular").fit(load_dataset(str(other)))
+    model.save(tmp_path / "other-model")
+    with pytest.raises(ConfigError, match="another catalog"):
+        run_batch(config(shop, tmp_path / "other-model", tmp_path / "out"))
+    assert not (tmp_path / "out" / "recommender").exists()
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(ModelError, match=str(tmp_path / "empty")):
+        run_batch(config(shop, tmp_path / "empty", tmp_path / "out2"))
 
 
 @pytest.mark.slow  # two batch runs of 200 people

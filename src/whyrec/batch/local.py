@@ -36,6 +36,9 @@ from whyrec.pipeline import Pipeline
 
 #: shards queued per process beyond the one it is working on
 QUEUE_PER_WORKER = 1
+#: people the driver explains (and drops) before it forks a pool: what explaining builds on
+#: first use is then built once and shared, not once per process
+WARM_USERS = 2
 
 
 def run_local(
@@ -76,6 +79,7 @@ def run_local(
             Pipeline(dataset, model, spec.explain, k_anonymity=spec.k_anonymity)
         else:
             runner = ShardRunner(dataset, model, spec)  # nothing in it that a fork breaks
+            runner.warm(shards[0].users[:WARM_USERS])
         worker._inherited = (dataset, model, spec, runner)
         initializer, initargs = init_forked_worker, (target,)
         # objects that exist now are never scanned by the children's collector, so their

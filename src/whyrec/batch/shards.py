@@ -150,10 +150,10 @@ class ShardTable:
             "user_id": rec.user_id, "rank": rec.rank, "item_id": rec.item_id,
             "title": rec.title, "score": rec.score, "algorithm": rec.algorithm,
             "cold_start": rec.cold_start,
-            "evidence": json.dumps([_fact(f) for f in rec.evidence], ensure_ascii=False),
+            "evidence": _to_json([_fact(f) for f in rec.evidence]),
             "text": e.text, "language": e.language, "cited_ids": list(e.cited_ids),
             "verdict_passed": bool(verdict and verdict["passed"]),
-            "verdict": json.dumps(verdict, ensure_ascii=False),
+            "verdict": _to_json(verdict),
             "backend": e.backend, "model": e.model, "fallback": e.fallback,
             "fallback_reason": e.fallback_reason and e.fallback_reason.value,
             "fallback_detail": e.fallback_detail, "attempts": e.attempts,
@@ -184,8 +184,19 @@ def parquet_bytes(table: pa.Table) -> bytes:
     return sink.getvalue()
 
 
+#: ``json.dumps(value, ensure_ascii=False)``: the same text, without making an encoder per call
+_to_json = json.JSONEncoder(ensure_ascii=False).encode
+#: each evidence class's field names, in order (``dataclasses.fields`` walks them every call)
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def _fact(fact: Evidence) -> dict[str, Any]:
-    """``Evidence.to_dict`` without ``asdict``'s deep copy (facts hold only plain values)."""
-    data: dict[str, Any] = {f.name: getattr(fact, f.name) for f in fields(fact)}
+    """Every field of ``fact`` and its ``kind``: what shards have always held (not
+    ``to_dict``, which leaves out a free-text fact's empty ``about``), without ``asdict``'s
+    deep copy (facts hold only plain values)."""
+    names = _FIELD_NAMES.get(type(fact))
+    if names is None:
+        names = _FIELD_NAMES[type(fact)] = tuple(f.name for f in fields(fact))
+    data: dict[str, Any] = {name: getattr(fact, name) for name in names}
     data["kind"] = fact.kind
     return data

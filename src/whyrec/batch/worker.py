@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import socket
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from whyrec.batch.shards import ShardResult, ShardSpec, ShardTable
 from whyrec.data.dataset import Dataset
 from whyrec.models.base import Recommender
 from whyrec.pipeline import Pipeline, make_explainer
+from whyrec.privacy.pii import load_scrubber
 
 #: users scored and enriched together (one matrix product each)
 SCORE_CHUNK = 128
@@ -70,6 +72,20 @@ class ShardRunner:
         table.stats.node = self.node
         return ShardResult(shard.index, payload, table.stats)
 
+    def warm(self, users: Sequence[str]) -> None:
+        """Explain for ``users`` and drop the result: what explaining builds on first use (the
+        evidence indexes' lazy parts, the wordings, the verifier's lookups, Presidio's
+        recognisers when the catalog's text needs them) is built now. The driver does this
+        before it forks a pool, so the processes share one copy instead of each building its
+        own. Nothing it builds changes what is written: a shard's rows are the same whichever
+        process, after whichever shards, writes them."""
+        if _needs_presidio(self.pipeline.dataset):
+            load_scrubber()
+        for user, recs in self.pipeline.recommend_many(users, self.spec.n,
+                                                       chunk_size=SCORE_CHUNK):
+            language = self.spec.explain.language or self._languages.get(user, "en")
+            self.pipeline.explain(recs, language=language, workers=self.spec.concurrency)
+
     def close(self) -> None:
         """Release the backend (servers, connections)."""
         self.pipeline.close()
@@ -113,6 +129,25 @@ def run_in_pool_worker(shard: ShardSpec) -> ShardResult:
         raise RuntimeError("pool worker used before init_pool_worker")
     result = _runner.run(shard)
     return result if _out is None else write_shard(_out, result)
+
+
+def _needs_presidio(dataset: Dataset | None) -> bool:
+    """Whether some catalog text will likely be scrubbed with Presidio's recognisers (what
+    :meth:`~whyrec.privacy.pii.PiiScrubber.find` asks them for: an ``@``, or six digits)."""
+    if dataset is None:
+        return False
+    items = dataset.items
+    for column in ("title", "category", "brand", "description", "tags"):
+        if column not in items.columns:
+            continue
+        values = items[column]
+        if column == "tags":
+            values = values.map(lambda tags: " ".join(tags) if tags else "")
+        text = values.fillna("").astype(str)
+        if bool((text.str.contains("@", regex=False)
+                 | (text.str.count(r"\d") >= 6)).any()):
+            return True
+    return False
 
 
 def describe(value: Any) -> str:
