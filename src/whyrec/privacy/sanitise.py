@@ -19,7 +19,8 @@ from whyrec.privacy.reasons import reason_fault
 from whyrec.types import Recommendation
 from whyrec.values import ItemDetails
 
-__all__ = ["PERSON", "UNTITLED", "private_details", "private_recommendation", "private_text"]
+__all__ = ["PERSON", "UNTITLED", "private_details", "private_recommendation", "private_text",
+           "vetted_recommendation"]
 
 #: the name of an item whose whole title was an injection attempt
 UNTITLED = "(untitled)"
@@ -65,6 +66,16 @@ def private_recommendation(rec: Recommendation) -> Recommendation:
     if not changed and title == rec.title:
         return rec
     return replace(rec, title=title, evidence=facts)
+
+
+def vetted_recommendation(rec: Recommendation) -> Recommendation:
+    """``rec`` with each caller's free-text reason that does not read as a reason marked
+    withheld (as :func:`private_recommendation` marks it), its text unchanged: what the
+    terminal lists beside an explanation of a caller's request."""
+    facts = [fact.vetted(reason_fault) for fact in rec.evidence]
+    if all(new is old for new, old in zip(facts, rec.evidence, strict=True)):
+        return rec
+    return replace(rec, evidence=facts)
 
 
 def private_details(details: ItemDetails, user_id: str = "") -> ItemDetails:
