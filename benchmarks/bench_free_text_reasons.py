@@ -74,12 +74,14 @@ def main(argv: list[str] | None = None) -> int:
         shown += [f"xrec/{name} [{reason_fault(s)}] {masked(s)}" for s in sentences
                   if reason_fault(s)]
     for name in BENIGN:
-        records = [r for r in load_jsonl(name) if r["field"] in BENIGN_FIELDS]
-        for language in ("en", "zh"):
-            texts = [r["text"] for r in records if r["language"] == language]
-            result["benign"][f"{name.removesuffix('.jsonl')}/{language}"] = refused(texts)
-            shown += [f"{name}/{language} [{reason_fault(t)}] {t}" for t in texts
-                      if reason_fault(t)]
+        records = load_jsonl(name)
+        for field in BENIGN_FIELDS:
+            for language in ("en", "zh"):
+                texts = [r["text"] for r in records
+                         if r["field"] == field and r["language"] == language]
+                key = f"{name.removesuffix('.jsonl')}/{field}/{language}"
+                result["benign"][key] = refused(texts)
+                shown += [f"{key} [{reason_fault(t)}] {t}" for t in texts if reason_fault(t)]
     for name in ATTACKS:
         records = load_jsonl(name)
         figures = {}
