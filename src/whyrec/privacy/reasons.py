@@ -297,15 +297,20 @@ def reason_fault(text: str) -> str:
 
 
 def _sentence_fault(sentence: str) -> str:
-    if _SPACED_RE.search(sentence) or _ENCODED_RE.search(sentence) or _LEET_RE.search(sentence):
+    # each costly pattern runs only where a character or word it needs is there (most reasons
+    # hold none): a hint is a superset of what its pattern can match
+    digits = sum(c.isdigit() for c in sentence)
+    if (_SPACED_RE.search(sentence) or _LEET_RE.search(sentence)
+            or (_ENCODED_HINT_RE.search(sentence) and _ENCODED_RE.search(sentence))):
         return "hidden text"
-    if _MARKUP_RE.search(sentence):
+    if _MARKUP_HINT_RE.search(sentence) and _MARKUP_RE.search(sentence):
         return "markup"
-    if _LINK_RE.search(sentence):
+    if _LINK_HINT_RE.search(sentence) and _LINK_RE.search(sentence):
         return "link"
-    if any(not _YEARS_RE.match(m.group()) for m in _CONTACT_RE.finditer(sentence)):
+    if (digits >= 7 or _CONTACT_HINT_RE.search(sentence)) and any(
+            not _YEARS_RE.match(m.group()) for m in _CONTACT_RE.finditer(sentence)):
         return "contact"
-    if _has_code(sentence):
+    if (digits >= 2 or _CODE_HINT_RE.search(sentence)) and _has_code(sentence):
         return "code"
     unquoted = _QUOTED_RE.sub("“”", sentence)
     chinese = bool(_CJK_RE.search(unquoted))
@@ -313,9 +318,24 @@ def _sentence_fault(sentence: str) -> str:
         return "addressed"
     if _ABOUT_TEXT_RE.search(unquoted) or (chinese and _ZH_ABOUT_TEXT_RE.search(unquoted)):
         return "about the text"
-    if _QUOTED_SPEECH_RE.search(sentence) or (chinese and _ZH_QUOTED_SPEECH_RE.search(sentence)):
+    if _QUOTED_HINT_RE.search(sentence) and (
+            _QUOTED_SPEECH_RE.search(sentence)
+            or (chinese and _ZH_QUOTED_SPEECH_RE.search(sentence))):
         return "quoted speech"
     return ""
+
+
+#: what each costly pattern needs (see :func:`_sentence_fault`)
+_ENCODED_HINT_RE = re.compile(r"[%\\]|\d|[.\-]{1,6}[ /]+[.\-]")
+_MARKUP_HINT_RE = re.compile(r"[<\[`{}:：#=+]|---")
+_LINK_HINT_RE = re.compile(r"(?i)[:@(]|www|[a-z0-9-]\.[a-z]")
+_CONTACT_HINT_RE = re.compile(
+    r"(?i)whatsapp|wechat|weixin|telegram|wxid|skype|discord|kik|viber|line id|qq|call|text"
+    r"|phone|ring|dial|sms|dm|message|contact|e-?mail|微信|加[Vv]|公众号|电话|热线|拨打|致电"
+    r"|联系方式|私信|加群|群号")
+_CODE_HINT_RE = re.compile(r"(?i)code|password|passcode|码|券|口令|暗号|领|内部价|返现|红包"
+                           r"|验证身份")
+_QUOTED_HINT_RE = re.compile(r"[\'\"“‘「『«:：]|(?i:\bthe\s+(?:single|exact)\b)|个字|这句话|这段话")
 
 
 def _has_code(sentence: str) -> bool:
