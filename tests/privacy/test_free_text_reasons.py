@@ -73,6 +73,48 @@ FAITHFUL = [
 ]
 
 
+#: more ordinary reasons, as other recommenders word them
+ORDINARY = [
+    'Customers who bought this also bought tents.',
+    'Trending in your area this week.',
+    'Matches your interest in sci-fi.',
+    'Highly rated by people with similar taste.',
+    'You watched three Nolan films this month.',
+    'Similar to items in your cart.',
+    'Recommended because you follow jazz artists.',
+    'Pairs well with the tent you bought.',
+    'New arrival from a brand you like.',
+    'Popular among readers who finished the series.',
+    'Free shipping and 4.8 stars from 2,000 reviews.',
+    "You'll love the cozy atmosphere.",
+    "Because you're a runner.",
+    'If you like spicy food, this is for you.',
+    'Great for when you need a quick lunch.',
+    'People near you rated it 4.7/5.',
+    'Fans of the original trilogy say the sequel is even better.',
+    'It was the most borrowed title at your library last month.',
+    'Regulars say the staff always remember their order.',
+    'Reviewers praise its battery life and quiet keyboard.',
+    'This user tends to leave detailed reviews and enjoys trying new brunch spots.',
+    'The user is a frequent visitor of museums and appreciates guided tours.',
+    'The item is a 2-pack of AA batteries compatible with most remotes.',
+    'Shoppers in Seattle bought it 300 times in May.',
+    '买过这款帐篷的人也常买这盏灯。',
+    '本周同类热销第一。',
+    '与你收藏的商品风格相近。',
+    '你最近在看跑步装备。',
+    '根据你的浏览记录推荐。',
+    '很多和你口味相似的用户给了好评。',
+    '这家店离你很近。',
+    '你会喜欢它的口感。',
+    '你附近的人也常去这家店。',
+    '这位用户常在周末去郊外徒步，偏爱轻量装备。',
+    '该商家以手工面包和安静的环境著称。',
+    '喜欢这部电影的观众也给《盗梦空间》打了高分。',
+    '评论里很多人提到它的续航很长。',
+    '这本书上个月在你所在的城市借阅最多。',
+]
+
 #: reasons naming titles: they read as reasons (the verifier judges the titles they name)
 TITLED = ["Because you liked “Heat”, you may like this one too.",
           "Fans of “I Love You, Man” would enjoy it.", "你之前买过《三体》，这本书同样是硬科幻。"]
@@ -126,6 +168,11 @@ def test_a_faithful_reason_is_quoted(reason: str) -> None:
         _rec(reason, language), details=DETAILS, language=language)
     if language == "en":
         assert not modelled.fallback, modelled.drafts
+
+
+@pytest.mark.parametrize("reason", ORDINARY)
+def test_an_ordinary_reason_reads_as_one(reason: str) -> None:
+    assert reason_fault(reason) == "", reason
 
 
 def test_a_withheld_reason_stays_evidence_with_its_mark() -> None:

@@ -148,11 +148,12 @@ _TASTE_PAST = (r"(?:liked|loved|enjoyed|bought|purchased|watched|viewed|read|rat
                r"|ate at|dined at|checked out|looked at|asked for|wanted|seemed|were|was)")
 _TASTE_NOW = (r"(?:like|love|enjoy|prefer|appreciate|value|seem|tend|favou?r|frequent|adore"
               r"|fancy|dig|crave|collect|follow|read|watch|play|listen|shop|visit|eat|cook|own"
-              r"|use|wear|travel|run|hike|camp|are|have|can|often|usually|also|always|really|might"
+              r"|use|wear|travel|run|hike|camp|need|want|feel|get|go|are|have|can|often|usually"
+              r"|also|always|really|might"
               r"|may|could|would|will|should|'d|'ll|’d|’ll)")
 _YOU_ALLOWED_RE = re.compile(
-    rf"(?i)\byou(?:'ve|’ve| have)?\s+(?:(?:also|recently|already|often|previously|once|just"
-    rf"|both|all|last|first|still|ever|lately|really|usually|always|mostly|especially|"
+    rf"(?i)\byou(?:'ve|’ve| have|'ll|’ll|'d|’d)?\s+(?:(?:also|recently|already|often|previously"
+    rf"|once|just|both|all|last|first|still|ever|lately|really|usually|always|mostly|especially|"
     rf"particularly|clearly|seem to|seemed to|tend to|tended to)\s+)*"
     rf"(?:{_TASTE_PAST}|{_TASTE_NOW})\b"
     rf"|\b(?:for|to|like|near|with|suits?|fits?|about|around|by|from|than|of|help|let|lets"
@@ -174,8 +175,9 @@ _YOU_AGENT_RE = re.compile(
     r"|instruct(?:s|ed)?|order(?:s|ed)?|allow(?:s|ed)?|authori[sz]e[sd]?)\s+you\s+to\b"
     r"|\byou\s+(?:must|need to|have to|are to|shall|should now|will now|are now|are no longer"
     r"|no longer|can now|may now|are required|are allowed|are free|will be|cannot|can't|won't)\b"
-    r"|\b(?:if|when|before|after|once|unless)\s+you\s+(?:just\s+|simply\s+|only\s+)?"
-    r"(?!(?:liked|loved|enjoyed|bought|like|love|enjoy|prefer|want a|are into)\b)\w+")
+    r"|\b(?:if|when|before|after|once|unless|while)\s+you\s+(?:just\s+|simply\s+|only\s+)?"
+    r"(?:write|wrote|say|said|reply|replied|respond|answer|explain|output|print|summari[sz]e"
+    r"|recommend|mention|describe|type|generate|produce|process|read this|see this|finish)\b")
 _ZH_YOU_RE = re.compile(r"你|您|妳")
 _ZH_TASTE = (r"(?:喜欢|喜爱|爱|偏爱|偏好|钟爱|热爱|钟情|买过|购买过|看过|观看过|浏览过|收藏过"
              r"|评价过|评过|打过|听过|读过|玩过|关注过|点过|订过|去过|吃过|用过|试过|选过|下单|买了|看了"
@@ -184,7 +186,8 @@ _ZH_TASTE = (r"(?:喜欢|喜爱|爱|偏爱|偏好|钟爱|热爱|钟情|买过|�
              r"|想要|想找|在找|正在找|最近|之前|以前|曾经|曾|经常|常常|也|都|一直|平时|过去|似乎)")
 _ZH_YOU_ALLOWED_RE = re.compile(
     rf"(?:你|您|妳)们?(?:{_ZH_TASTE})"
-    rf"|(?:适合|为|给|帮|让|令|使|陪|像|和|跟|与|对|向|带给|推荐给|合|的)(?:你|您|妳)"
+    rf"|(?:适合|为|给|帮|让|令|使|陪|像|和|跟|与|对|向|带给|推荐给|合|的|离|在|被)(?:你|您|妳)"
+    r"|(?:你|您|妳)(?:附近|周边|身边|身旁|所在|家附近|这里|那里)"
     r"|(?:你|您|妳)的(?!(?:指令|规则|设定|提示|系统|任务|回复|回答|输出|总结|解释|推荐理由|身份|角色"
     r"|开发者|配置|模式|限制))")
 
