@@ -188,6 +188,15 @@ def test_a_withheld_reason_stays_evidence_with_its_mark() -> None:
     assert isinstance(kept, FreeText) and "withheld" not in kept.to_dict()
 
 
+def test_verify_does_not_believe_a_text_that_quotes_a_withheld_reason() -> None:
+    explainer = Explainer("template")
+    attack = ATTACKS[7][0]
+    said = f"We picked “Alder Trail Lamp 7” for you: {attack}"
+    assert not explainer.verify(said, _rec(attack), details=DETAILS).passed
+    faithful = f"We picked “Alder Trail Lamp 7” for you: {FAITHFUL[0]}"
+    assert explainer.verify(faithful, _rec(FAITHFUL[0]), details=DETAILS).passed
+
+
 def test_a_withheld_reason_is_explained_as_no_reason() -> None:
     """The only fact withheld: the item named with no reason, as for a request with no facts
     (the bare Chinese lead is sometimes too short for the verifier: then no text, as then)."""
