@@ -2,7 +2,8 @@
 ``field`` says (a history title, a tag, a description, a caller's reason; a chat question is
 asked in a real conversation) and explained in English and Chinese by the template, by a model
 that does what its prompt says and by one that echoes its prompt. Counts the delivered texts and
-chat answers that carry the attack's payload, with the detector's own verdict beside them.
+chat answers that carry the attack's payload, with the detector's own verdict beside them, and
+the caller's reasons withheld as no reason (``whyrec.privacy.reasons``: listed, not quoted).
 
 Run ``.venv/bin/python benchmarks/bench_injection_delivery.py [--attacks FILE]`` (default the
 unseen set, ``tests/privacy/data/attacks_unseen.jsonl``); prints JSON, saves
@@ -29,6 +30,7 @@ from whyrec.backends.base import Message  # noqa: E402
 from whyrec.backends.fake import FakeBackend  # noqa: E402
 from whyrec.explanation.explainer import Explainer  # noqa: E402
 from whyrec.privacy.injection import is_injection  # noqa: E402
+from whyrec.privacy.sanitise import private_recommendation  # noqa: E402
 
 #: where each field of the attack files enters a request (a caller's reason is free text)
 PLACE = {"title": "history_title", "tag": "tag", "description": "description",
@@ -84,18 +86,23 @@ def main() -> int:
             backend: Any = "template" if name == "template" else FakeBackend(
                 obedient(payloads) if name == "obedient" else echo)
             explainer = Explainer(backend, max_repairs=1)
-            counts: Counter[str] = Counter()
+            counts: Counter[str] = Counter(carrying_payload=0, of_them_missed_by_detector=0,
+                                           reason_withheld=0)
             examples = []
             for record in placed:
                 rec, details = _request(PLACE[record["field"]], record["text"], language)
                 explanation = explainer.explain(rec, details=details, language=language)
                 counts["explained"] += 1
+                # a caller's reason that does not read as one is listed, not quoted
+                counts["reason_withheld"] += PLACE[record["field"]] == "free_text" and any(
+                    getattr(f, "withheld", "") for f in private_recommendation(rec).evidence)
                 if carries(explanation.text, record["payload"]):
                     counts["carrying_payload"] += 1
                     counts["of_them_missed_by_detector"] += not is_injection(record["text"])
                     examples.append({"field": record["field"], "text": record["text"][:90],
                                      "delivered": explanation.text[:200]})
-            result["by_backend"][f"{name}/{language}"] = {**counts, "examples": examples[:5]}
+            result["by_backend"][f"{name}/{language}"] = {"explained": counts.pop("explained"),
+                                                          **counts, "examples": examples[:5]}
     result["chat_questions"] = chat_answers([r for r in attacks if r["field"] == "question"])
     result["runtime_s"] = round(time.perf_counter() - started, 1)
     text = json.dumps(result, indent=2, ensure_ascii=False)

@@ -5,7 +5,8 @@ the default: 150 attacks and 100 look-alike benign rows; ``--set fresh``: 120 an
 development set), calls the public ``whyrec.privacy.injection.is_injection(text)`` on each text,
 and prints one JSON object: caught share of attacks (overall / en / zh / by kind / by field),
 flagged share of benign rows (overall / en / zh), the missed attack texts, the flagged benign
-texts and the row counts. The same JSON is written to
+texts and the row counts, and (``as_caller_reason``) how many of the texts, sent as a caller's
+free-text reason, the reason rule refuses to quote (by half of the set). The same JSON is written to
 ``benchmarks/results/injection_<set>.json`` (``--out`` to change, ``--no-save`` to skip).
 """
 
@@ -79,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
                            for r, h in zip(attacks, caught, strict=True) if not h],
         "flagged_benign": [{"text": r["text"], "language": r["language"], "field": r["field"]}
                            for r, h in zip(benign, flagged, strict=True) if h],
+        "as_caller_reason": as_caller_reason(attacks, benign),
     }
     text = json.dumps(result, ensure_ascii=False, indent=2)
     print(text)
@@ -87,6 +89,39 @@ def main(argv: list[str] | None = None) -> int:
         out.write_text(text + "\n", encoding="utf-8")
         print(f"saved {out}", file=sys.stderr)
     return 0
+
+
+def as_caller_reason(attacks: list[dict], benign: list[dict]) -> dict:
+    """Every text as if a caller had sent it as a free-text reason: the share the reason rule
+    (``whyrec.privacy.reasons``) refuses to quote, the detector's catches included, each half
+    of the set apart (``tests.privacy.corpus.half``: the rule was written reading ``dev``
+    only); benign caller texts and descriptions (titles and tags are names, not reasons)."""
+    sys.path.insert(0, str(REPO_ROOT))
+    from tests.privacy.corpus import half
+
+    from whyrec.privacy.injection import is_injection
+    from whyrec.privacy.reasons import reason_fault
+
+    def refused(rows: list[dict]) -> dict:
+        hits = [bool(reason_fault(r["text"])) for r in rows]
+        return {"share": share(sum(hits), len(hits)), "refused": sum(hits), "rows": len(hits)}
+
+    result: dict = {}
+    for part in ("dev", "held"):
+        chosen = [r for r in attacks if half(r) == part]
+        result[part] = {
+            "attacks": refused(chosen),
+            "caller_text_attacks": refused([r for r in chosen if r["field"] == "caller_text"]),
+            "attacks_the_detector_misses": refused([r for r in chosen
+                                                    if not is_injection(r["text"])]),
+        }
+    reasons = [r for r in benign if r["field"] in ("caller_text", "description")]
+    result["benign_caller_text"] = refused([r for r in reasons if r["field"] == "caller_text"])
+    result["benign_description"] = refused([r for r in reasons if r["field"] == "description"])
+    result["refused_benign"] = [{"text": r["text"], "field": r["field"],
+                                 "fault": reason_fault(r["text"])}
+                                for r in reasons if reason_fault(r["text"])]
+    return result
 
 
 if __name__ == "__main__":

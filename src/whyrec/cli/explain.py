@@ -85,6 +85,7 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
     from whyrec.explanation.requests import read_requests
     from whyrec.feedback.events import record_explanation
     from whyrec.pipeline import Pipeline
+    from whyrec.privacy.sanitise import vetted_recommendation
 
     if (user_id is None) == (input_path is None):
         raise ConfigError("give either --user (explain whyrec's recommendations) or --input "
@@ -112,7 +113,8 @@ def explain(data: str, algo: str, model_dir: Path | None, params: tuple[str, ...
         for request in _progress(requests, show_progress, "explain"):
             [explanation] = pipeline.explain_requests([request], language=language)
             record_explanation(store, explanation)
-            rows.append((request.recommendation, explanation))
+            # a caller's reason that was not quoted is listed with why (``withheld``)
+            rows.append((vetted_recommendation(request.recommendation), explanation))
     else:
         assert dataset is not None
         model = get_model(dataset, algo, model_dir, params, show_progress)

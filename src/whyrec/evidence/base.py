@@ -175,6 +175,12 @@ class Evidence:
         """"N of your items" figures the fact states, each with the words it is said of."""
         return {}
 
+    def vetted(self, judge: Callable[[str], str]) -> Self:
+        """The fact as it may be quoted: kinds that quote a caller's words as they are (free
+        text) mark themselves withheld when ``judge`` (the text -> why it is no reason, "" when
+        it is one) refuses them; others are returned as they are."""
+        return self
+
     def rekeyed(self) -> Self:
         """The fact with its id made again from its text, for kinds whose id names their text
         (so that scrubbing the text scrubs the id too); others keep their id."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any, ClassVar, Self
 
 from whyrec.evidence.base import Evidence, Signal, TextField
@@ -31,6 +31,10 @@ class FreeText(Evidence):
     source: str = "caller"
     #: whom the words describe: "user" (the person's tastes), "item" (the item), "" (either)
     about: str = ""
+    #: why the words are not quoted ("" when they are): they do not read as a reason
+    #: (``whyrec.privacy.reasons``: "addressed", "link", …). A withheld reason stays evidence,
+    #: listed with this mark, but is neither worded, nor prompted, nor backs a model's text.
+    withheld: str = ""
 
     def __post_init__(self) -> None:
         if self.about not in FREE_TEXT_ABOUT:
@@ -39,18 +43,34 @@ class FreeText(Evidence):
 
     def to_dict(self) -> dict[str, Any]:
         data = Evidence.to_dict(self)
-        if not self.about:
-            del data["about"]  # the usual case: records written before it existed read the same
+        for name in ("about", "withheld"):
+            if not data[name]:
+                del data[name]  # the usual case: records written before it existed read the same
         return data
 
+    @property
+    def supports_item(self) -> bool:
+        return not self.withheld
+
+    def vetted(self, judge: Callable[[str], str]) -> Self:
+        """The fact marked :attr:`withheld` when ``judge`` finds its text is not a reason (it
+        returns the fault, "" for none); whyrec's own words (chat's contrasts) are not judged."""
+        if self.withheld or self.source == "whyrec":
+            return self
+        fault = judge(self.text)
+        return replace(self, withheld=fault) if fault else self
+
     def citing_terms(self, translations: Mapping[str, str]) -> list[str]:
-        return [self.text]
+        return [] if self.withheld else [self.text]
 
     def signals(self) -> tuple[Signal, ...]:
+        if self.withheld:
+            return ()
         return (Signal("free_text", text=self.text, about=self.about),)
 
     def describe(self) -> str:
-        return f"{self.source} says: {self.text}"
+        said = f"{self.source} says: {self.text}"
+        return f"{said} (not quoted: {self.withheld})" if self.withheld else said
 
     @classmethod
     def example(cls) -> Self:

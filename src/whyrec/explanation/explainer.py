@@ -42,7 +42,11 @@ from whyrec.explanation.prompt import (
 )
 from whyrec.explanation.templates import TemplateExplainer
 from whyrec.privacy.clean import clean_text
-from whyrec.privacy.sanitise import private_details, private_recommendation
+from whyrec.privacy.sanitise import (
+    private_details,
+    private_recommendation,
+    vetted_recommendation,
+)
 from whyrec.types import (
     Draft,
     Explanation,
@@ -184,6 +188,7 @@ class Explainer:
         """Judge any text (a model's, a person's) against all of ``rec``'s evidence."""
         style = style or self.style
         details = details or self._details.get(rec.item_id) or ItemDetails(title=rec.title)
+        rec = vetted_recommendation(rec)  # a caller's words that are no reason back nothing
         support = support_for(rec, details, self._wording(language, style),
                               translations=self._translations(language),
                               untrusted=self._untrusted(rec, details))

@@ -143,7 +143,8 @@ def support_for(
 def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetails,
              item_line: str, translations: Mapping[str, str],
              untrusted: Sequence[str]) -> Support:
-    fact_terms = {f.id: f.citing_terms(translations) for f in facts}
+    # a fact nothing cites (a caller's reason withheld as no reason) is no fact a text must state
+    fact_terms = {f.id: terms for f in facts if (terms := f.citing_terms(translations))}
     return Support(
         item_title=details.title,
         sentences=[*sentences, item_line, *_detail_words(details),

@@ -28,7 +28,7 @@ import dataclasses
 import json
 import typing
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -152,6 +152,9 @@ def _fact(raw: Any, number: int) -> Evidence:
     wrong = _wrongly_typed(fact)
     if wrong:
         raise ValueError(f"evidence #{number} ({kind}): {wrong}")
+    if isinstance(fact, FreeText) and fact.source == "whyrec":
+        # whyrec's own words (chat's contrasts) are not judged as reasons; a caller's always are
+        fact = replace(fact, source="caller")
     return fact
 
 

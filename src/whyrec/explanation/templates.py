@@ -467,8 +467,10 @@ def _preference(ex: TemplateExplainer, facts: Sequence[Preference], key: str,
 @_wording(FreeText.kind)
 def _free_text(ex: TemplateExplainer, facts: Sequence[FreeText], key: str,
                title: str | None = None) -> str | None:
-    if title is not None:
-        return None  # a caller's own words: not rewritten around the title, a lead goes first
+    if title is not None or facts[0].withheld:
+        # a caller's own words: not rewritten around the title, a lead goes first; words that
+        # do not read as a reason (``FreeText.withheld``) are not quoted at all
+        return None
     text = facts[0].text.strip().rstrip("。.!！")
     if facts[0].about == "user" and ex.language == "en":
         text = spoken_to(text)  # "The user enjoys X" is said to them: "You enjoy X"

@@ -4,7 +4,9 @@ Before any text is worded, prompted or logged, every free-text string of a recom
 (titles, feature values, caller free text, preference statements) and of the item's catalog
 details goes through :func:`~whyrec.privacy.clean.clean_text` (each fact field by field, as its
 kind declares: catalog text keeps names, what a person wrote loses them), and the person's own id
-is replaced wherever a caller wrote it: the person is only ever "you".
+is replaced wherever a caller wrote it: the person is only ever "you". A caller's free-text
+reason that does not read as a reason (:mod:`whyrec.privacy.reasons`) is marked withheld: it
+stays evidence but is not quoted.
 """
 
 from __future__ import annotations
@@ -13,10 +15,12 @@ from dataclasses import replace
 
 from whyrec.evidence import Evidence, TextField
 from whyrec.privacy.clean import PERSON, clean_text
+from whyrec.privacy.reasons import reason_fault
 from whyrec.types import Recommendation
 from whyrec.values import ItemDetails
 
-__all__ = ["PERSON", "UNTITLED", "private_details", "private_recommendation", "private_text"]
+__all__ = ["PERSON", "UNTITLED", "private_details", "private_recommendation", "private_text",
+           "vetted_recommendation"]
 
 #: the name of an item whose whole title was an injection attempt
 UNTITLED = "(untitled)"
@@ -53,7 +57,8 @@ def private_recommendation(rec: Recommendation) -> Recommendation:
     facts: list[Evidence] = []
     changed = False
     for fact in rec.evidence:
-        new = fact.scrubbed(clean)
+        # a caller's reason is judged as written: what scrubbing and defusing cut says most
+        new = fact.vetted(reason_fault).scrubbed(clean)
         changed |= new is not fact
         if new is not None:  # a fact that was nothing but an injection attempt is dropped
             facts.append(new)
@@ -61,6 +66,16 @@ def private_recommendation(rec: Recommendation) -> Recommendation:
     if not changed and title == rec.title:
         return rec
     return replace(rec, title=title, evidence=facts)
+
+
+def vetted_recommendation(rec: Recommendation) -> Recommendation:
+    """``rec`` with each caller's free-text reason that does not read as a reason marked
+    withheld (as :func:`private_recommendation` marks it), its text unchanged: what the
+    terminal lists beside an explanation of a caller's request."""
+    facts = [fact.vetted(reason_fault) for fact in rec.evidence]
+    if all(new is old for new, old in zip(facts, rec.evidence, strict=True)):
+        return rec
+    return replace(rec, evidence=facts)
 
 
 def private_details(details: ItemDetails, user_id: str = "") -> ItemDetails:
