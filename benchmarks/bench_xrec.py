@@ -41,6 +41,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--seed", type=int, default=17)
     parser.add_argument("--backend", default="llamacpp")
     parser.add_argument("--examples", type=int, default=10)
+    parser.add_argument("--length", choices=("short", "medium", "detailed"), default=None,
+                        help="the length asked (default: the explainer's, medium); XRec's "
+                             "references and outputs are one sentence, as short asks")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--check", action="store_true")
     return parser
@@ -58,7 +61,8 @@ def main(argv: list[str] | None = None) -> int:
     from xrec_requests import requests as xrec_requests
 
     pipeline = Pipeline(None, explain=make_explainer(ExplainSettings(backend=options.backend)))
-    result: dict[str, Any] = {"backend": options.backend, "n": options.n, "datasets": {}}
+    result: dict[str, Any] = {"backend": options.backend, "n": options.n,
+                              "length": options.length or "medium", "datasets": {}}
     targets = []
     for name in XREC_FILES:
         rows = [r for r in xrec_requests(name, True, SHARED_DATA) if r.get("xrec_prediction")]
@@ -66,7 +70,7 @@ def main(argv: list[str] | None = None) -> int:
         texts, delivered, latency = [], [], []
         for row in rows:
             request = parse_request({k: v for k, v in row.items() if k != "xrec_prediction"})
-            [explanation] = pipeline.explain_requests([request])
+            [explanation] = pipeline.explain_requests([request], length=options.length)
             texts.append(explanation.text)
             delivered.append(not explanation.fallback)
             latency.append(explanation.latency_ms)
