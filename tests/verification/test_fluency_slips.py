@@ -14,7 +14,7 @@ ITEM, SEEN = "Apollo 13 (1995)", "Fugitive, The (1993)"
 
 def _verdict(text: str):
     rated = HistoryItem(id="hist:f", item_id="f", title=SEEN, score_share=0.6, event="rating",
-                        rating=5.0)
+                        rating=4.5 if "4.5/5" in text else 5.0)
     cohort = Cohort(id="cohort:f", anchor_item_id="f", anchor_title=SEEN, co_count=60,
                     anchor_count=120, share=0.5)
     rec = Recommendation(user_id="u1", item_id="a", title=ITEM, score=1.0, rank=1,
@@ -38,6 +38,8 @@ def test_a_slip_fails(text: str) -> None:
 @pytest.mark.parametrize("text", [
     f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5 yourself. Plus, people who "
     f"watched “{SEEN}” often chose it too.",
+    # a rating's decimal point ends no clause (the bundled model's drafts fell back on it)
+    f"We would suggest “{ITEM}”, since you rated “{SEEN}” 4.5/5 yourself.",
     f"We would suggest “{ITEM}”, since you rated “{SEEN}” 5/5.",
 ])
 def test_the_same_without_the_slip_passes(text: str) -> None:

@@ -770,7 +770,9 @@ _ZH_NO_VERB_RE = re.compile(
 _EN_GARBLED_RE = re.compile(r"\byou(?:'re| are| were| would| will)? recommend(?:s|ed|ing)?\b")
 #: "yourself" in a clause whose subject is not the person ("people who watched “X” often chose
 #: it too yourself", delivered): a clause without "you" before it
-_EN_ORPHAN_YOURSELF_RE = re.compile(r"(?:^|[,;:.!?])(?:(?!\byou\b)[^,;:.!?])*\byourself\b")
+_EN_ORPHAN_YOURSELF_RE = re.compile(
+    # a clause's marks; a rating's decimal point ("4.5/5 yourself") is none
+    r"(?:^|[,;:!?]|\.(?!\d))(?:(?!\byou\b)(?:[^,;:.!?]|\.(?=\d)))*\byourself\b")
 
 
 #: Chinese a small model garbles into: an item that "is" something the person did (《X》是你点击
