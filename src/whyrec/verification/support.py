@@ -29,7 +29,7 @@ PARAPHRASED_WORDS = 6
 #: how many of such a reason's content words (stems) a text must hold to cite it
 CITING_STEMS = 3
 #: how many facts' lines each memo of them keeps (a person's working set and the common ones)
-LINE_MEMO = 4096
+LINE_MEMO = 1024
 #: a quoted title in a fact sentence: “…” or 《…》 (within its line: a stray mark in one fact
 #: does not swallow the next facts)
 QUOTED_SPAN_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》")
