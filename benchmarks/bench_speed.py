@@ -8,18 +8,29 @@
     English and in Chinese.
 
 Run ``.venv/bin/python benchmarks/bench_speed.py [--repeats 5] [--data PATH] [--check]
-[--profile] [--only explain] [--out PATH]``. ``--profile`` prints a cProfile (top 15 by
-cumulative time) of every stage that misses its target to stderr. ``--only explain`` runs stage
-(c) alone (the recommenders are fitted and everyone's top-10 timed once more, without the
-comparisons with ``implicit``). Stage (c) also gives the time of explaining every
-recommendation over the time of recommending them all with evidence (target at most 3x).
+[--profile] [--only explain] [--baseline-src DIR] [--out PATH]``. ``--profile`` prints a
+cProfile (top 15 by cumulative time) of every stage that misses its target to stderr.
+``--only explain`` runs stage (c) alone (the recommenders are fitted and everyone's top-10
+timed once more, without the comparisons with ``implicit``). Stage (c) also gives the time of
+explaining every recommendation over the time of recommending them all with evidence (target
+at most 3x), and ``first_run_s``: the first pass over everyone, before any memo of catalog
+strings is warm.
+
+``--baseline-src DIR`` (with ``--only explain``; DIR a checkout of other code, e.g. ``git
+worktree add /tmp/base 1dd50b6``) measures stage (c) of both codes in interleaved subprocesses
+(``PYTHONPATH=DIR/src`` and this checkout's ``src``; baseline, this, baseline, this…, one timed
+run each, ``--repeats`` pairs), so that the load of shared cores falls on both alike, and gives
+each median as a ratio to the baseline's.
 """
 
 from __future__ import annotations
 
 import cProfile
 import io
+import json
+import os
 import pstats
+import subprocess
 import sys
 import time
 import warnings
@@ -30,7 +41,7 @@ from typing import Any
 import numpy as np
 from threadpoolctl import threadpool_limits
 
-from _common import Target, finish, load, log, parse, parser, summary, timed
+from _common import REPO_ROOT, Target, finish, load, log, parse, parser, summary, timed
 from whyrec.models.als import ALSRecommender
 from whyrec.models.registry import create
 from whyrec.pipeline import Pipeline
@@ -168,7 +179,7 @@ def bench_explain(
         def run(language: str = language) -> int:
             return sum(explain_all(pipeline, recs, language) for pipeline, recs in work)
 
-        count = run()  # warm-up
+        first_s, count = timed(run)  # warm-up: the memos of catalog strings fill
         seconds, cpu = [], []
         for _ in range(repeats):
             # CPU seconds too: on shared cores the wall clock also counts other people's work
@@ -177,7 +188,7 @@ def bench_explain(
             cpu.append(time.process_time() - cpu_started)
         stats = summary(seconds)
         cpu_median = float(np.median(cpu))
-        result[language] = {"n_explanations": count, **stats,
+        result[language] = {"n_explanations": count, "first_run_s": round(first_s, 4), **stats,
                             "per_s": round(count / stats["median_s"], 1),
                             "cpu_median_s": round(cpu_median, 4),
                             "per_cpu_s": round(count / cpu_median, 1)}
@@ -196,6 +207,42 @@ def profile(name: str, function: Callable[[], Any]) -> None:
     log(f"--- profile of {name} (top 15 by cumulative time) ---\n{out.getvalue()}")
 
 
+def interleaved(baseline: Path, repeats: int, data: Path) -> dict[str, Any]:
+    """Stage (c) of the baseline's code and of this checkout's, in turn, each run in a
+    subprocess of its own with one timed run; the medians of each and their ratios."""
+    codes = {"baseline": baseline.resolve() / "src", "this": REPO_ROOT / "src"}
+    runs: dict[str, list[dict[str, Any]]] = {name: [] for name in codes}
+    for repeat in range(repeats):
+        for name, src in codes.items():
+            env = {**os.environ, "PYTHONPATH": str(src)}
+            done = subprocess.run(
+                [sys.executable, str(Path(__file__).resolve()), "--only", "explain",
+                 "--repeats", "1", "--data", str(data)],
+                env=env, capture_output=True, text=True, check=True)
+            runs[name].append(json.loads(done.stdout))
+            explain = runs[name][-1]["explain_templates"]
+            log(f"{name} {repeat + 1}/{repeats}: " + ", ".join(
+                f"{lang} {explain[lang]['per_s']:.0f}/s" for lang in LANGUAGES))
+    result: dict[str, Any] = {"baseline_src": str(baseline)}
+    for name, outputs in runs.items():
+        result[name] = {lang: _medians([o["explain_templates"][lang] for o in outputs])
+                        for lang in LANGUAGES}
+    result["ratios_this_over_baseline"] = {
+        lang: {figure: round(result["this"][lang][figure] / result["baseline"][lang][figure], 3)
+               for figure in ("per_s", "per_cpu_s", "median_s", "first_run_s",
+                              "over_recommend")}
+        for lang in LANGUAGES}
+    return result
+
+
+def _medians(runs: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Each figure of stage (c) over several subprocess runs: its median (and every run's)."""
+    figures = ("per_s", "per_cpu_s", "median_s", "first_run_s", "over_recommend")
+    return {"n_explanations": runs[0]["n_explanations"], "runs": len(runs),
+            **{figure: float(np.median([r[figure] for r in runs])) for figure in figures},
+            "per_s_each_run": [r["per_s"] for r in runs]}
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     started = time.perf_counter()
     arguments = parser(DESCRIPTION, default_repeats=5)
@@ -205,7 +252,14 @@ def main(argv: Sequence[str] | None = None) -> int:
                            help="run every stage (default) or stage (c) alone")
     arguments.add_argument("--out", type=Path, default=None,
                            help="also write the JSON object to this file")
+    arguments.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
+                           help="with --only explain: also measure the code in DIR/src, "
+                                "interleaved, and give ratios to it")
     options = parse(arguments, argv)
+    if options.baseline_src is not None:
+        if options.only != "explain":
+            arguments.error("--baseline-src needs --only explain")
+        return compared(options, started)
     dataset = load(options.data)
     only_explain = options.only == "explain"
     fit: dict[str, Any] | None = None
@@ -250,6 +304,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         **({"fit_als": fit} if fit else {}), "recommend_with_evidence": recommend,
         "explain_templates": explain,
     }
+    return finish(output, targets, options.check, started, options.out)
+
+
+def compared(options: Any, started: float) -> int:
+    """``--baseline-src``: stage (c) of both codes, interleaved, and the targets of this one."""
+    result = interleaved(options.baseline_src, options.repeats, options.data)
+    this = result["this"]
+    targets = [
+        *(Target(f"explain {lang}", this[lang]["per_s"], EXPLAIN_TARGET_PER_S, ">=")
+          for lang in LANGUAGES),
+        *(Target(f"explain {lang} over recommend", this[lang]["over_recommend"],
+                 EXPLAIN_OVER_RECOMMEND_TARGET, "<=") for lang in LANGUAGES),
+    ]
+    output = {"benchmark": "speed", "stages": "explain", "repeats": options.repeats,
+              "interleaved_subprocesses": True, "explain_templates": this, **result}
     return finish(output, targets, options.check, started, options.out)
 
 

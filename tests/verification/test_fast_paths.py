@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
-from whyrec.text import normalise
+from whyrec.text import normalise, tokens
 from whyrec.verification import Support, Verifier, Vocabulary
+from whyrec.verification.claims import _compact
 from whyrec.verification.patterns import EN_NUMBER_RE, EN_NUMBER_WORDS, numbers_in
 from whyrec.verification.support import fold
+from whyrec.verification.verifier import unclosed_quote
 
 FACTS = (
     "Because you rated \u201cHeat (1995)\u201d 5/5. It is tagged \u201ctrail\u201d, like 2 of "
@@ -101,3 +105,52 @@ def test_a_term_never_runs_across_a_sentence_end() -> None:
     assert kind == "title" and span.startswith("Matrix, The (1999")
     [(_, _, span, kind)] = words.find("You may like Kill Bill: Vol. 1 (2003) too.")
     assert kind == "title" and span.startswith("Kill Bill: Vol. 1 (2003")
+
+
+LINES = [
+    "Because you rated \u201cHeat (1995)\u201d 5/5.", "", "…", "Drama",
+    "\u200bhid\u00adden ＦＵＬＬ－ＷＩＤＴＨ", "Drama", "你给《黄金时代》打了5分。",
+    "  spaced\tout  ",
+]
+
+
+@pytest.mark.parametrize("lines", [LINES, LINES[::-1], LINES * 2, ["", ""], ["…"]])
+def test_support_lines_read_once_are_the_lines_joined(lines: list[str]) -> None:
+    # each line is folded and tokenised once and remembered: the same as the whole joined,
+    # lines with no token (or nothing at all) included, and the second time as the first
+    for _ in range(2):
+        support = Support("Heat", list(lines))
+        joined = "\n".join(["Heat", *lines])
+        assert support.text == fold(joined)
+        assert support.token_text == f" {' '.join(tokens(fold(joined)))} "
+
+
+@pytest.mark.parametrize("text", [
+    "plain", "“Heat” and 《黄金时代》 and 「名」 and 『名』", "open “Heat", "close Heat”",
+    "《A “B” C》", "《A “B》 C”", "“A” “B", "”", "a 3/4\" jack", "",
+])
+def test_unclosed_quote_is_the_walk_over_every_character(text: str) -> None:
+    assert unclosed_quote(text) == _unclosed_by_walking(text)
+
+
+def _unclosed_by_walking(text: str) -> str | None:
+    """The plain way: every character visited."""
+    pairs = {"\u201c": "\u201d", "《": "》", "「": "」", "『": "』"}
+    closers = {close: open_ for open_, close in pairs.items()}
+    opened: list[tuple[str, int]] = []
+    for at, char in enumerate(text):
+        if char in pairs:
+            opened.append((char, at))
+        elif char in closers:
+            if not opened or opened[-1][0] != closers[char]:
+                return text[max(0, at - 30): at + 1]
+            opened.pop()
+    return text[opened[0][1]: opened[0][1] + 40] if opened else None
+
+
+@pytest.mark.parametrize("text", [
+    "you rated \ue000      5/5 and \ue000  4/5.", "\ue000\ue001   x", "\ue000 one", "no  marks",
+    "\ue001    \ue000    .", "  \ue000",
+])
+def test_compact_cuts_each_marks_padding_to_one_space(text: str) -> None:
+    assert _compact(text) == re.sub(r"([\ue000\ue001]) +", r"\1 ", text)

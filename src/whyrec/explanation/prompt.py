@@ -135,16 +135,22 @@ def support_for(
     safe_rec = _with_clean_text(rec)
     sentences = wording.fact_sentences(safe_rec, safe_rec.evidence)
     # the template words the original strings, the prompt the cleaned ones: both are backed
-    sentences += [t for fact in rec.evidence for t in fact.citing_terms(translations)]
+    terms = [fact.citing_terms(translations) for fact in rec.evidence]  # worked out once
+    sentences += [t for each in terms for t in each]
     item_line = _item_line(details, wording.language, translations)
-    return _support(rec.evidence, sentences, details, item_line, translations, untrusted)
+    return _support(rec.evidence, sentences, details, item_line, translations, untrusted,
+                    terms)
 
 
 def _support(facts: Sequence[Evidence], sentences: list[str], details: ItemDetails,
              item_line: str, translations: Mapping[str, str],
-             untrusted: Sequence[str]) -> Support:
+             untrusted: Sequence[str], terms: Sequence[list[str]] | None = None) -> Support:
+    """The support of ``facts`` worded as ``sentences``; ``terms``: each fact's citing terms,
+    when the caller has them."""
+    if terms is None:
+        terms = [f.citing_terms(translations) for f in facts]
     # a fact nothing cites (a caller's reason withheld as no reason) is no fact a text must state
-    fact_terms = {f.id: terms for f in facts if (terms := f.citing_terms(translations))}
+    fact_terms = {f.id: each for f, each in zip(facts, terms, strict=True) if each}
     return Support(
         item_title=details.title,
         sentences=[*sentences, item_line, *_detail_words(details),

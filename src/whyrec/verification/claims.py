@@ -167,9 +167,10 @@ def check_claims(masked: Masked, support: Support, language: str, flag: ClaimFla
         _item_rating(claim, titles, support, language, claim_flag)
         _stated(claim.text, support, language, claim_flag)
         _experience(claim.text, support, language, claim_flag)
-        claim.paraphrase = _content(claim.text, support, free, language, claim_flag)
+        compact = _compact(claim.text)  # read by both checks below
+        claim.paraphrase = _content(claim.text, compact, support, free, language, claim_flag)
         _spliced(claim.text, support, language, claim_flag)
-        _fluency(claim.text, language, claim_flag)
+        _fluency(compact, language, claim_flag)
         key, clause_keys, twice = _sentence_key(claim, titles)
         # the whole sentence, or every one of its clauses, said before
         if key and (key in said or (len(clause_keys) > 2 and clause_keys - {key} <= said)):
@@ -574,13 +575,14 @@ def _experience(text: str, support: Support, language: str,
 
 
 # --- content words ----------------------------------------------------------------------------
-def _content(text: str, support: Support, free: Sequence[str], language: str,
+def _content(text: str, compact: str, support: Support, free: Sequence[str], language: str,
              flag: Callable[[str, str, str], None]) -> bool:
-    """Flag the content words no fact backs; returns whether the sentence paraphrases a
-    free-text fact (which then backs it, and cites that fact)."""
+    """Flag the content words no fact backs (``compact``: the sentence :func:`_compact`);
+    returns whether the sentence paraphrases a free-text fact (which then backs it, and cites
+    that fact)."""
     # the words alone count, not the spaces that pad a title's mark: compacted, a sentence
     # is the same whatever its titles' lengths, and read once (memoised) for all of them
-    plain = _compact(text).replace(TITLE_MARK, " ")
+    plain = compact.replace(TITLE_MARK, " ")
     latin = en_content(plain)
     about_item = _about_item(text, language)
     fact_text = support.text
@@ -800,20 +802,23 @@ _ZH_GARBLED_RE = re.compile(
 _LOST_CLAUSE_RE = re.compile(r"[，；：、,;:][ ]*[。！？.!?]")
 
 
-def _fluency(text: str, language: str, flag: Callable[[str, str, str], None]) -> None:
-    problem = _fluency_problem(_compact(text), language)
+def _fluency(compact: str, language: str, flag: Callable[[str, str, str], None]) -> None:
+    """Flag a sentence (:func:`_compact`) that is not fluent."""
+    problem = _fluency_problem(compact, language)
     if problem is not None:
         flag(*problem)
 
 
 #: a mark and the spaces that pad it to the length of what it stands for
-_PADDED_MARK_RE = re.compile(r"([\ue000\ue001]) +")
+_PADDED_MARK_RE = re.compile(r"(?<=[\ue000\ue001]) +")
 
 
 def _compact(text: str) -> str:
     """The (title-masked) sentence with each mark's padding cut to one space: what the fluency
     checks read (a title's length is not theirs to judge)."""
-    return _PADDED_MARK_RE.sub(r"\1 ", text) if "  " in text else text
+    # a plain replacement: a template (r"\1 ") is expanded in Python at every match (twice
+    # the time of the whole substitution)
+    return _PADDED_MARK_RE.sub(" ", text) if "  " in text else text
 
 
 # a function of the compacted sentence alone, and template sentences recur across people

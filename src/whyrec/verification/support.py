@@ -28,6 +28,8 @@ from whyrec.voice import spoken_to
 PARAPHRASED_WORDS = 6
 #: how many of such a reason's content words (stems) a text must hold to cite it
 CITING_STEMS = 3
+#: how many facts' lines each memo of them keeps (a person's working set and the common ones)
+LINE_MEMO = 1024
 #: a quoted title in a fact sentence: “…” or 《…》 (within its line: a stray mark in one fact
 #: does not swallow the next facts)
 QUOTED_SPAN_RE = re.compile(r"“[^”\n]*”|《[^》\n]*》")
@@ -67,11 +69,12 @@ class Support:
         every = [self.item_title, *self.sentences]
         lines = list(dict.fromkeys(every))
         # all of them, in order, for the text: a term may be looked up across two lines
-        folded = [f for f in map(fold_once, every) if f]
+        read = [_line(line) for line in every]
+        folded = [f for f, _ in read if f]
         #: the facts' lines as compared (:func:`fold` of the lines joined, line by line)
         self._folded = folded
         self.text = " ".join(folded)  # fold("\n".join(every)), line by line
-        self.token_text = f" {' '.join(t for line in folded for t in _line_tokens(line))} "
+        self.token_text = f" {' '.join(keys for _, keys in read if keys)} "
         # a number inside a title ("Heat (1995)", "Pack of 12") backs that title, not a claim
         # like "1995 people rated it": titles are taken out before numbers are collected
         titles = self.titles
@@ -248,18 +251,20 @@ def history_key(name: str) -> str:
 
 
 # the memos of a fact's lines (worded facts recur across a person's recommendations, titles
-# and tags across everyone's): bounded, like the others
-@lru_cache(maxsize=512)
-def _line_tokens(folded: str) -> tuple[str, ...]:
-    return tuple(tokens(folded))
+# and tags across everyone's: on MovieLens one line in fifteen is new): bounded, like the others
+@lru_cache(maxsize=LINE_MEMO)
+def _line(line: str) -> tuple[str, str]:
+    """A fact's line as compared (:func:`fold_once`) and its tokens between single spaces."""
+    folded = fold_once(line)
+    return folded, " ".join(tokens(folded))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=LINE_MEMO)
 def _line_stems(folded: str) -> frozenset[str]:
     return frozenset(stems_of(folded))
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=LINE_MEMO)
 def _line_numbers(bare: str) -> frozenset[str]:
     """:func:`numbers_in` of one line with its titles taken out, quoted spans too."""
     return frozenset(numbers_in(QUOTED_SPAN_RE.sub(" ", bare)))

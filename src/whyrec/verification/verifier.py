@@ -369,6 +369,8 @@ WHOLE_TEXT = frozenset({"length", "language", "missing_item", "ungrounded", "pro
 #: the marks that open a quotation, and the mark that closes each
 _QUOTATION_PAIRS = {"\u201c": "\u201d", "《": "》", "「": "」", "『": "』"}
 _QUOTATION_CLOSERS = {close: open_ for open_, close in _QUOTATION_PAIRS.items()}
+_QUOTATION_MARK_RE = re.compile(
+    "[" + re.escape("".join(_QUOTATION_PAIRS) + "".join(_QUOTATION_CLOSERS)) + "]")
 
 
 def unclosed_quote(text: str) -> str | None:
@@ -377,10 +379,12 @@ def unclosed_quote(text: str) -> str | None:
     (Ukulele.") quotes a name that is no name. Only curly quotes and book marks count: a
     straight one is as often an inch mark ("Fender 1/4\" Output Jack")."""
     opened: list[tuple[str, int]] = []
-    for at, char in enumerate(text):
+    # only the marks are visited (the regex engine skips the rest of the text)
+    for mark in _QUOTATION_MARK_RE.finditer(text):
+        char, at = mark.group(), mark.start()
         if char in _QUOTATION_PAIRS:
             opened.append((char, at))
-        elif char in _QUOTATION_CLOSERS:
+        else:
             if not opened or opened[-1][0] != _QUOTATION_CLOSERS[char]:
                 return text[max(0, at - 30): at + 1]
             opened.pop()
