@@ -107,3 +107,15 @@ def test_a_shared_category_is_named_as_one(draft: str, expected: str) -> None:
     # the bundled model dropped "the … category" from "It shares the yoga & fitness category…"
     grouping = [("category", "yoga & fitness"), ("category", "camping"), ("genre", "Action")]
     assert mended(draft, TITLES, grouping=grouping) == expected
+
+
+@pytest.mark.parametrize(("draft", "expected"), [
+    ("Plus, people who watched “Heat” often chose it too yourself.",
+     "Plus, people who watched “Heat” often chose it too."),
+    ("since you rated “Heat” 4.5/5 yourself yourself.", "since you rated “Heat” 4.5/5 yourself."),
+    ("since you rated “Heat” 4.5/5 yourself. Plus, 12 people chose it yourself.",
+     "since you rated “Heat” 4.5/5 yourself. Plus, 12 people chose it."),
+])
+def test_a_stray_yourself_goes(draft: str, expected: str) -> None:
+    # the bundled model carried "yourself" into the cohort's sentence; the verifier rejects it
+    assert mended(draft, TITLES) == expected

@@ -41,7 +41,16 @@ def mended(text: str, titles: Iterable[str], carted: Iterable[str] = (),
         text = _to_cart(text, title)
     for feature, value in grouping:
         text = _grouping_named(text, feature, value)
-    return text
+    # an emphatic "yourself" the model repeats, or carries into a clause about other people
+    # ("people who watched “X” often chose it too yourself"): it states nothing, so it goes
+    text = _YOURSELF_TWICE_RE.sub("yourself", text)
+    return _ORPHAN_YOURSELF_RE.sub(r"\1", text)
+
+
+_YOURSELF_TWICE_RE = re.compile(r"\byourself(?:\s+yourself\b)+")
+#: "yourself" in a clause without "you" before it (a rating's decimal point ends no clause)
+_ORPHAN_YOURSELF_RE = re.compile(
+    r"((?:^|[,;:!?]|\.(?!\d))(?:(?!\byou\b)(?:[^,;:.!?]|\.(?=\d)))*?)\s+yourself\b")
 
 
 def _grouping_named(text: str, feature: str, value: str) -> str:
