@@ -36,6 +36,12 @@ def test_working_memory_does_not_grow_with_users(shop: Path, shop_model: Path,
     try:
         ShardRunner(dataset, model, spec).run(shards[0])  # build every lazy index once
         load_scrubber()  # and Presidio's recognisers, which a later shard's text may first need
+        # the bounded memos (catalog strings, sentences, fact lines: 1,024 entries each) filled
+        # by a run as large as the larger one measured, so that what is measured is what grows
+        # with the users; a memo filling up to its bound is not that
+        warm = OutputFolder(tmp_path / "warm", {"users": 24}, n_shards=24, n_users=40 * 24)
+        run_local(shards[1:25], dataset=dataset, model=model, data=str(shop),
+                  model_dir=shop_model, spec=spec, workers=1, on_result=warm.save_result)
         peaks = []
         for count in (3, 24):  # 120 users, then 960 users: 8 times as many
             folder = OutputFolder(tmp_path / f"out-{count}", {"users": count},
