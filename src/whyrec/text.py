@@ -257,3 +257,10 @@ def clean_reply(text: str) -> str:
         cjk = before.rstrip(_CLOSING).endswith(("。", "！", "？")) or CJK_RE.match(sentence)
         joined += ("" if cjk else " ") + sentence
     return joined
+
+
+#: "yourself" in a clause without "you" before it ("people who watched “X” chose it too
+#: yourself"): the bundled model's slip. A rating's decimal point ("4.5/5 yourself") ends no
+#: clause. Group 1 is the clause up to it: the mend keeps that, the verifier rejects the match.
+STRAY_YOURSELF_RE = re.compile(
+    r"((?:^|[,;:!?]|\.(?!\d))(?:(?!\byou\b)(?:[^,;:.!?]|\.(?=\d)))*?)\s+yourself\b")

@@ -1,4 +1,6 @@
-"""A draft's quotation marks put back where the names it quotes end, before it is verified.
+"""A draft mended before it is verified: its quotation marks put back where the names it quotes
+end, and a few slips of the bundled model that drop or add words stating nothing (a cart's
+"to your cart", a category's "the … category", a stray "yourself").
 
 A small model copies a title from its prompt and then runs on inside the quotation: "you rated
 “Jim Dunlop Capo, 5/5”", "you rated “Epiphone Ukulele Outfit, 5/5." (never closed), or closes
@@ -13,6 +15,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+
+from whyrec.text import STRAY_YOURSELF_RE
 
 #: each opening mark, and the marks that may close it in a draft
 _CLOSERS = {"\u201c": ("\u201d", '"'), "《": ("》",)}
@@ -44,13 +48,10 @@ def mended(text: str, titles: Iterable[str], carted: Iterable[str] = (),
     # an emphatic "yourself" the model repeats, or carries into a clause about other people
     # ("people who watched “X” often chose it too yourself"): it states nothing, so it goes
     text = _YOURSELF_TWICE_RE.sub("yourself", text)
-    return _ORPHAN_YOURSELF_RE.sub(r"\1", text)
+    return STRAY_YOURSELF_RE.sub(r"\1", text)
 
 
 _YOURSELF_TWICE_RE = re.compile(r"\byourself(?:\s+yourself\b)+")
-#: "yourself" in a clause without "you" before it (a rating's decimal point ends no clause)
-_ORPHAN_YOURSELF_RE = re.compile(
-    r"((?:^|[,;:!?]|\.(?!\d))(?:(?!\byou\b)(?:[^,;:.!?]|\.(?=\d)))*?)\s+yourself\b")
 
 
 def _grouping_named(text: str, feature: str, value: str) -> str:

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from whyrec.evidence.base import Signal
-from whyrec.text import normalise, title_variants, token_key
+from whyrec.text import STRAY_YOURSELF_RE, normalise, title_variants, token_key
 from whyrec.verification.content import en_content, stem, stems_of, zh_content
 from whyrec.verification.lexicon import (
     CART,
@@ -770,11 +770,6 @@ _ZH_NO_VERB_RE = re.compile(
 #: English a small model garbles into: the person as the one who recommends ("because you are
 #: recommending hotels like …", delivered for a caller's request)
 _EN_GARBLED_RE = re.compile(r"\byou(?:'re| are| were| would| will)? recommend(?:s|ed|ing)?\b")
-#: "yourself" in a clause whose subject is not the person ("people who watched “X” often chose
-#: it too yourself", delivered): a clause without "you" before it
-_EN_ORPHAN_YOURSELF_RE = re.compile(
-    # a clause's marks; a rating's decimal point ("4.5/5 yourself") is none
-    r"(?:^|[,;:!?]|\.(?!\d))(?:(?!\byou\b)(?:[^,;:.!?]|\.(?=\d)))*\byourself\b")
 
 
 #: Chinese a small model garbles into: an item that "is" something the person did (《X》是你点击
@@ -844,7 +839,7 @@ def _fluency_problem(compact: str, language: str) -> tuple[str, str, str] | None
         if match:
             return (match.group().replace(TITLE_MARK, "“…”").strip(), "fluency",
                     "a clause has lost its verb or ends on a word that needs more")
-        garbled = _EN_GARBLED_RE.search(compact.casefold()) or _EN_ORPHAN_YOURSELF_RE.search(
+        garbled = _EN_GARBLED_RE.search(compact.casefold()) or STRAY_YOURSELF_RE.search(
             compact.casefold())
         if garbled:
             return (garbled.group().replace(TITLE_MARK, "“…”").strip(" ,;:.!?"), "fluency",
