@@ -1030,6 +1030,18 @@ def handwritten(demo: DatasetSource, rng: random.Random) -> list[Text]:
 
 
 # --- assembly ------------------------------------------------------------------------------
+def _numbering() -> Callable[[str, str, str], str]:
+    """Names texts ``source-language-class-NNN``, numbered per source, language and class."""
+    counter: Counter[str] = Counter()
+
+    def new_id(source: str, language: str, cls: str) -> str:
+        key = f"{source}-{language}-{cls}"
+        counter[key] += 1
+        return f"{key}-{counter[key]:03d}"
+
+    return new_id
+
+
 @dataclass
 class _Kept:
     """A text already in the set, written back as it was read."""
@@ -1070,12 +1082,7 @@ def build(seed: int) -> list[Text]:
     OTHER_ROWS[:] = [c.xrec_row for c in cases["xrec"] if c.xrec_row is not None]
 
     bases: list[Text] = []
-    counter: Counter[str] = Counter()
-
-    def new_id(source: str, language: str, cls: str) -> str:
-        key = f"{source}-{language}-{cls}"
-        counter[key] += 1
-        return f"{key}-{counter[key]:03d}"
+    new_id = _numbering()
 
     for source, source_cases in cases.items():
         for case in source_cases:
@@ -1134,12 +1141,7 @@ def build_appended(seed: int, classes: list[str]) -> list[Text]:
         para = xrec_paraphrase(case, rng)
         if para:
             bases.append(Text("", "xrec", "en", "faithful", "free_text_paraphrase", para, case))
-    counter: Counter[str] = Counter()
-
-    def new_id(source: str, language: str, cls: str) -> str:
-        key = f"{source}-{language}-{cls}"
-        counter[key] += 1
-        return f"{key}-{counter[key]:03d}"
+    new_id = _numbering()
 
     seen: set[tuple[str, str]] = set()
     made = [text for cls in classes
@@ -1226,6 +1228,10 @@ def main(argv: list[str] | None = None) -> int:
     if options.append:
         kept = options.out.read_text(encoding="utf-8").splitlines()
         classes = options.append.split(",")
+        unknown = [c for c in classes if c not in FALSE_CLASSES]
+        if unknown:
+            raise SystemExit(f"--append: no false class {', '.join(unknown)} (the classes: "
+                             f"{', '.join(FALSE_CLASSES)})")
         if any(json.loads(line)["class"] in classes for line in kept if line.strip()):
             raise SystemExit(f"{options.out.name} already holds {options.append}")
         texts = [*(_Kept(json.loads(line)) for line in kept if line.strip()),
