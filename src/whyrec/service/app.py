@@ -38,7 +38,7 @@ from whyrec.errors import (
 )
 from whyrec.privacy.pii import load_scrubber
 from whyrec.service.hot import MARKER_SECONDS
-from whyrec.service.routes import router
+from whyrec.service.routes import add_routes
 from whyrec.service.schemas import ErrorOut, HealthOut
 from whyrec.service.security import ApiError, require, state_of
 from whyrec.service.state import ServiceState
@@ -80,7 +80,7 @@ def create_app(state: ServiceState) -> FastAPI:
                   description="Recommendations, and why: every explanation is checked against "
                               "the recommender's own evidence before it is sent.")
     app.state.whyrec = state
-    app.include_router(router)
+    add_routes(app)
     _add_operations(app)
     _add_error_handlers(app)
     if state.settings.cors_origins:  # off unless origins are named
