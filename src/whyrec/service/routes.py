@@ -18,7 +18,6 @@ from anyio import to_thread
 from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from whyrec.chat.answers import Conversation
 from whyrec.errors import UnknownItemError
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
@@ -285,6 +284,8 @@ async def chat(request: Request, _: Writer, body: ChatIn) -> dict[str, Any]:
 
 
 def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
+    from whyrec.chat.answers import Conversation  # its phrasings: with the first question
+
     conversation = Conversation(state.pipeline, body.user_id, body.item_id,
                                 language=body.language, conversation_id=body.conversation_id)
     answer = conversation.ask(body.question)
