@@ -1,7 +1,7 @@
 """Presidio (and the spaCy it imports: a second and more) is loaded only for a text that could
 hold something one of its recognisers finds (this module's own patterns run without it); the
-service loads it beside its first requests, not before it listens. What is found is unchanged
-(the rest of tests/privacy)."""
+service loads it once it is first idle, not before it listens nor beside its first requests.
+What is found is unchanged (the rest of tests/privacy)."""
 
 from __future__ import annotations
 

@@ -422,7 +422,8 @@ def scrub_catalog_text(text: str) -> str:
 
 def load_scrubber() -> None:
     """Build the shared scrubber's recognisers now (Presidio's import: about a second), so that
-    the first text that needs them does not wait; ``whyrec serve`` does it once it listens."""
+    the first text that needs them does not wait; ``whyrec serve`` does it once it is first
+    idle."""
     _default.load()
 
 
