@@ -102,8 +102,10 @@ async def _load_pii_when_idle(state: ServiceState) -> None:
     """Build the PII recognisers on a thread of their own once the service is idle (at the
     latest :data:`PII_LOAD_LATEST_S` after it starts): the first answers, which need none,
     then have the cores to themselves."""
-    deadline = time.monotonic() + PII_LOAD_LATEST_S
-    while state.activity.idle_for() < PII_LOAD_IDLE_S and time.monotonic() < deadline:
+    listening = time.monotonic()  # idle from now on, not from when the state was built
+    deadline = listening + PII_LOAD_LATEST_S
+    while (state.activity.idle_for(since=listening) < PII_LOAD_IDLE_S
+           and time.monotonic() < deadline):
         await asyncio.sleep(0.05)
     threading.Thread(target=load_scrubber, name="whyrec-pii-load", daemon=True).start()
 

@@ -45,9 +45,10 @@ class Activity:
     in_flight: int = 0
     last_ended: float = field(default_factory=time.monotonic)
 
-    def idle_for(self) -> float:
-        """Seconds since the last request ended; 0 while one is in flight."""
-        return 0.0 if self.in_flight else time.monotonic() - self.last_ended
+    def idle_for(self, since: float = 0.0) -> float:
+        """Seconds since the last request ended, or since ``since`` (a ``time.monotonic()``)
+        if that is later; 0 while a request is in flight."""
+        return 0.0 if self.in_flight else time.monotonic() - max(self.last_ended, since)
 
 
 @dataclass
