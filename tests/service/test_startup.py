@@ -1,7 +1,8 @@
 """``whyrec serve``'s start-up (issue 18: the first answers within 3 s on 2 cores): what it
 does not load before it listens, and what its first answers do not load either.
 
-A fresh interpreter runs ``whyrec serve`` as the script does (``main``), with uvicorn's ``run``
+A fresh interpreter runs ``whyrec serve`` as the script does (``main``; a warm start: the
+recommender an earlier start fitted is kept in its home), with uvicorn's ``run``
 replaced by a probe: it records ``sys.modules`` and the garbage collector's state when the
 service would start listening, then makes the first answers the start-up benchmark times (a
 /healthz, a top-10, the explanation of its first item) through the real app and records
@@ -33,6 +34,9 @@ NOT_BEFORE_LISTENING = (
     "whyrec.chat", "whyrec.privacy.reasons",
     # the schema migrations, for a store at its newest revision
     "alembic",
+    # ALS's linear algebra (a tenth of a second): with the first person's recommendations
+    # (a warm start's: a cold one fits the recommender first, which needs it)
+    "scipy.linalg",
     # optional extras no serve start-up needs
     "matplotlib", "torch", "transformers", "ray", "xllamacpp", "openai",
 )
@@ -77,11 +81,15 @@ def started(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object]:
     # the built-in defaults (no WHYREC_* setting of the caller's), an empty home of its own
     env = {k: v for k, v in os.environ.items() if not k.startswith("WHYREC_")}
     env["WHYREC_HOME"] = str(folder / "home")
-    done = subprocess.run(
-        [sys.executable, "-c", PROBE, "serve", "--backend", "template", "--no-auth",
-         "--db", db_url, "--port", "0"],
-        env=env, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
-    assert done.returncode == 0, done.stderr[-3000:]
+    # twice: the second start is a warm one (the recommender the first fitted is kept in the
+    # home), as the issue's target is measured
+    for _ in range(2):
+        done = subprocess.run(
+            [sys.executable, "-c", PROBE, "serve", "--backend", "template", "--no-auth",
+             "--db", db_url, "--port", "0"],
+            env=env, cwd=folder, capture_output=True, text=True, timeout=300, check=False)
+        assert done.returncode == 0, done.stderr[-3000:]
+    assert "using the hybrid recommender kept in" in done.stderr
     found: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
     return found
 
@@ -92,7 +100,7 @@ def _loaded(modules: object, names: tuple[str, ...]) -> list[str]:
             if any(m == name or m.startswith(name + ".") for m in modules)]
 
 
-@pytest.mark.slow  # a whyrec process of its own that fits the demo's recommender (~10 s)
+@pytest.mark.slow  # two whyrec processes; the first fits the demo's recommender (~15 s)
 def test_serve_listens_without_what_its_first_answers_do_not_need(
         started: dict[str, object]) -> None:
     assert _loaded(started["listening"], NOT_BEFORE_LISTENING) == []
