@@ -1,11 +1,12 @@
 """Presidio (and the spaCy it imports: a second and more) is loaded only for a text that could
 hold something one of its recognisers finds (this module's own patterns run without it); the
-service loads it beside its first requests, not before it listens. What is found is unchanged
-(the rest of tests/privacy)."""
+service loads it once it is first idle, not before it listens nor beside its first requests.
+What is found is unchanged (the rest of tests/privacy)."""
 
 from __future__ import annotations
 
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -54,7 +55,7 @@ def test_an_at_sign_or_a_run_of_digits_loads_presidio(text: str, scrubbed: str) 
     assert scrubber.loaded
 
 
-def test_the_service_loads_them_once_it_starts_not_while_it_builds(
+def test_the_service_loads_them_once_it_is_idle_not_while_it_builds(
         tmp_path: Path, demo_dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
     from tests.service.conftest import make_client
 
@@ -65,7 +66,29 @@ def test_the_service_loads_them_once_it_starts_not_while_it_builds(
     assert not fresh.loaded  # built, ready to listen, Presidio not imported for it
     with client:
         assert client.get("/healthz").status_code == 200
-        for thread in threading.enumerate():
-            if thread.name == "whyrec-pii-load":
-                thread.join(timeout=120)
+        # no request in flight: the loader starts within a moment (at the latest 5 s)
+        deadline = time.monotonic() + 120
+        while not fresh.loaded and time.monotonic() < deadline:
+            time.sleep(0.05)
         assert fresh.loaded
+
+
+def test_the_first_answers_do_not_share_the_cores_with_the_load(
+        tmp_path: Path, demo_dataset: Dataset, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.service.conftest import make_client
+
+    from whyrec.service import app as service_app
+
+    fresh = PiiScrubber()
+    monkeypatch.setattr(pii, "_default", fresh)
+    monkeypatch.setattr(service_app, "PII_LOAD_IDLE_S", 3.0)
+    monkeypatch.setattr(service_app, "PII_LOAD_LATEST_S", 120.0)
+    client = make_client(tmp_path, demo_dataset, create("popular").fit(demo_dataset),
+                         auth=False)
+    time.sleep(3.5)  # built longer ago than the idle time: idle counts from listening
+    with client:
+        time.sleep(0.5)
+        for _ in range(3):  # requests in a row: the service is not idle for 3 s
+            assert client.get("/healthz").status_code == 200
+            assert not any(t.name == "whyrec-pii-load" for t in threading.enumerate())
+        assert not fresh.loaded

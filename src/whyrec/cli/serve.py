@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from whyrec.cli.common import emit_json, json_option, print_warnings, store_option
+from whyrec.cli.common import emit_json, json_option, print_warnings, start_up_done, store_option
 from whyrec.config import default as builtin_default
 from whyrec.errors import ConfigError
 from whyrec.loaders import open_db
@@ -84,6 +84,7 @@ def serve(ctx: click.Context, config: Path | None, data: str | None, algo: str |
                    err=True)
     click.echo(f"whyrec: serving on http://{settings.host}:{settings.port} (docs at /docs)",
                err=True)
+    start_up_done(freeze=True)  # the collector runs again, over what serving makes
     # uvicorn's access log prints raw paths, which hold people's ids: whyrec logs routes instead
     uvicorn.run(app, host=settings.host, port=settings.port, access_log=False,
                 log_level="warning", timeout_graceful_shutdown=5)

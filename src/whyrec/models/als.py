@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import scipy.linalg
 from scipy import sparse
 
 from whyrec._native import single_threaded_blas
@@ -83,6 +82,8 @@ class ALSRecommender(Recommender):
         a = self._gram + liked.T @ ((np.abs(weight) - 1.0)[:, None] * liked)
         confidence = np.maximum(weight, 0.0)
         b = liked.T @ confidence
+        import scipy.linalg  # a tenth of a second to import: with the first person, not before
+
         cho = scipy.linalg.cho_factor(a)
         user_vector = scipy.linalg.cho_solve(cho, b)
         return cho, user_vector, liked, confidence
@@ -97,6 +98,8 @@ class ALSRecommender(Recommender):
     def _shares(
         self, history: sparse.csr_matrix, state: UserState, item_rows: np.ndarray
     ) -> np.ndarray:
+        import scipy.linalg
+
         cho, _, liked, confidence = state
         weighted = scipy.linalg.cho_solve(cho, self.item_factors[item_rows].T)
         return np.asarray((liked @ weighted) * confidence[:, None])  # history x items

@@ -22,7 +22,7 @@ import re
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import Any
 
 from whyrec.errors import ConfigError
@@ -183,7 +183,7 @@ class PiiScrubber:
         found: list[Finding] = []
         for name in wanted:
             if name in OWN_PATTERNS:  # no Presidio needed
-                own = _own_recognizers()[name]
+                own = _own_recognizer(name)
                 results = [(start, end, score, own.entity)
                            for start, end, score in own.analyze(text)]
             else:
@@ -325,15 +325,20 @@ def _remove_contained(found: list[tuple[int, int, float]]) -> list[tuple[int, in
     return kept
 
 
-@lru_cache(maxsize=1)
+@cache
+def _own_recognizer(name: str) -> OwnRecognizer:
+    """One of this module's recognisers (:data:`OWN_PATTERNS`), built when a text first needs
+    it: each compiles its own patterns, and most text needs one at most."""
+    specs: dict[str, tuple[str, tuple[tuple[str, float], ...]]] = {
+        "url": ("URL", _URL_PATTERNS), "domain": ("URL", _DOMAIN_PATTERNS),
+        "cn_id": ("CN_ID_CARD", ((_CN_ID, 0.9),)), "address": ("ADDRESS", _ADDRESS_PATTERNS),
+        "person": ("PERSON", _NAME_PATTERNS)}
+    entity, patterns = specs[name]
+    return OwnRecognizer(entity, patterns, validate=cn_id_valid if name == "cn_id" else None)
+
+
 def _own_recognizers() -> dict[str, OwnRecognizer]:
-    return {
-        "url": OwnRecognizer("URL", _URL_PATTERNS),
-        "domain": OwnRecognizer("URL", _DOMAIN_PATTERNS),
-        "cn_id": OwnRecognizer("CN_ID_CARD", ((_CN_ID, 0.9),), validate=cn_id_valid),
-        "address": OwnRecognizer("ADDRESS", _ADDRESS_PATTERNS),
-        "person": OwnRecognizer("PERSON", _NAME_PATTERNS),
-    }
+    return {name: _own_recognizer(name) for name in OWN_PATTERNS}
 
 
 @lru_cache(maxsize=1)
@@ -417,7 +422,8 @@ def scrub_catalog_text(text: str) -> str:
 
 def load_scrubber() -> None:
     """Build the shared scrubber's recognisers now (Presidio's import: about a second), so that
-    the first text that needs them does not wait; ``whyrec serve`` does it once it listens."""
+    the first text that needs them does not wait; ``whyrec serve`` does it once it is first
+    idle."""
     _default.load()
 
 

@@ -15,7 +15,6 @@ from dataclasses import replace
 
 from whyrec.evidence import Evidence, TextField
 from whyrec.privacy.clean import PERSON, clean_text
-from whyrec.privacy.reasons import reason_fault
 from whyrec.types import Recommendation
 from whyrec.values import ItemDetails
 
@@ -39,6 +38,15 @@ def private_text(text: str, user_id: str = "", *, catalog: bool = False) -> str:
     """
     return clean_text(text, purpose="wording", source="catalog" if catalog else "person",
                       user_id=user_id)
+
+
+def reason_fault(text: str) -> str:
+    """:func:`whyrec.privacy.reasons.reason_fault`, imported when a caller's reason is first
+    judged (its three dozen patterns take a twentieth of a second to compile, and most
+    recommendations carry no caller's reason)."""
+    from whyrec.privacy.reasons import reason_fault as judge
+
+    return judge(text)
 
 
 def private_recommendation(rec: Recommendation) -> Recommendation:

@@ -38,7 +38,7 @@ from whyrec.errors import (
 )
 from whyrec.privacy.pii import load_scrubber
 from whyrec.service.hot import MARKER_SECONDS
-from whyrec.service.routes import router
+from whyrec.service.routes import add_routes
 from whyrec.service.schemas import ErrorOut, HealthOut
 from whyrec.service.security import ApiError, require, state_of
 from whyrec.service.state import ServiceState
@@ -65,22 +65,23 @@ def create_app(state: ServiceState) -> FastAPI:
         # turns at the interpreter lock (measured: fewer threads, more requests a second)
         to_thread.current_default_thread_limiter().total_tokens = state.settings.threads
         await to_thread.run_sync(state.hot.check_marker)  # fresh from the first request
-        # the PII recognisers (Presidio, spaCy: a second and more) are built beside the first
-        # requests, not before listening: most texts need none (a request whose text does
-        # waits for them, as it would have waited for the start-up)
-        threading.Thread(target=load_scrubber, name="whyrec-pii-load", daemon=True).start()
-        watcher = asyncio.create_task(_watch_store(state))
+        # the PII recognisers (Presidio, spaCy: a second and more) are built once the service
+        # is first idle, not before listening nor beside the first requests: most texts need
+        # none (a request whose text does builds them, as it would have waited for them)
+        tasks = [asyncio.create_task(_watch_store(state)),
+                 asyncio.create_task(_load_pii_when_idle(state))]
         yield
-        watcher.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await watcher
+        for task in tasks:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         state.close()
 
     app = FastAPI(title="whyrec", version=__version__, lifespan=lifespan, responses=ERRORS,
                   description="Recommendations, and why: every explanation is checked against "
                               "the recommender's own evidence before it is sent.")
     app.state.whyrec = state
-    app.include_router(router)
+    add_routes(app)
     _add_operations(app)
     _add_error_handlers(app)
     if state.settings.cors_origins:  # off unless origins are named
@@ -89,6 +90,24 @@ def create_app(state: ServiceState) -> FastAPI:
                            allow_headers=["Authorization", "X-API-Key", "Content-Type"])
     app.add_middleware(RequestGuard, state=state)
     return app
+
+
+#: the PII recognisers are built once no request has been in flight for this long …
+PII_LOAD_IDLE_S = 0.25
+#: … or this long after the service starts listening, whichever comes first
+PII_LOAD_LATEST_S = 5.0
+
+
+async def _load_pii_when_idle(state: ServiceState) -> None:
+    """Build the PII recognisers on a thread of their own once the service is idle (at the
+    latest :data:`PII_LOAD_LATEST_S` after it starts): the first answers, which need none,
+    then have the cores to themselves."""
+    listening = time.monotonic()  # idle from now on, not from when the state was built
+    deadline = listening + PII_LOAD_LATEST_S
+    while (state.activity.idle_for(since=listening) < PII_LOAD_IDLE_S
+           and time.monotonic() < deadline):
+        await asyncio.sleep(0.05)
+    threading.Thread(target=load_scrubber, name="whyrec-pii-load", daemon=True).start()
 
 
 async def _watch_store(state: ServiceState) -> None:
@@ -200,17 +219,23 @@ class RequestGuard:
                 message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
             await send(message)
 
-        too_big = _over_limit(scope, limit)
-        if not too_big and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
-            # read the body here (it is small by then), so a chunked one over the limit is
-            # refused before any handler parses it
-            body, too_big = await _read_body(receive, limit)
-            receive = _replay(body)
-        if too_big:
-            response = _error(413, "too_large", f"the request body is over {limit:,} bytes")
-            await response(scope, receive, send_status)
-        else:
-            await self.app(scope, receive, send_status)
+        activity = self.state.activity
+        activity.in_flight += 1
+        try:
+            too_big = _over_limit(scope, limit)
+            if not too_big and scope["method"] in ("POST", "PUT", "PATCH", "DELETE"):
+                # read the body here (it is small by then), so a chunked one over the limit is
+                # refused before any handler parses it
+                body, too_big = await _read_body(receive, limit)
+                receive = _replay(body)
+            if too_big:
+                response = _error(413, "too_large", f"the request body is over {limit:,} bytes")
+                await response(scope, receive, send_status)
+            else:
+                await self.app(scope, receive, send_status)
+        finally:
+            activity.in_flight -= 1
+            activity.last_ended = time.monotonic()
         route = _route_name(scope.get("route")) or "unmatched"
         elapsed = time.perf_counter() - started
         self.state.metrics.observe_request(route, scope["method"], status["code"], elapsed)

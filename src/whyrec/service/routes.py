@@ -15,10 +15,9 @@ from dataclasses import replace
 from typing import Annotated, Any, TypeVar
 
 from anyio import to_thread
-from fastapi import APIRouter, Depends, Path, Query, Request, Response
+from fastapi import Depends, FastAPI, Path, Query, Request, Response
 from fastapi.responses import StreamingResponse
 
-from whyrec.chat.answers import Conversation
 from whyrec.errors import UnknownItemError
 from whyrec.explanation.requests import parse_request
 from whyrec.explanation.streaming import stream_explanation
@@ -47,14 +46,53 @@ from whyrec.service.security import ApiError, Caller, require, state_of
 from whyrec.service.state import ServiceState
 from whyrec.types import Explanation, Recommendation
 
-router = APIRouter(prefix="/v1")
+T = TypeVar("T")
+
+
+class Operations:
+    """The ``/v1`` operations as they are declared (``@router.get(path, …)``), added to an app
+    by :func:`add_routes` straight on its router.
+
+    Not an ``APIRouter``: FastAPI builds each route of an included router twice (its
+    dependencies, parameters and response models analysed at declaration, then again for the
+    app at the first request: a tenth of a second on 2 cores, in front of the first answer)."""
+
+    def __init__(self, prefix: str) -> None:
+        self.prefix = prefix
+        self.declared: list[tuple[str, Callable[..., Any], str, dict[str, Any]]] = []
+
+    def _declare(self, method: str, path: str, options: dict[str, Any]
+                 ) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        def decorator(endpoint: Callable[..., T]) -> Callable[..., T]:
+            self.declared.append((self.prefix + path, endpoint, method, options))
+            return endpoint
+        return decorator
+
+    def get(self, path: str, **options: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        return self._declare("GET", path, options)
+
+    def post(self, path: str, **options: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        return self._declare("POST", path, options)
+
+    def delete(self, path: str, **options: Any) -> Callable[[Callable[..., T]], Callable[..., T]]:
+        return self._declare("DELETE", path, options)
+
+
+router = Operations(prefix="/v1")
+
+
+def add_routes(app: FastAPI) -> None:
+    """Add the ``/v1`` operations to ``app``, in the order they are declared."""
+    for path, endpoint, method, options in router.declared:
+        app.router.add_api_route(path, endpoint, methods=[method], **options)
+
+
 Reader = Annotated[Caller, Depends(require("read"))]
 Writer = Annotated[Caller, Depends(require("write"))]
 #: ids may hold any character, "/" included (sent as %2F, which the server decodes): the routes
 #: take them with Starlette's ``path`` converter
 UserId = Annotated[str, Path(min_length=1, max_length=200)]
 ItemId = Annotated[str, Path(min_length=1, max_length=200)]
-T = TypeVar("T")
 
 try:  # the serve extra's fast JSON; the standard library's otherwise (same content)
     import orjson
@@ -246,6 +284,8 @@ async def chat(request: Request, _: Writer, body: ChatIn) -> dict[str, Any]:
 
 
 def _chat(state: ServiceState, body: ChatIn) -> dict[str, Any]:
+    from whyrec.chat.answers import Conversation  # its phrasings: with the first question
+
     conversation = Conversation(state.pipeline, body.user_id, body.item_id,
                                 language=body.language, conversation_id=body.conversation_id)
     answer = conversation.ask(body.question)

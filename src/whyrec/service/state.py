@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -37,6 +38,20 @@ log = logging.getLogger("whyrec.service")
 
 
 @dataclass
+class Activity:
+    """Requests in flight and when the last one ended (kept by the app's middleware in the
+    event loop, so without a lock): what tells work that can wait that the service is idle."""
+
+    in_flight: int = 0
+    last_ended: float = field(default_factory=time.monotonic)
+
+    def idle_for(self, since: float = 0.0) -> float:
+        """Seconds since the last request ended, or since ``since`` (a ``time.monotonic()``)
+        if that is later; 0 while a request is in flight."""
+        return 0.0 if self.in_flight else time.monotonic() - max(self.last_ended, since)
+
+
+@dataclass
 class ServiceState:
     settings: ServiceSettings
     dataset: Dataset
@@ -50,6 +65,7 @@ class ServiceState:
     hot: HotState
     #: the catalog's price and picture of each item asked about (the catalog is read-only)
     extras: dict[str, dict[str, Any]] = field(default_factory=dict, repr=False)
+    activity: Activity = field(default_factory=Activity, repr=False)
     _model_limiter: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     @property
@@ -100,8 +116,9 @@ def build_state(settings: ServiceSettings, *, dataset: Dataset | None = None,
     pipeline = ServicePipeline(dataset, model, explainer, store=store,
                                k_anonymity=settings.k_anonymity, hot=hot)
     # the PII scrubber imports Presidio and spaCy when a text first needs it (a second and
-    # more): the app builds it in the background once it starts (``create_app``'s lifespan),
-    # so the first answers that need none do not wait for it; a missing Presidio fails now
+    # more): the app builds it in the background once it is first idle (``create_app``'s
+    # lifespan), so the first answers that need none do not wait for it, nor share the cores
+    # with it; a missing Presidio fails now
     require_presidio()
     return ServiceState(settings=settings, dataset=dataset, model=model, store=store,
                         backend=guarded, pipeline=pipeline, keys=KeyChecker(store),
