@@ -3,6 +3,8 @@ and written by the model, kept only when the whole still passes and says somethi
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from whyrec.backends.base import BackendError, Message
@@ -170,6 +172,47 @@ def test_a_failed_sentence_is_followed_by_one_on_the_next_fact(
     first = f"{start} you bought \u201c{history.title}\u201d."
     assert requests[2].startswith(f"{first} Also,") and requests[1].startswith(f"{first} Also,")
     assert requests[1] != requests[2]  # begun on another fact
+    assert explainer.verify(explanation.text, rec, language="en").passed
+
+
+def _rest(sentence: str) -> str:
+    """A fact's wording after its lead: what a model begun on that lead would write."""
+    lead = sentence_lead(sentence, "en")
+    return sentence[sentence.casefold().index(lead.casefold()) + len(lead):].strip()
+
+
+def test_a_fact_begun_but_not_worded_is_planned_again(
+    demo_dataset: Dataset, demo_recs: list[Recommendation]
+) -> None:
+    """History facts are begun alike ("Also, you bought"), and the model picks which one it
+    words: when it words a later one, the one it was begun on is still to be said (it was
+    marked tried, and a text of three history facts stopped at two)."""
+    base = next(r for r in demo_recs
+                if sum(1 for e in r.evidence if isinstance(e, HistoryItem) and e.item_id) >= 3)
+    # three purchases: worded alike up to their titles
+    history = [dataclasses.replace(e, event="purchase", rating=None) for e in base.evidence
+               if isinstance(e, HistoryItem) and e.item_id][:3]
+    rec = dataclasses.replace(base, evidence=history)
+    explainer = Explainer(FakeBackend(lambda m: "", prefill=True), dataset=demo_dataset)
+    prompt, _, _ = explainer.prompt_for(rec, language="en")
+    sentences = [s for s in prompt.sentences if s]
+    assert len(sentences) == 3
+    leads = {sentence_lead(s, "en") for s in sentences}
+    assert len(leads) == 1  # begun alike: the lead does not say which
+    # the first draft words the first fact, the first further sentence the third
+    replies = [f"{next(iter(leads))} {_rest(sentences[0])}", _rest(sentences[2]),
+               _rest(sentences[1])]
+    requests: list[str] = []
+
+    def reply(messages: list[Message]) -> str:
+        requests.append(messages[-1]["content"])
+        return replies[len(requests) - 1] if len(requests) <= len(replies) else "nothing."
+
+    explanation = Explainer(FakeBackend(reply, prefill=True), dataset=demo_dataset).explain(
+        rec, language="en")
+    assert not explanation.fallback and len(requests) == 3
+    assert sorted(explanation.cited_ids) == sorted(f.id for f in history)
+    assert all(d.passed for d in explanation.drafts)
     assert explainer.verify(explanation.text, rec, language="en").passed
 
 

@@ -353,23 +353,27 @@ class Explainer:
         states as many facts as its length asks, and the ids of the facts it cites; each
         further sentence is begun here and written by the model, and kept only when the whole
         passes and says something new. A sentence that fails is followed by one on the next
-        fact (up to :data:`EXTENSION_MISSES` in all); an outage stops the growing."""
+        fact (up to :data:`EXTENSION_MISSES` in all); a sentence that passes but states another
+        fact than the one it was begun on leaves that one to be planned again (facts whose
+        wordings begin alike, "You rated “A” 5/5." and "You rated “B” 4/5.", are begun alike,
+        and the model picks which it words); an outage stops the growing."""
         cited = prompt.support.cited_ids(text)
         if not self.backend.supports_prefill:
             return text, cited
         aimed = FACTS_AIMED[style.length]
         facts = list(zip((f.id for f in prompt.facts), prompt.sentences, strict=False))
         tried: set[str] = set()
-        step = misses = 0
+        step = misses = sentences = 0
         try:
             while len(cited) < aimed:
                 todo = [s for s in unstated(facts, cited) if s not in tried]
                 if not todo:
                     break
                 tried.add(todo[0])
+                sentences += 1
                 longer = self._sentence(next_sentence_start(text, todo[0], language, step),
                                         prompt, verifier, details, language, style,
-                                        seed + EXTENSION_SEED_STEP * len(tried), drafts)
+                                        seed + EXTENSION_SEED_STEP * sentences, drafts)
                 now = prompt.support.cited_ids(longer) if longer else []
                 # kept only when it states more, and as a continuation (what was shown stays)
                 if longer is None or len(now) <= len(cited) or not longer.startswith(text):
@@ -379,6 +383,8 @@ class Explainer:
                     continue
                 if on_piece is not None:
                     on_piece(longer[len(text):])
+                if todo[0] in unstated(facts, now):
+                    tried.discard(todo[0])  # it said another fact: this one is still to say
                 text, cited, step = longer, now, step + 1
             if style.tone == "friendly":  # a warm close, worded by the model
                 closed = self._sentence(warm_close_start(text, language), prompt, verifier,

@@ -21,7 +21,7 @@ from whyrec.values import ItemDetails, Style
 from whyrec.verification.support import Support
 
 #: bump when the prompt changes, so cached explanations written from the old one are not reused
-PROMPT_VERSION = "p5"
+PROMPT_VERSION = "p6"
 DEFAULT_TOKEN_BUDGET = 700
 
 SYSTEM = {

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from whyrec.errors import ConfigError
+from whyrec.explanation.extension import sentence_lead
 from whyrec.explanation.phrases import (
     EVENT_PHRASES,
     ITEM_NOUNS,
@@ -190,10 +191,27 @@ class TemplateExplainer:
                        plain: bool = False) -> list[str]:
         """Each fact worded on its own (history items one by one): the prompt's fact list;
         ``plain`` says what the person did with a history item and nothing more ("You rated
-        “Heat” 5/5.", not "…, and this one is a close match.")."""
+        “Heat” 5/5.", not "…, and this one is a close match."), and words any other fact
+        with a phrasing that opens with words when it has one (:meth:`_begun_in_words`)."""
         key = f"{rec.user_id}\x1f{rec.item_id}"
         return [(self._plain_history(fact, key) if plain and isinstance(fact, HistoryItem)
+                 else self._begun_in_words(fact, key) if plain
                  else self.sentence([fact], key)) or "" for fact in facts]
+
+    def _begun_in_words(self, fact: Evidence, key: str) -> str | None:
+        """``fact`` worded by one of its phrasings that sentence planning can begin: a
+        further sentence is begun with the first words of its fact's wording, up to a number
+        or a title, and "11 people rated it 3.91 out of 5 on average." gives none (begun on
+        a bare "Plus,", the bundled model repeated a fact it had already stated). The
+        phrasing ``key`` picks, unless it opens with a number and another does not."""
+        sentence = self.sentence([fact], key)
+        for attempt in range(1, _REPHRASINGS + 1):
+            if not sentence or sentence_lead(sentence, self.language):
+                break
+            other = self.sentence([fact], f"{key}\x1frephrased {attempt}")
+            if other and sentence_lead(other, self.language):
+                return other
+        return sentence
 
     def _plain_history(self, fact: HistoryItem, key: str) -> str | None:
         if not fact.item_id:
@@ -356,6 +374,9 @@ def _cut(sentence: str, room: int, language: str) -> str:
         kept = longer
     return kept.rstrip(",，;； ") + end
 
+
+#: other keys :meth:`TemplateExplainer._begun_in_words` tries for a phrasing that opens with words
+_REPHRASINGS = 8
 
 #: a sentence mark inside a title, with more of the title after it
 _DOTTED_RE = re.compile(r"[.!?。！？]\s*\S")

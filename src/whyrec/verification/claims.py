@@ -462,6 +462,8 @@ def _claim_numbers(claim: Claim, titles: Sequence[Title], facts: Numbers, langua
                     text, match.end()):
                 bad(match.group(), "not a number of the cohort this sentence describes")
         _cohort_roles(text, cohorts, zh, bad)
+        _cohort_target(claim, titles, [keys for s, keys in facts.anchors if s in cohorts], zh,
+                       flag)
 
 
 #: the cohort's size where a sentence says it ("of 81 people", "81人里"), and the overlap ("10
@@ -488,6 +490,42 @@ def _cohort_roles(text: str, cohorts: Sequence[Signal], zh: bool,
     for match in part_re.finditer(text):
         if _value(match.group(1)) in sizes - parts:
             bad(match.group(1), "the cohort's size said as its overlap")
+
+
+#: where a cohort sentence turns to what its people also had ("…, 12 also bought it", "…，有10人也
+#: 买过它"), and where that clause ends
+_EN_ALSO_RE = re.compile(r"\balso\b")
+_ZH_ALSO_RE = re.compile("也")
+_CLAUSE_END_RE = re.compile(r"[,，;；:：。.!！?？]")
+#: words between "also" and a title that make the title the people's anchor, not their item
+_EN_PEOPLE_GAP_RE = re.compile(r"\b(?:by|who|of|among|people|those)\b")
+_ZH_PEOPLE_GAP_RE = re.compile("[人的]")
+
+
+def _cohort_target(claim: Claim, titles: Sequence[Title], anchors: Sequence[set[str]],
+                   zh: bool, flag: Callable[[str, str, str], None]) -> None:
+    """What a cohort's people also had is the recommended item: "67% of the 24 people who
+    bought “A” also bought “A”" names the anchor again where the item goes, and states a
+    share no fact gives (the bundled model wrote it, begun on the cohort's wording)."""
+    also_re = _ZH_ALSO_RE if zh else _EN_ALSO_RE
+    for keys in anchors:
+        named = [t for t in titles if t.name is not None and _key(t.name) in keys]
+        if len(named) < 2:
+            continue
+        also = also_re.search(claim.text, named[0].end - claim.start)
+        if also is None:
+            continue
+        end = _CLAUSE_END_RE.search(claim.text, also.end())
+        stop = end.start() if end else len(claim.text)
+        for title in named[1:]:
+            gap = claim.text[also.end(): max(also.end(), title.start - claim.start)]
+            # "it was also bought by 33% of the 48 people who bought “A”": A is the anchor
+            if also.end() <= title.start - claim.start < stop and not (
+                    _ZH_PEOPLE_GAP_RE if zh else _EN_PEOPLE_GAP_RE).search(gap):
+                flag(str(title.name), "number",
+                     f"{title.name!r}: a cohort's people are said to have had its anchor again, "
+                     "not the recommended item")
+                return
 
 
 def _share_matches(signal: Signal, share: float) -> bool:

@@ -194,9 +194,13 @@ class Support:
                 folded_here, keys_here = untitled, untitled_keys
             else:
                 folded_here, keys_here = folded, keys
-            if any(term.count(" ") >= PARAPHRASED_WORDS for term in terms):
+            if fact_id not in self._titled_facts and any(
+                    term.count(" ") >= PARAPHRASED_WORDS for term in terms):
                 # a reason in words (free text, a stated preference) is cited by a rewording:
-                # enough of its content words, by stem, in the text
+                # enough of its content words, by stem, in the text. A long title is no
+                # reason in words: it is cited by one of its names ("Planet Waves Classic
+                # Series Instrument Cable with Right Angle Plug" is not stated by another
+                # title with "Planet Waves", "Instrument Cable" and "Right Angle" in it)
                 text_stems = stems_of(text) if text_stems is None else text_stems
                 wanted = {stem(w) for term in terms for w in en_content(term)}
                 if wanted and len(wanted & text_stems) >= min(CITING_STEMS, len(wanted)):
