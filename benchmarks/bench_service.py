@@ -26,6 +26,8 @@
   ``--baseline-src DIR`` (a checkout of other code, e.g. ``git archive main | tar -x -C DIR``),
   the same starts of that code (``PYTHONPATH=DIR/src``, same interpreter and packages) are
   interleaved with these, and each median is also given as a ratio to the baseline's.
+  Python keeps the modules' bytecode, as on a user's machine (``--no-bytecode``: every start
+  compiles them, as this sandbox's ``PYTHONDONTWRITEBYTECODE=1`` makes it).
 
 Every client is an ``httpx.AsyncClient`` with one keep-alive connection, all in this one
 process (the load generator), which is not the server's: the server's own cost is its CPU time
@@ -403,6 +405,24 @@ def run_startup(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
     db_name = "startup"
     token = create_key(f"sqlite:///{folder / db_name}.sqlite")  # the store exists, migrated
     times: dict[tuple[str, str], list[dict[str, float]]] = {}
+
+    def environment(code: str, src: str | None) -> dict[str, str]:
+        env = {**os.environ, "WHYREC_HOME": str(folder / f"home-{code}")}
+        if src is not None:
+            env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+        if not options.no_bytecode:
+            # as on a user's machine: Python keeps the modules' bytecode (``pip install``
+            # compiles it; an editable install writes it on first import); this sandbox's
+            # PYTHONDONTWRITEBYTECODE=1 would make every start compile whyrec's ~100 modules
+            env.pop("PYTHONDONTWRITEBYTECODE", None)
+        return env
+
+    if not options.no_bytecode:
+        for code, src in codes.items():  # one start, not timed, writes each code's bytecode
+            log(f"priming {code} code's bytecode")
+            start_service(folder, db_name, ["--backend", "template"],
+                          wait_s=options.startup_timeout, env=environment(code, src),
+                          token=token).stop()
     for start in range(options.starts):
         for code, src in codes.items():
             home = folder / f"home-{code}"
@@ -410,9 +430,7 @@ def run_startup(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
                 if kind == "cold":  # nothing kept from an earlier start
                     shutil.rmtree(home, ignore_errors=True)
                 home.mkdir(exist_ok=True)
-                env = {**os.environ, "WHYREC_HOME": str(home)}
-                if src is not None:
-                    env["PYTHONPATH"] = src + os.pathsep + env.get("PYTHONPATH", "")
+                env = environment(code, src)
                 log(f"start {start + 1}/{options.starts}: {code} code, {kind}")
                 service = start_service(folder, db_name, ["--backend", "template"],
                                         wait_s=options.startup_timeout, env=env, token=token,
@@ -431,6 +449,10 @@ def run_startup(options: argparse.Namespace, folder: Path) -> dict[str, Any]:
                 "top-10 and to the first explanation of its first item (median of the starts)",
         "cold": "empty $WHYREC_HOME: the recommender is fitted at start-up",
         "warm": "$WHYREC_HOME as the cold start left it (the fitted recommender kept there)",
+        "bytecode": ("none: every start compiles whyrec's modules (--no-bytecode)"
+                     if options.no_bytecode else
+                     "cached, as on a user's machine (PYTHONDONTWRITEBYTECODE removed from the "
+                     "server's environment; one untimed start per code writes it first)"),
         "server_cpu": "server_cpu_*: the server process's CPU seconds (user + system, every "
                       "thread: the cold fit's and the background PII load's too) at those "
                       "moments, less sensitive than wall time to what else runs on the cores",
@@ -652,6 +674,10 @@ def main(argv: list[str] | None = None) -> int:
                            default="all",
                            help="startup: only the start-up timings, written to "
                                 "benchmarks/results/service_startup.json (unless --out)")
+    arguments.add_argument("--no-bytecode", action="store_true",
+                           help="start-up: every start compiles whyrec's modules (as with "
+                                "PYTHONDONTWRITEBYTECODE=1); default: bytecode cached, as on a "
+                                "user's machine")
     arguments.add_argument("--starts", type=int, default=3,
                            help="startup: starts of each kind (cold, warm) to take medians of")
     arguments.add_argument("--baseline-src", type=Path, default=None, metavar="DIR",
