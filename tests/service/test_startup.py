@@ -34,9 +34,6 @@ NOT_BEFORE_LISTENING = (
     "whyrec.chat", "whyrec.privacy.reasons",
     # the schema migrations, for a store at its newest revision
     "alembic",
-    # ALS's linear algebra (a tenth of a second): with the first person's recommendations
-    # (a warm start's: a cold one fits the recommender first, which needs it)
-    "scipy.linalg",
     # optional extras no serve start-up needs
     "matplotlib", "torch", "transformers", "ray", "xllamacpp", "openai",
 )

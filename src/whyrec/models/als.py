@@ -11,6 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
+# with the module, not on first use: scipy.linalg loads scipy's own OpenBLAS, and the BLAS
+# thread limit (whyrec._native) knows the libraries loaded when it is first used; loaded
+# later, that OpenBLAS kept its thread pool and implicit warned on every fit
+import scipy.linalg
 from scipy import sparse
 
 from whyrec._native import single_threaded_blas
@@ -82,8 +87,6 @@ class ALSRecommender(Recommender):
         a = self._gram + liked.T @ ((np.abs(weight) - 1.0)[:, None] * liked)
         confidence = np.maximum(weight, 0.0)
         b = liked.T @ confidence
-        import scipy.linalg  # a tenth of a second to import: with the first person, not before
-
         cho = scipy.linalg.cho_factor(a)
         user_vector = scipy.linalg.cho_solve(cho, b)
         return cho, user_vector, liked, confidence
@@ -98,8 +101,6 @@ class ALSRecommender(Recommender):
     def _shares(
         self, history: sparse.csr_matrix, state: UserState, item_rows: np.ndarray
     ) -> np.ndarray:
-        import scipy.linalg
-
         cho, _, liked, confidence = state
         weighted = scipy.linalg.cho_solve(cho, self.item_factors[item_rows].T)
         return np.asarray((liked @ weighted) * confidence[:, None])  # history x items
