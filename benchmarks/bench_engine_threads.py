@@ -74,12 +74,24 @@ def measure(server: Any, batch: list[dict[str, Any]], busy: int) -> list[dict[st
             spinner.wait()
 
 
+def _counts(text: str) -> list[int]:
+    """``--busy``: counts of busy processes, "0,1"."""
+    try:
+        counts = [int(part) for part in text.split(",")]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a list of counts: {text!r} (e.g. 0,1)") from None
+    if not counts or min(counts) < 0:
+        raise argparse.ArgumentTypeError(f"counts must be 0 or more: {text!r}")
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     parser = argparse.ArgumentParser(description=__doc__.split("\n", 1)[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--per-language", type=int, default=4, help="requests per language")
-    parser.add_argument("--busy", default="0,1", help="competing busy processes, e.g. 0,1")
+    parser.add_argument("--busy", type=_counts, default=[0, 1],
+                        help="competing busy processes, comma-separated (default 0,1)")
     parser.add_argument("--out", type=Path, default=None)
     options = parser.parse_args(argv)
     from whyrec.backends.llamacpp import LlamaCppBackend
@@ -88,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     engines = {f"threads_{n}": LlamaCppBackend(threads=n)._server
                for n in dict.fromkeys((1, cores))}
     batch = requests(options.per_language)
-    loads = [int(b) for b in options.busy.split(",")]
+    loads: list[int] = options.busy
     rows: dict[tuple[str, int], list[dict[str, float]]] = {}
     for round_ in range(options.rounds):
         for busy in loads:
